@@ -1,0 +1,75 @@
+// The only place that reads process.env. Everything is validated once, grouped by concern, and a
+// bad value stops the process with a message that names the variable.
+import { z } from "zod";
+
+/** Development-only secrets so the demo and tests run without setup. Refused when NODE_ENV=production. */
+export const DEVELOPMENT_JWT_SECRET = "carerecord-DEVELOPMENT-ONLY-jwt-secret-not-for-real-use";
+export const DEVELOPMENT_INTERNAL_SECRET = "carerecord-DEVELOPMENT-ONLY-internal-secret-not-for-real-use";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    DATA_DIR: z.string().default(".data"),
+    HOST: z.string().default("127.0.0.1"),
+    GATEWAY_PORT: port.default(4000),
+    SUBGRAPH_BASE_PORT: port.default(4001),
+    PORT: port.optional(),
+    JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+    JWT_ISSUER: z.string().default("carerecord-dev-identity"),
+    JWT_AUDIENCE: z.string().default("carerecord"),
+    INTERNAL_SECRET: z.string().min(32).default(DEVELOPMENT_INTERNAL_SECRET),
+    SUBGRAPH_URL_RESIDENTS: optionalUrl,
+    SUBGRAPH_URL_DISCHARGE: optionalUrl,
+    SUBGRAPH_URL_LABS: optionalUrl,
+    SUBGRAPH_URL_MEDICATIONS: optionalUrl,
+    SUBGRAPH_URL_CAREPLANS: optionalUrl,
+    SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET)
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "the development key must not be used in production" });
+    if (env.INTERNAL_SECRET === DEVELOPMENT_INTERNAL_SECRET)
+      ctx.addIssue({ code: "custom", path: ["INTERNAL_SECRET"], message: "the development key must not be used in production" });
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export class ConfigError extends Error {}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed once. A bad value exits with a readable message, never a stack trace. */
+export function env(): Env {
+  if (cached) return cached;
+  try {
+    cached = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  return cached;
+}

@@ -1,0 +1,38 @@
+// Gateway -> subgraph trust. The gateway verifies the user's token, then signs the resulting
+// identity into a short-lived internal JWT that subgraphs verify with a secret only the gateway
+// and the subgraphs hold. A request that did not come through the gateway has no valid signature
+// and is refused before any resolver runs.
+import { SignJWT, jwtVerify } from "jose";
+import { Identity } from "./identity.js";
+import { domainError, ErrorCode } from "./errors.js";
+
+export const INTERNAL_HEADER = "x-carerecord-gateway";
+const ISSUER = "carerecord-gateway";
+const AUDIENCE = "carerecord-subgraphs";
+const LIFETIME_SECONDS = 60;
+
+const keyFor = (secret: string) => new TextEncoder().encode(secret);
+
+export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
+  return new SignJWT({ identity })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${LIFETIME_SECONDS}s`)
+    .sign(keyFor(secret));
+}
+
+export async function verifyInternalIdentity(token: string | undefined | null, secret: string): Promise<Identity> {
+  if (!token) throw domainError(ErrorCode.GatewaySignatureRequired, "Requests must come through the gateway");
+  try {
+    const { payload } = await jwtVerify(token, keyFor(secret), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ["HS256"],
+    });
+    return Identity.parse(payload.identity);
+  } catch {
+    throw domainError(ErrorCode.GatewaySignatureRequired, "The gateway signature is missing, invalid or expired");
+  }
+}

@@ -1,0 +1,38 @@
+// Cursor paging shared by every connection. Cursors are opaque base64url JSON of the sort key of
+// the last row (keyset paging), so pages stay stable while new rows arrive.
+import { badInput } from "./errors.js";
+
+export const MAX_PAGE_SIZE = 100;
+
+export function pageSize(first: number | null | undefined, fallback = 20): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`);
+  return n;
+}
+
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | null | undefined, arity: number): (string | number)[] | null {
+  if (cursor == null) return null;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === "string" || typeof k === "number")) return key;
+  } catch {
+    /* fall through */
+  }
+  throw badInput("after is not a cursor this API issued");
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Builds a connection from rows fetched with limit `size + 1` (the extra row tells hasNextPage). */
+export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => (string | number)[]): Connection<T> {
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+}

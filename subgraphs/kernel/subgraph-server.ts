@@ -1,0 +1,128 @@
+// Runs any subgraph module as an HTTP service: Apollo Server over node:http, the gateway
+// signature checked before anything else, errors masked, and a /healthz probe for containers.
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { parse, type DocumentNode } from "graphql";
+import type { SubgraphName } from "./database.js";
+import type { Identity } from "./identity.js";
+import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
+import { formatError } from "./errors.js";
+import { logger } from "./logger.js";
+
+export interface BaseContext {
+  identity: Identity;
+}
+
+export interface SubgraphModule<C extends BaseContext = BaseContext> {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<C>;
+  /** Per-request state (DataLoaders) for an authenticated caller. */
+  createContext(identity: Identity): C;
+  /** Resolves when the data store answers; used by /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function loadTypeDefs(schemaFileUrl: URL): DocumentNode {
+  return parse(readFileSync(schemaFileUrl, "utf8"));
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error("body too large"), { status: 413 }));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export async function startSubgraphServer<C extends BaseContext>(
+  module: SubgraphModule<C>,
+  opts: { host: string; port: number; internalSecret: string },
+): Promise<RunningServer> {
+  const apollo = new ApolloServer<C>({
+    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://subgraph");
+      if (url.pathname === "/healthz") {
+        await module.ping();
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", subgraph: module.name }));
+        return;
+      }
+      if (url.pathname !== "/graphql") {
+        res.writeHead(404).end();
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      const raw = req.method === "POST" ? await readBody(req) : "";
+      let body: unknown = undefined;
+      if (raw) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Body is not JSON", extensions: { code: "BAD_REQUEST" } }] }));
+          return;
+        }
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => {
+          const identity = await verifyInternalIdentity(headers.get(INTERNAL_HEADER), opts.internalSecret);
+          return module.createContext(identity);
+        },
+      });
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of response.headers) outHeaders[k] = v;
+      res.writeHead(response.status ?? 200, outHeaders);
+      if (response.body.kind === "complete") res.end(response.body.string);
+      else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 503;
+      logger.warn({ subgraph: module.name, err: { name: (error as Error).name } }, "subgraph request failed outside GraphQL");
+      if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "unavailable" }));
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host}:${port}/graphql`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The five domain subgraphs, by name. Everything that starts or seeds "all subgraphs" goes
+// through this one list.
+import type { Database, SubgraphName } from "./kernel/database.js";
+import type { SubgraphModule } from "./kernel/subgraph-server.js";
+import type { SubgraphSeeder } from "./kernel/demo/seeder.js";
+import { createResidentsSubgraph } from "./residents/index.js";
+import { createResidentsSeeder } from "./residents/seed.js";
+import { createDischargeSubgraph } from "./discharge/index.js";
+import { createDischargeSeeder } from "./discharge/seed.js";
+import { createLabsSubgraph } from "./labs/index.js";
+import { createLabsSeeder } from "./labs/seed.js";
+import { createMedicationsSubgraph } from "./medications/index.js";
+import { createMedicationsSeeder } from "./medications/seed.js";
+import { createCareplansSubgraph } from "./careplans/index.js";
+import { createCareplansSeeder } from "./careplans/seed.js";
+
+type AnySubgraph = SubgraphModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each module has its own context type
+
+export const subgraphFactories: Record<SubgraphName, (db: Database) => AnySubgraph> = {
+  residents: createResidentsSubgraph,
+  discharge: createDischargeSubgraph,
+  labs: createLabsSubgraph,
+  medications: createMedicationsSubgraph,
+  careplans: createCareplansSubgraph,
+};
+
+export const seederFactories: Record<SubgraphName, (db: Database) => SubgraphSeeder> = {
+  residents: createResidentsSeeder,
+  discharge: createDischargeSeeder,
+  labs: createLabsSeeder,
+  medications: createMedicationsSeeder,
+  careplans: createCareplansSeeder,
+};

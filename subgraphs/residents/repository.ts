@@ -1,0 +1,58 @@
+// The only code in this subgraph that talks to Prisma. Every read takes a batch of keys so the
+// loaders can serve a whole care home with one statement per relation.
+import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
+import type { Database } from "../kernel/database.js";
+import { countStatements, prismaOptions } from "../kernel/prisma.js";
+
+export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition } from "./prisma/generated/client.js";
+
+export function createResidentsRepository(db: Database) {
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("residents"))));
+  const today = () => new Date(new Date().toISOString().slice(0, 10));
+  const current = () => ({ startDate: { lte: today() }, OR: [{ endDate: null }, { endDate: { gte: today() } }] });
+
+  return {
+    residents: (nhsNumbers: string[]) => prisma.resident.findMany({ where: { nhsNumber: { in: nhsNumbers } } }),
+    careHomes: (ids: string[]) => prisma.careHome.findMany({ where: { id: { in: ids } } }),
+    gpPractices: (codes: string[]) => prisma.gpPractice.findMany({ where: { odsCode: { in: codes } } }),
+    placements: (nhsNumbers: string[]) =>
+      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }),
+    /** Placements in force today for these residents (at most one each by the data rules). */
+    currentPlacements: (nhsNumbers: string[]) =>
+      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...current() }, orderBy: { startDate: "desc" } }),
+    allergies: (nhsNumbers: string[]) =>
+      prisma.allergy.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
+    conditions: (nhsNumbers: string[]) =>
+      prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
+    /** One page of the residents placed at a home today, keyset-paged by NHS number. */
+    currentResidentsOfHome: (careHomeId: string, afterNhsNumber: string | null, limit: number) =>
+      prisma.placement.findMany({
+        where: { careHomeId, ...current(), ...(afterNhsNumber ? { nhsNumber: { gt: afterNhsNumber } } : {}) },
+        orderBy: { nhsNumber: "asc" },
+        take: limit,
+        select: { nhsNumber: true },
+      }),
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+    /** Bulk load used by the seeder; one INSERT per table per batch. */
+    async insertBatch(batch: ResidentsBatch) {
+      if (batch.gpPractices.length) await prisma.gpPractice.createMany({ data: batch.gpPractices, skipDuplicates: true });
+      if (batch.careHomes.length) await prisma.careHome.createMany({ data: batch.careHomes, skipDuplicates: true });
+      if (batch.residents.length) await prisma.resident.createMany({ data: batch.residents });
+      if (batch.placements.length) await prisma.placement.createMany({ data: batch.placements });
+      if (batch.allergies.length) await prisma.allergy.createMany({ data: batch.allergies });
+      if (batch.conditions.length) await prisma.condition.createMany({ data: batch.conditions });
+    },
+  };
+}
+
+export interface ResidentsBatch {
+  gpPractices: Prisma.GpPracticeCreateManyInput[];
+  careHomes: Prisma.CareHomeCreateManyInput[];
+  residents: Prisma.ResidentCreateManyInput[];
+  placements: Prisma.PlacementCreateManyInput[];
+  allergies: Prisma.AllergyCreateManyInput[];
+  conditions: Prisma.ConditionCreateManyInput[];
+}
+
+export type ResidentsRepository = ReturnType<typeof createResidentsRepository>;

@@ -1,0 +1,38 @@
+import type { ResidentsContext } from "../context.js";
+import type { Allergy, Placement, Resident } from "../repository.js";
+import { provenanceField } from "../../kernel/provenance.js";
+import { z } from "zod";
+
+const Reactions = z.array(
+  z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() }),
+);
+
+export const ResidentResolvers = {
+  __resolveReference: (ref: { nhsNumber: string }, ctx: ResidentsContext) => ctx.loaders.resident.load(ref.nhsNumber),
+  name: (r: Resident) => ({ given: r.givenName, family: r.familyName }),
+  gpPractice: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.gpPractice.load(r.gpPracticeCode),
+  currentPlacement: async (r: Resident, _: unknown, ctx: ResidentsContext) =>
+    (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
+  placements: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.placements.load(r.nhsNumber),
+  allergies: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.allergies.load(r.nhsNumber),
+  conditions: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.conditions.load(r.nhsNumber),
+  sharingObjection: (r: Resident) => ({ objected: r.sharingObjection, recordedAt: r.objectionRecordedAt }),
+  ...provenanceField,
+};
+
+export const PlacementResolvers = {
+  careHome: (p: Placement, _: unknown, ctx: ResidentsContext) => ctx.loaders.careHome.load(p.careHomeId),
+  ...provenanceField,
+};
+
+export const AllergyResolvers = {
+  // Reactions are stored as the source sent them; anything that does not fit the schema is
+  // dropped rather than passed through unchecked.
+  reactions: (a: Allergy) => {
+    const parsed = Reactions.safeParse(a.reactions);
+    return parsed.success ? parsed.data.map((r) => ({ manifestation: r.manifestation, severity: r.severity ?? null })) : [];
+  },
+  ...provenanceField,
+};
+
+export const ConditionResolvers = { ...provenanceField };
