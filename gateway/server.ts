@@ -1,0 +1,58 @@
+// The gateway: Hive Gateway runtime serving the committed supergraph, with authentication,
+// identity forwarding, edge validation of custom scalars and request limits.
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
+import type { SubgraphName } from "../subgraphs/kernel/database.js";
+import type { RunningServer } from "../subgraphs/kernel/subgraph-server.js";
+import { useAuthentication } from "./plugins/authenticate.js";
+import { useForwardIdentity } from "./plugins/forward-identity.js";
+import { useEdgeScalars } from "./plugins/edge-scalars.js";
+import { limitPlugins } from "./limits.js";
+import type { TokenSettings } from "./tokens.js";
+
+export const SUPERGRAPH_PATH = new URL("../schema/supergraph.graphql", import.meta.url);
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  subgraphUrls: Record<SubgraphName, string>;
+  tokens: TokenSettings;
+  internalSecret: string;
+  logLevel: string;
+}
+
+export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
+  return createGatewayRuntime({
+    supergraph: readFileSync(SUPERGRAPH_PATH, "utf8"),
+    transportEntries: Object.fromEntries(Object.entries(opts.subgraphUrls).map(([name, location]) => [name, { location }])),
+    plugins: () => [
+      useAuthentication(opts.tokens),
+      useForwardIdentity(opts.internalSecret),
+      useEdgeScalars(),
+      ...limitPlugins(),
+    ],
+    maskedErrors: true,
+    landingPage: false,
+    graphiql: false,
+    logging: opts.logLevel === "debug" || opts.logLevel === "trace" ? "debug" : opts.logLevel === "silent" ? false : "warn",
+  });
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<RunningServer> {
+  const gateway = createGateway(opts);
+  const server = http.createServer(gateway);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host}:${port}/graphql`,
+    // The runtime installs its own signal handlers; the HTTP server must still be closed explicitly.
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await gateway.dispose();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// User tokens. Claims follow NHS smartcard / RBAC login data; in production they come from the
+// identity provider, here `npm run token` mints them with the clearly marked development key.
+import { SignJWT, jwtVerify } from "jose";
+import { z } from "zod";
+import { Identity, OrgType, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";
+
+export interface TokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+}
+
+const Claims = z.object({
+  sub: z.string(),
+  name: z.string(),
+  role: Role,
+  org: z.string(),
+  org_type: OrgType.optional(),
+  training_completed: z.iso.date().nullable().optional(),
+});
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+export async function verifyUserToken(token: string, settings: TokenSettings): Promise<Identity> {
+  const { payload } = await jwtVerify(token, key(settings.secret), {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    algorithms: ["HS256"],
+    requiredClaims: ["exp", "sub"],
+  });
+  const claims = Claims.parse(payload);
+  return Identity.parse({
+    userId: claims.sub,
+    name: claims.name,
+    role: claims.role,
+    orgCode: claims.org,
+    orgType: claims.org_type ?? defaultOrgTypeForRole[claims.role],
+    trainingCompletedAt: claims.training_completed ?? null,
+  });
+}
+
+export async function mintUserToken(identity: Identity, settings: TokenSettings, lifetime = "12h"): Promise<string> {
+  return new SignJWT({
+    name: identity.name,
+    role: identity.role,
+    org: identity.orgCode,
+    org_type: identity.orgType,
+    training_completed: identity.trainingCompletedAt,
+  })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(identity.userId)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt()
+    .setExpirationTime(lifetime)
+    .sign(key(settings.secret));
+}

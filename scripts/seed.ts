@@ -1,0 +1,52 @@
+// Replaces the demo data with N deterministic synthetic residents.
+//   npm run seed -- --residents 400000 [--batch 1000] [--today 2026-11-23]
+// Uses DATABASE_URL when set, otherwise the embedded database under DATA_DIR.
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { env } from "../subgraphs/kernel/env.js";
+import { migrateAll } from "../subgraphs/kernel/migrate.js";
+import { openDatabase } from "../app/database.js";
+import { seedDemoData } from "../app/seed.js";
+
+const { values } = parseArgs({
+  options: { residents: { type: "string" }, batch: { type: "string", default: "1000" }, today: { type: "string" } },
+});
+const residents = Number(values.residents ?? env().SEED_RESIDENTS);
+const batchSize = Number(values.batch);
+if (!Number.isInteger(residents) || residents < 1 || residents > 900_000 || !Number.isInteger(batchSize) || batchSize < 1) {
+  console.error("usage: npm run seed -- --residents N (1..900000) [--batch 1000] [--today YYYY-MM-DD]");
+  process.exit(2);
+}
+const today = values.today ? new Date(`${values.today}T00:00:00Z`) : undefined;
+if (today && Number.isNaN(today.getTime())) {
+  console.error("--today must be YYYY-MM-DD");
+  process.exit(2);
+}
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+const bar = new cliProgress.SingleBar(
+  { format: "seeding [{bar}] {percentage}% | {value}/{total} residents | {rows} rows | ETA {eta_formatted}", hideCursor: true },
+  cliProgress.Presets.shades_classic,
+);
+const db = await openDatabase(env());
+try {
+  await migrateAll(db);
+  bar.start(residents, 0, { rows: 0 });
+  const result = await seedDemoData(db, {
+    residents,
+    batchSize,
+    today,
+    onProgress: (done, _total, rows) => bar.update(done, { rows }),
+  });
+  bar.stop();
+  clearInterval(sampler);
+  console.log(
+    `seeded ${result.residents} residents, ${result.rows} rows in ${result.seconds.toFixed(1)} s ` +
+      `(${Math.round(result.rows / result.seconds)} rows/s), peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB`,
+  );
+} finally {
+  bar.stop();
+  clearInterval(sampler);
+  await db.close();
+}

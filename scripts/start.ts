@@ -1,0 +1,50 @@
+// `npm start`: the whole product in one process. With no DATABASE_URL it runs on embedded
+// PostgreSQL (PGlite) under DATA_DIR and seeds demo data on first run.
+import { env } from "../subgraphs/kernel/env.js";
+import { logger } from "../subgraphs/kernel/logger.js";
+import { mintUserToken } from "../gateway/tokens.js";
+import { startStack } from "../app/stack.js";
+import { isEmpty, seedDemoData } from "../app/seed.js";
+
+const config = env();
+const stack = await startStack(config, {
+  beforeServe: async (db) => {
+    if (!(await isEmpty(db))) return;
+    console.log(`First run: seeding ${config.SEED_RESIDENTS} demo residents (${db.kind} database)...`);
+    const result = await seedDemoData(db, { residents: config.SEED_RESIDENTS });
+    console.log(`Seeded ${result.rows} rows in ${result.seconds.toFixed(1)} s.`);
+  },
+});
+
+const [home] = await stack.db.sql.query<{ care_home_id: string; nhs_number: string }>(
+  `SELECT care_home_id, nhs_number FROM "residents"."placement" WHERE end_date IS NULL ORDER BY care_home_id, nhs_number LIMIT 1`,
+);
+const token = await mintUserToken(
+  { userId: "demo-nurse", name: "Demo Nurse", role: "care_home_nurse", orgCode: home?.care_home_id ?? "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" },
+  { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+);
+const query = `{ resident(nhsNumber: "${home?.nhs_number ?? "9990000018"}") { nhsNumber name { given family } allergies { display criticality } medications { medication { display } dispensing { epsStatus } } diagnosticReports(first: 3) { edges { node { display abnormal } } } carePlan { status cpr { decision } } } }`;
+
+console.log(`
+Care record gateway: ${stack.gatewayUrl}   (${stack.db.kind === "embedded" ? `embedded PostgreSQL in ${config.DATA_DIR}/` : "PostgreSQL from DATABASE_URL"})
+
+Demo token (care home nurse at ${home?.care_home_id ?? "CH00001"}, development key, valid 12 h):
+${token}
+
+Example:
+curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer ${token}" \\
+  -d '${JSON.stringify({ query })}'
+`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    stack.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

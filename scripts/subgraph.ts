@@ -1,0 +1,28 @@
+// Runs one subgraph alone (one container per subgraph): `tsx scripts/subgraph.ts labs`.
+// Applies that subgraph's migrations first; listens on PORT or its default port.
+import { SUBGRAPHS, type SubgraphName } from "../subgraphs/kernel/database.js";
+import { env } from "../subgraphs/kernel/env.js";
+import { migrateSubgraph } from "../subgraphs/kernel/migrate.js";
+import { startSubgraphServer } from "../subgraphs/kernel/subgraph-server.js";
+import { subgraphPort } from "../subgraphs/kernel/topology.js";
+import { logger } from "../subgraphs/kernel/logger.js";
+import { subgraphFactories } from "../subgraphs/registry.js";
+import { openDatabase } from "../app/database.js";
+
+const name = process.argv[2] as SubgraphName;
+if (!SUBGRAPHS.includes(name)) {
+  console.error(`usage: tsx scripts/subgraph.ts <${SUBGRAPHS.join("|")}>`);
+  process.exit(2);
+}
+const config = env();
+if (!config.DATABASE_URL) {
+  console.error("Running one subgraph alone needs DATABASE_URL (the embedded database is for `npm start`).");
+  process.exit(78);
+}
+const db = await openDatabase(config);
+await migrateSubgraph(db, name);
+const module = subgraphFactories[name](db);
+const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET });
+logger.info({ subgraph: name, url: server.url }, "subgraph listening");
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => void server.close().then(() => module.close()).then(() => db.close()).finally(() => process.exit(0)));

@@ -1,0 +1,49 @@
+// Starts the real product (gateway + five subgraphs over HTTP, real PostgreSQL) for a test file,
+// and small helpers to talk to it.
+import { env } from "../../subgraphs/kernel/env.js";
+import type { Identity } from "../../subgraphs/kernel/identity.js";
+import { INTERNAL_HEADER, signInternalIdentity } from "../../subgraphs/kernel/internal-auth.js";
+import { mintUserToken } from "../../gateway/tokens.js";
+import { startStack, type Stack } from "../../app/stack.js";
+
+export type { Stack };
+
+export const startTestStack = () => startStack(env(), { ephemeralPorts: true });
+
+export const identities = {
+  nurse: { userId: "t-nurse", name: "Test Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" },
+  gp: { userId: "t-gp", name: "Test GP", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: "2025-01-15" },
+} satisfies Record<string, Identity>;
+
+export function tokenFor(identity: Identity = identities.nurse, lifetime = "10m") {
+  const e = env();
+  return mintUserToken(identity, { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }, lifetime);
+}
+
+export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  let json: Omit<GraphQLResponse, "status">;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { errors: [{ message: text }] };
+  }
+  return { status: res.status, ...json };
+}
+
+/** A query through the gateway with a user token. */
+export async function gatewayQuery(stack: Stack, query: string, variables: Record<string, unknown> = {}, identity: Identity = identities.nurse) {
+  return post(stack.gatewayUrl, { query, variables }, { authorization: `Bearer ${await tokenFor(identity)}` });
+}
+
+/** A query straight to a subgraph, signed as the gateway would sign it. */
+export async function subgraphQuery(url: string, query: string, variables: Record<string, unknown> = {}, identity: Identity = identities.gp) {
+  return post(url, { query, variables }, { [INTERNAL_HEADER]: await signInternalIdentity(identity, env().INTERNAL_SECRET) });
+}
