@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { logger } from "./logger.js";
 
 export const SUBGRAPHS = ["residents", "discharge", "labs", "medications", "careplans"] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -24,8 +25,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
+function newPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on("error", (error) => logger.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, "idle PostgreSQL connection lost"));
+  return pool;
+}
+
 export function openPostgres(url: string, poolSize = 10): Database {
-  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  const admin = newPool(url, 2);
   const pools: pg.Pool[] = [admin];
   return {
     kind: "postgres",
@@ -46,7 +55,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
       query: async <T,>(sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows as T[],
     },
     adapterFor(schema) {
-      const pool = new pg.Pool({ connectionString: url, max: poolSize });
+      const pool = newPool(url, poolSize);
       pools.push(pool);
       // The adapter ignores ?schema= in the URL; the schema must be passed explicitly.
       return new PrismaPg(pool, { schema });

@@ -39,11 +39,16 @@ const quote = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
 
 export async function migrateSubgraph(db: Database, subgraph: SubgraphName): Promise<string[]> {
   const schema = quote(subgraph);
-  await db.sql.exec(`CREATE SCHEMA IF NOT EXISTS ${schema};
+  // A transaction-scoped advisory lock per subgraph serialises concurrent migrators (two replicas
+  // starting at once); CREATE SCHEMA IF NOT EXISTS alone races.
+  const lock = `SELECT pg_advisory_xact_lock(hashtext('carerecord-migrate:${subgraph}'));`;
+  await db.sql.exec(`BEGIN; ${lock}
+    CREATE SCHEMA IF NOT EXISTS ${schema};
     CREATE TABLE IF NOT EXISTS ${schema}."_prisma_migrations" (
       id VARCHAR(36) PRIMARY KEY, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ,
       migration_name VARCHAR(255) NOT NULL UNIQUE, logs TEXT, rolled_back_at TIMESTAMPTZ,
-      started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0);`);
+      started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0);
+    COMMIT;`);
   const applied = new Map(
     (await db.sql.query<{ migration_name: string; checksum: string }>(
       `SELECT migration_name, checksum FROM ${schema}."_prisma_migrations" WHERE rolled_back_at IS NULL`,
@@ -57,9 +62,9 @@ export async function migrateSubgraph(db: Database, subgraph: SubgraphName): Pro
       continue;
     }
     try {
-      // One simple-protocol round trip: the record row goes in first, so a concurrent migrator
-      // fails on the unique name instead of running the DDL twice.
-      await db.sql.exec(`BEGIN;
+      // One simple-protocol round trip under the lock: the record row goes in first, so a migrator
+      // that waited for the lock fails on the unique name instead of running the DDL twice.
+      await db.sql.exec(`BEGIN; ${lock}
         INSERT INTO ${schema}."_prisma_migrations" (id, checksum, migration_name, started_at)
           VALUES (gen_random_uuid()::text, '${m.checksum}', '${m.name}', now());
         ${m.sql}

@@ -1,0 +1,37 @@
+// A throwaway PostgreSQL database for tests that write (the shared fixture database is read-only).
+import pg from "pg";
+import { env } from "../../subgraphs/kernel/env.js";
+import { openPostgres, type Database } from "../../subgraphs/kernel/database.js";
+import { migrateAll } from "../../subgraphs/kernel/migrate.js";
+
+function urlFor(database: string): string {
+  const url = new URL(env().DATABASE_URL!);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function createScratchDatabase(label: string, opts: { migrate?: boolean } = {}): Promise<{ db: Database; url: string; drop(): Promise<void> }> {
+  const name = `carerecord_${label}_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: urlFor("postgres") });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = urlFor(name);
+  const db = openPostgres(url, 4);
+  if (opts.migrate !== false) await migrateAll(db);
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.close();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
