@@ -9,7 +9,7 @@ export default {
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/subgraphs/**/*.test.ts", "<rootDir>/gateway/**/*.test.ts"],
   setupFiles: ["<rootDir>/test/support/env.ts"],
-  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  globalSetup: "<rootDir>/test/support/global-setup.mjs",
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -36,7 +36,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     maskedErrors: true,
     landingPage: false,
     graphiql: false,
-    logging: opts.logLevel === "debug" || opts.logLevel === "trace" ? "debug" : opts.logLevel === "silent" ? false : "warn",
+    // The gateway's own messages are operational (subgraph failures); request content is never logged.
+    logging: opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn",
   });
 }
 

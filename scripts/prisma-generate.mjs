@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-const subgraphs = ["residents", "discharge", "labs", "medications", "careplans"];
+const subgraphs = ["residents", "discharge", "labs", "medications", "careplans", "usage"];
 const prisma = path.resolve("node_modules/.bin/prisma");
 const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: "1" };
 for (const name of subgraphs) {

@@ -17,7 +17,8 @@ const optionalUrl = z
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Shared with the Hive gateway's own logger, which reads LOG_LEVEL itself and accepts only these.
+    LOG_LEVEL: z.enum(["error", "warn", "info", "debug", "trace"]).default("info"),
     DATABASE_URL: optionalUrl,
     REDIS_URL: optionalUrl,
     DATA_DIR: z.string().default(".data"),

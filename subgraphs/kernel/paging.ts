@@ -36,3 +36,29 @@ export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => (str
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
 }
+
+/** Position in a newest-first list ordered by (time desc, id asc). */
+export interface TimeKeyset {
+  at: string;
+  id: string;
+}
+
+export function decodeTimeCursor(cursor: string | null | undefined): TimeKeyset | null {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [at, id] = key;
+  if (typeof at !== "string" || Number.isNaN(Date.parse(at)) || typeof id !== "string") throw badInput("after is not a cursor this API issued");
+  return { at, id };
+}
+
+/** Prisma `where` fragment for rows strictly after the keyset position. */
+export function afterTimeKeyset(field: string, after: TimeKeyset | null): Record<string, unknown> {
+  if (!after) return {};
+  const at = new Date(after.at);
+  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { gt: after.id } }] };
+}
+
+/** A newest-first connection: the first `size` rows of a resident's list fetched without a limit. */
+export function timeConnection<T extends { id: string }>(rows: T[], size: number, timeOf: (row: T) => Date): Connection<T> {
+  return toConnection(rows.slice(0, size + 1), size, (r) => [timeOf(r).toISOString(), r.id]);
+}

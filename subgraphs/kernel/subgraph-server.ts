@@ -8,6 +8,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse, type DocumentNode } from "graphql";
+import { applyMiddleware, type IMiddlewareGenerator } from "graphql-middleware";
 import type { SubgraphName } from "./database.js";
 import type { Identity } from "./identity.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
@@ -22,6 +23,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   name: SubgraphName;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
+  /** graphql-shield middleware: who may resolve which field (deny by default). */
+  permissions?: IMiddlewareGenerator<unknown, C, unknown>;
   /** Per-request state (DataLoaders) for an authenticated caller. */
   createContext(identity: Identity): C;
   /** Resolves when the data store answers; used by /healthz. */
@@ -60,8 +63,9 @@ export async function startSubgraphServer<C extends BaseContext>(
   module: SubgraphModule<C>,
   opts: { host: string; port: number; internalSecret: string },
 ): Promise<RunningServer> {
+  const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<C>({
-    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
+    schema: module.permissions ? applyMiddleware(subgraphSchema, module.permissions) : subgraphSchema,
     formatError,
     includeStacktraceInErrorResponses: false,
     // No Apollo Studio: inline traces would only add cost to every response.

@@ -4,7 +4,7 @@ import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 
-export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition } from "./prisma/generated/client.js";
+export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
 
 export function createResidentsRepository(db: Database) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("residents"))));
@@ -32,12 +32,26 @@ export function createResidentsRepository(db: Database) {
         take: limit,
         select: { nhsNumber: true },
       }),
+    organisations: (odsCodes: string[]) => prisma.organisation.findMany({ where: { odsCode: { in: odsCodes } } }),
+    /** Break-glass sessions of one user still in force at `now`, for these residents. */
+    activeBreakGlass: (userId: string, nhsNumbers: string[], now: Date) =>
+      prisma.breakGlass.findMany({ where: { userId, nhsNumber: { in: nhsNumbers }, expiresAt: { gt: now } } }),
+    startBreakGlass: (data: Prisma.BreakGlassCreateInput) => prisma.breakGlass.create({ data }),
+    breakGlassForReview: (reviewed: boolean | null, limit: number, afterId: string | null) =>
+      prisma.breakGlass.findMany({
+        where: { ...(reviewed === null ? {} : reviewed ? { reviewedAt: { not: null } } : { reviewedAt: null }), ...(afterId ? { id: { gt: afterId } } : {}) },
+        orderBy: { id: "asc" },
+        take: limit,
+      }),
+    closeBreakGlassReview: (id: string, reviewedBy: string, note: string, at: Date) =>
+      prisma.breakGlass.updateMany({ where: { id, reviewedAt: null }, data: { reviewedAt: at, reviewedBy, reviewNote: note } }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load used by the seeder; one INSERT per table per batch. */
     async insertBatch(batch: ResidentsBatch) {
       if (batch.gpPractices.length) await prisma.gpPractice.createMany({ data: batch.gpPractices, skipDuplicates: true });
       if (batch.careHomes.length) await prisma.careHome.createMany({ data: batch.careHomes, skipDuplicates: true });
+      if (batch.organisations.length) await prisma.organisation.createMany({ data: batch.organisations, skipDuplicates: true });
       if (batch.residents.length) await prisma.resident.createMany({ data: batch.residents });
       if (batch.placements.length) await prisma.placement.createMany({ data: batch.placements });
       if (batch.allergies.length) await prisma.allergy.createMany({ data: batch.allergies });
@@ -49,6 +63,7 @@ export function createResidentsRepository(db: Database) {
 export interface ResidentsBatch {
   gpPractices: Prisma.GpPracticeCreateManyInput[];
   careHomes: Prisma.CareHomeCreateManyInput[];
+  organisations: Prisma.OrganisationCreateManyInput[];
   residents: Prisma.ResidentCreateManyInput[];
   placements: Prisma.PlacementCreateManyInput[];
   allergies: Prisma.AllergyCreateManyInput[];

@@ -8,6 +8,7 @@ import { addDays, rngFor } from "../kernel/demo/random.js";
 import type { Database } from "../kernel/database.js";
 import { rowCount, type SubgraphSeeder } from "../kernel/demo/seeder.js";
 import { createResidentsRepository, type ResidentsBatch } from "./repository.js";
+import type { OrganisationType } from "./prisma/generated/enums.js";
 
 const faker = new Faker({ locale: [en_GB, en] });
 const SOURCE = SOURCE_SYSTEMS.residents;
@@ -47,7 +48,21 @@ const RESTRICTED = [
   { code: "407377005", display: "Gender reassignment", category: "GENDER_REASSIGNMENT" },
 ] as const;
 
-export function residentsReferenceData(world: DemoWorld): Pick<ResidentsBatch, "careHomes" | "gpPractices"> {
+/**
+ * Organisations that are not care homes or GP practices, plus two care homes that fail the access
+ * preconditions so the rules have something to refuse.
+ */
+export const DEMO_ORGANISATIONS = [
+  { odsCode: "NHS111L", name: "London NHS 111", type: "NHS111" },
+  { odsCode: "OOHL01", name: "London Out of Hours GP Service", type: "OUT_OF_HOURS" },
+  { odsCode: "RRU", name: "London Ambulance Service NHS Trust", type: "AMBULANCE_SERVICE" },
+  { odsCode: "RJ1", name: "St Thomas' Hospital Emergency Department", type: "EMERGENCY_DEPARTMENT" },
+  { odsCode: "QKK", name: "NHS South East London ICB (analytics)", type: "INTEGRATED_CARE_BOARD" },
+  { odsCode: "CRO01", name: "Care record operator (privacy and administration)", type: "RECORD_OPERATOR" },
+] as const;
+export const NON_COMPLIANT_HOMES = { dsptNotMet: "CH99901", noSharingAgreement: "CH99902" } as const;
+
+export function residentsReferenceData(world: DemoWorld): Pick<ResidentsBatch, "careHomes" | "gpPractices" | "organisations"> {
   const careHomes = Array.from({ length: careHomeCount(world.residentCount) }, (_, n) => {
     faker.seed(100_000_000 + n);
     const rng = rngFor("care-home", n);
@@ -68,7 +83,19 @@ export function residentsReferenceData(world: DemoWorld): Pick<ResidentsBatch, "
       postcode: londonPostcode((n % 20) + 1, n),
     };
   });
-  return { careHomes, gpPractices };
+  const assessed = addDays(world.today, -200);
+  const organisation = (odsCode: string, name: string, type: OrganisationType, ok = { dspt: true, agreement: true }) => ({
+    odsCode, name, type, dsptStandardMet: ok.dspt, dsptAssessedOn: assessed,
+    sharingAgreementSignedOn: ok.agreement ? addDays(world.today, -400) : null, updatedAt: assessed,
+  });
+  const organisations = [
+    ...careHomes.map((h) => organisation(h.id, h.name, "CARE_HOME")),
+    ...gpPractices.map((p) => organisation(p.odsCode, p.name, "GP_PRACTICE")),
+    ...DEMO_ORGANISATIONS.map((o) => organisation(o.odsCode, o.name, o.type)),
+    organisation(NON_COMPLIANT_HOMES.dsptNotMet, "Unassessed Lodge", "CARE_HOME", { dspt: false, agreement: true }),
+    organisation(NON_COMPLIANT_HOMES.noSharingAgreement, "Unsigned House", "CARE_HOME", { dspt: true, agreement: false }),
+  ];
+  return { careHomes, gpPractices, organisations };
 }
 
 function londonPostcode(district: number, n: number): string {
@@ -77,7 +104,7 @@ function londonPostcode(district: number, n: number): string {
 }
 
 export function residentsBatch(world: DemoWorld, people: DemoResident[]): ResidentsBatch {
-  const batch: ResidentsBatch = { careHomes: [], gpPractices: [], residents: [], placements: [], allergies: [], conditions: [] };
+  const batch: ResidentsBatch = { careHomes: [], gpPractices: [], organisations: [], residents: [], placements: [], allergies: [], conditions: [] };
   for (const p of people) {
     const rng = rngFor("residents", p.index);
     faker.seed(p.index + 1);

@@ -1,0 +1,12 @@
+import { manyLoader, uniqueLoader } from "../kernel/loaders.js";
+import type { CareplansRepository } from "./repository.js";
+
+export function createCareplansLoaders(repo: CareplansRepository) {
+  return {
+    plan: uniqueLoader(repo.plans, (p) => p.id),
+    approvedPlan: uniqueLoader(repo.approvedPlans, (p) => p.nhsNumber),
+    history: manyLoader(repo.planHistories, (p) => p.nhsNumber),
+  };
+}
+
+export type CareplansLoaders = ReturnType<typeof createCareplansLoaders>;

@@ -1,0 +1,27 @@
+// The only code in this subgraph that talks to Prisma. Reads take batches of keys.
+import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
+import type { Database } from "../kernel/database.js";
+import { countStatements, prismaOptions } from "../kernel/prisma.js";
+
+export type { CarePlan } from "./prisma/generated/client.js";
+
+export function createCareplansRepository(db: Database) {
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("careplans"))));
+  return {
+    plans: (ids: string[]) => prisma.carePlan.findMany({ where: { id: { in: ids } } }),
+    approvedPlans: (nhsNumbers: string[]) => prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "APPROVED" } }),
+    planHistories: (nhsNumbers: string[]) =>
+      prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ nhsNumber: "asc" }, { version: "desc" }] }),
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+    async insertBatch(batch: CareplansBatch) {
+      if (batch.plans.length) await prisma.carePlan.createMany({ data: batch.plans });
+    },
+  };
+}
+
+export interface CareplansBatch {
+  plans: Prisma.CarePlanCreateManyInput[];
+}
+
+export type CareplansRepository = ReturnType<typeof createCareplansRepository>;

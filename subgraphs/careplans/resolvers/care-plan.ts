@@ -1,0 +1,37 @@
+// Plan content lists are stored as JSONB; each is checked against its shape on the way out and
+// malformed entries are dropped rather than passed through unchecked.
+import { z } from "zod";
+import { provenanceField } from "../../kernel/provenance.js";
+import type { CareplansContext } from "../context.js";
+import type { CarePlan } from "../repository.js";
+
+const Strings = z.array(z.string());
+const Actions = z.array(z.object({ description: z.string(), owner: z.string(), dueDate: z.iso.date().nullable().optional() }));
+const Organisations = z.array(z.object({ name: z.string(), contact: z.string() }));
+const Diagnoses = z.array(z.object({ code: z.string(), display: z.string() }));
+
+function listOf<T>(schema: z.ZodType<T[]>, value: unknown): T[] {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : [];
+}
+
+const startOfToday = () => new Date(new Date().toISOString().slice(0, 10));
+
+export const CarePlanResolvers = {
+  __resolveReference: (ref: { id: string }, ctx: CareplansContext) => ctx.loaders.plan.load(ref.id),
+  createdBy: (p: CarePlan) => ({ name: p.createdByName, odsCode: p.createdByOds }),
+  clinicalDetailAddedBy: (p: CarePlan) =>
+    p.clinicalDetailBy && p.clinicalDetailOds && p.clinicalDetailAt
+      ? { name: p.clinicalDetailBy, practiceOdsCode: p.clinicalDetailOds, at: p.clinicalDetailAt }
+      : null,
+  reviewDue: (p: CarePlan) => p.status === "APPROVED" && p.reviewDate !== null && p.reviewDate <= startOfToday(),
+  concerns: (p: CarePlan) => listOf(Strings, p.concerns),
+  goals: (p: CarePlan) => listOf(Strings, p.goals),
+  actions: (p: CarePlan) =>
+    listOf(Actions, p.actions).map((a) => ({ ...a, dueDate: a.dueDate ? new Date(`${a.dueDate}T00:00:00Z`) : null })),
+  supportOrganisations: (p: CarePlan) => listOf(Organisations, p.supportOrganisations),
+  diagnoses: (p: CarePlan) => listOf(Diagnoses, p.diagnoses),
+  keyMedications: (p: CarePlan) => listOf(Strings, p.keyMedications),
+  cpr: (p: CarePlan) => ({ decision: p.cprDecision, decidedOn: p.cprDecidedOn, reviewOn: p.cprReviewOn, decidedBy: p.cprDecidedBy }),
+  ...provenanceField,
+};

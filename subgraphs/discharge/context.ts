@@ -1,0 +1,6 @@
+import type { BaseContext } from "../kernel/subgraph-server.js";
+import type { DischargeLoaders } from "./loaders.js";
+
+export interface DischargeContext extends BaseContext {
+  loaders: DischargeLoaders;
+}

@@ -1,0 +1,51 @@
+// The only code in this subgraph that talks to Prisma. Reads take batches of keys.
+import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
+import type { Database } from "../kernel/database.js";
+import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
+
+export type { HospitalStay, DischargeSummary, EmergencyCareSummary } from "./prisma/generated/client.js";
+
+export interface SummaryQuery {
+  since: string | null;
+  after: TimeKeyset | null;
+}
+
+const newestFirst = (field: string) => [{ nhsNumber: "asc" as const }, { [field]: "desc" as const }, { id: "asc" as const }];
+
+export function createDischargeRepository(db: Database) {
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("discharge"))));
+  return {
+    stays: (ids: string[]) => prisma.hospitalStay.findMany({ where: { id: { in: ids } } }),
+    summaries: (ids: string[]) => prisma.dischargeSummary.findMany({ where: { id: { in: ids } } }),
+    summariesOfResidents: (nhsNumbers: string[], q: SummaryQuery) =>
+      prisma.dischargeSummary.findMany({
+        where: { nhsNumber: { in: nhsNumbers }, AND: [q.since ? { dischargedAt: { gte: new Date(q.since) } } : {}, afterTimeKeyset("dischargedAt", q.after)] },
+        orderBy: newestFirst("dischargedAt"),
+      }),
+    staysOfResidents: (nhsNumbers: string[], after: TimeKeyset | null) =>
+      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("admittedAt", after) }, orderBy: newestFirst("admittedAt") }),
+    currentStays: (nhsNumbers: string[]) =>
+      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "IN_PROGRESS" }, orderBy: { admittedAt: "desc" } }),
+    emergencyCareOfResidents: (nhsNumbers: string[], after: TimeKeyset | null) =>
+      prisma.emergencyCareSummary.findMany({
+        where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("occurredAt", after) },
+        orderBy: newestFirst("occurredAt"),
+      }),
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+    async insertBatch(batch: DischargeBatch) {
+      if (batch.stays.length) await prisma.hospitalStay.createMany({ data: batch.stays });
+      if (batch.summaries.length) await prisma.dischargeSummary.createMany({ data: batch.summaries });
+      if (batch.emergencyCare.length) await prisma.emergencyCareSummary.createMany({ data: batch.emergencyCare });
+    },
+  };
+}
+
+export interface DischargeBatch {
+  stays: Prisma.HospitalStayCreateManyInput[];
+  summaries: Prisma.DischargeSummaryCreateManyInput[];
+  emergencyCare: Prisma.EmergencyCareSummaryCreateManyInput[];
+}
+
+export type DischargeRepository = ReturnType<typeof createDischargeRepository>;

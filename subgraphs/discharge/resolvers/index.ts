@@ -1,0 +1,11 @@
+import { scalarResolvers } from "../../kernel/scalars.js";
+import { ResidentResolvers } from "./resident.js";
+import { DischargeSummaryResolvers, EmergencyCareSummaryResolvers, HospitalStayResolvers } from "./summary.js";
+
+export const resolvers = {
+  ...scalarResolvers,
+  Resident: ResidentResolvers,
+  DischargeSummary: DischargeSummaryResolvers,
+  HospitalStay: HospitalStayResolvers,
+  EmergencyCareSummary: EmergencyCareSummaryResolvers,
+};

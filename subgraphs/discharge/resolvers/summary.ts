@@ -1,0 +1,41 @@
+// Discharge summary headings stored as JSONB are checked against their shape on the way out;
+// malformed entries are dropped rather than passed through unchecked.
+import { z } from "zod";
+import { provenanceField } from "../../kernel/provenance.js";
+import type { DischargeContext } from "../context.js";
+import type { DischargeSummary, EmergencyCareSummary, HospitalStay } from "../repository.js";
+
+const isoDate = z.iso.date().nullable().optional().transform((d) => (d ? new Date(`${d}T00:00:00Z`) : null));
+const Diagnoses = z.array(z.object({ code: z.string(), display: z.string(), primary: z.boolean() }));
+const Procedures = z.array(z.object({ code: z.string(), display: z.string(), performedOn: isoDate }));
+const Changes = z.array(z.object({ medication: z.string(), change: z.enum(["STARTED", "STOPPED", "CHANGED", "UNCHANGED"]), reason: z.string().nullable().optional() }));
+const Actions = z.array(z.object({ action: z.string(), forWhom: z.string(), byDate: isoDate }));
+
+function listOf<T>(schema: z.ZodType<T[], unknown>, value: unknown): T[] {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : [];
+}
+
+export const DischargeSummaryResolvers = {
+  __resolveReference: (ref: { id: string }, ctx: DischargeContext) => ctx.loaders.summary.load(ref.id),
+  hospital: (s: DischargeSummary) => ({ name: s.hospitalName, odsCode: s.hospitalOds }),
+  author: (s: DischargeSummary) => ({ name: s.authorName, role: s.authorRole, professionalCode: null }),
+  completedBy: (s: DischargeSummary) => ({ name: s.completedByName, role: s.completedByRole, professionalCode: s.completedByCode }),
+  diagnoses: (s: DischargeSummary) => listOf(Diagnoses, s.diagnoses),
+  procedures: (s: DischargeSummary) => listOf(Procedures, s.procedures),
+  medicationChanges: (s: DischargeSummary) => listOf(Changes, s.medicationChanges).map((c) => ({ ...c, reason: c.reason ?? null })),
+  allergiesAndAdverseReactions: (s: DischargeSummary) => s.allergiesText,
+  plannedActions: (s: DischargeSummary) => listOf(Actions, s.plannedActions),
+  ...provenanceField,
+};
+
+export const HospitalStayResolvers = {
+  __resolveReference: (ref: { id: string }, ctx: DischargeContext) => ctx.loaders.stay.load(ref.id),
+  hospital: (s: HospitalStay) => ({ name: s.hospitalName, odsCode: s.hospitalOds }),
+  ...provenanceField,
+};
+
+export const EmergencyCareSummaryResolvers = {
+  provider: (s: EmergencyCareSummary) => ({ name: s.providerName, odsCode: s.providerOds }),
+  ...provenanceField,
+};

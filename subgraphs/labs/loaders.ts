@@ -1,0 +1,15 @@
+import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../kernel/loaders.js";
+import type { LabsRepository, ReportQuery } from "./repository.js";
+
+export function createLabsLoaders(repo: LabsRepository) {
+  return {
+    report: uniqueLoader(repo.reports, (r) => r.id),
+    reportsOfResident: manyWithArgsLoader<ReportQuery, Awaited<ReturnType<LabsRepository["reports"]>>[number]>(
+      repo.reportsOfResidents,
+      (r) => r.nhsNumber,
+    ),
+    observations: manyLoader(repo.observations, (o) => o.reportId),
+  };
+}
+
+export type LabsLoaders = ReturnType<typeof createLabsLoaders>;

@@ -1,0 +1,52 @@
+// The only code in this subgraph that talks to Prisma. Reads take batches of keys.
+import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
+import type { DiagnosticCategory } from "./prisma/generated/enums.js";
+import type { Database } from "../kernel/database.js";
+import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
+
+export type { DiagnosticReport, Observation } from "./prisma/generated/client.js";
+
+export interface ReportQuery {
+  category: DiagnosticCategory | null;
+  since: string | null;
+  abnormalOnly: boolean;
+  /** Keyset position: reports strictly after (issuedAt desc, id asc) this one. */
+  after: TimeKeyset | null;
+}
+
+export function createLabsRepository(db: Database) {
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("labs"))));
+  return {
+    reports: (ids: string[]) => prisma.diagnosticReport.findMany({ where: { id: { in: ids } } }),
+    /** Reports of these residents matching the query, ordered per resident by issuedAt desc, id asc. */
+    reportsOfResidents: (nhsNumbers: string[], q: ReportQuery) =>
+      prisma.diagnosticReport.findMany({
+        where: {
+          nhsNumber: { in: nhsNumbers },
+          ...(q.category ? { category: q.category } : {}),
+          ...(q.abnormalOnly ? { abnormal: true } : {}),
+          AND: [
+            q.since ? { issuedAt: { gte: new Date(q.since) } } : {},
+            afterTimeKeyset("issuedAt", q.after),
+          ],
+        },
+        orderBy: [{ nhsNumber: "asc" }, { issuedAt: "desc" }, { id: "asc" }],
+      }),
+    observations: (reportIds: string[]) =>
+      prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }),
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+    async insertBatch(batch: LabsBatch) {
+      if (batch.reports.length) await prisma.diagnosticReport.createMany({ data: batch.reports });
+      if (batch.observations.length) await prisma.observation.createMany({ data: batch.observations });
+    },
+  };
+}
+
+export interface LabsBatch {
+  reports: Prisma.DiagnosticReportCreateManyInput[];
+  observations: Prisma.ObservationCreateManyInput[];
+}
+
+export type LabsRepository = ReturnType<typeof createLabsRepository>;

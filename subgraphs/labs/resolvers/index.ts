@@ -1,0 +1,10 @@
+import { scalarResolvers } from "../../kernel/scalars.js";
+import { ResidentResolvers } from "./resident.js";
+import { DiagnosticReportResolvers, ObservationResolvers } from "./report.js";
+
+export const resolvers = {
+  ...scalarResolvers,
+  Resident: ResidentResolvers,
+  DiagnosticReport: DiagnosticReportResolvers,
+  Observation: ObservationResolvers,
+};

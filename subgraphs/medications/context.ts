@@ -1,0 +1,6 @@
+import type { BaseContext } from "../kernel/subgraph-server.js";
+import type { MedicationsLoaders } from "./loaders.js";
+
+export interface MedicationsContext extends BaseContext {
+  loaders: MedicationsLoaders;
+}

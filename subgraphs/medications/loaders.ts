@@ -1,0 +1,14 @@
+import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../kernel/loaders.js";
+import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
+import type { MedicationRequest, MedicationsRepository } from "./repository.js";
+
+export function createMedicationsLoaders(repo: MedicationsRepository) {
+  return {
+    request: uniqueLoader(repo.requests, (r) => r.id),
+    requestsOfResident: manyWithArgsLoader<MedicationRequestStatus[], MedicationRequest>(repo.requestsOfResidents, (r) => r.nhsNumber),
+    latestPrescription: uniqueLoader(repo.latestPrescriptions, (p) => p.requestId),
+    dispenses: manyLoader(repo.dispenses, (d) => d.requestId),
+  };
+}
+
+export type MedicationsLoaders = ReturnType<typeof createMedicationsLoaders>;

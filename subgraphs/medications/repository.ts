@@ -1,0 +1,43 @@
+// The only code in this subgraph that talks to Prisma. Reads take batches of keys.
+import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
+import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
+import type { Database } from "../kernel/database.js";
+import { countStatements, prismaOptions } from "../kernel/prisma.js";
+
+export type { MedicationRequest, EpsPrescription, MedicationDispense } from "./prisma/generated/client.js";
+
+export function createMedicationsRepository(db: Database) {
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("medications"))));
+  return {
+    requests: (ids: string[]) => prisma.medicationRequest.findMany({ where: { id: { in: ids } } }),
+    requestsOfResidents: (nhsNumbers: string[], statuses: MedicationRequestStatus[]) =>
+      prisma.medicationRequest.findMany({
+        where: { nhsNumber: { in: nhsNumbers }, status: { in: statuses } },
+        orderBy: [{ medicationName: "asc" }, { authoredOn: "desc" }, { id: "asc" }],
+      }),
+    /** The latest EPS prescription of each request (`distinct` keeps the first, newest, row per request). */
+    latestPrescriptions: (requestIds: string[]) =>
+      prisma.epsPrescription.findMany({
+        where: { requestId: { in: requestIds } },
+        orderBy: [{ requestId: "asc" }, { issuedAt: "desc" }, { id: "desc" }],
+        distinct: ["requestId"],
+      }),
+    dispenses: (requestIds: string[]) =>
+      prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }),
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+    async insertBatch(batch: MedicationsBatch) {
+      if (batch.requests.length) await prisma.medicationRequest.createMany({ data: batch.requests });
+      if (batch.prescriptions.length) await prisma.epsPrescription.createMany({ data: batch.prescriptions });
+      if (batch.dispenses.length) await prisma.medicationDispense.createMany({ data: batch.dispenses });
+    },
+  };
+}
+
+export interface MedicationsBatch {
+  requests: Prisma.MedicationRequestCreateManyInput[];
+  prescriptions: Prisma.EpsPrescriptionCreateManyInput[];
+  dispenses: Prisma.MedicationDispenseCreateManyInput[];
+}
+
+export type MedicationsRepository = ReturnType<typeof createMedicationsRepository>;

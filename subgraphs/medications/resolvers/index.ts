@@ -1,0 +1,11 @@
+import { scalarResolvers } from "../../kernel/scalars.js";
+import { ResidentResolvers } from "./resident.js";
+import { DispensingStatusResolvers, MedicationDispenseResolvers, MedicationRequestResolvers } from "./request.js";
+
+export const resolvers = {
+  ...scalarResolvers,
+  Resident: ResidentResolvers,
+  MedicationRequest: MedicationRequestResolvers,
+  DispensingStatus: DispensingStatusResolvers,
+  MedicationDispense: MedicationDispenseResolvers,
+};

@@ -1,0 +1,20 @@
+// Usage analytics are for analysts only; everything else is denied by default.
+import { rule, shield } from "graphql-shield";
+import { denialError } from "../kernel/access/rules.js";
+import { federationQueryRules, federationTypeRules, shieldOptions } from "../kernel/access/rules.js";
+import type { UsageContext } from "./context.js";
+
+const isAnalyst = rule("analyst", { cache: "contextual" })((_p: unknown, _a: unknown, ctx: UsageContext) =>
+  ctx.identity.role === "analyst" ? true : denialError("ROLE_NOT_PERMITTED", { section: "USAGE" }),
+);
+
+export const permissions = shield(
+  {
+    ...(federationTypeRules as object),
+    Query: { ...federationQueryRules, usage: isAnalyst },
+    UsageReport: isAnalyst,
+    UsageCount: isAnalyst,
+    UsagePeriodCount: isAnalyst,
+  },
+  shieldOptions,
+);

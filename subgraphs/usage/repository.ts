@@ -1,0 +1,53 @@
+// The only code in this subgraph that talks to Prisma: appending access events and reading the
+// rollups. Analytics never touch access_event itself, so they stay fast at tens of millions of rows.
+import { PrismaClient, Prisma } from "./prisma/generated/client.js";
+import type { Database } from "../kernel/database.js";
+import { countStatements, prismaOptions } from "../kernel/prisma.js";
+
+export type AccessEventInput = Prisma.AccessEventCreateManyInput;
+export type Period = "DAY" | "WEEK" | "MONTH";
+
+export interface UsageFilter {
+  from: Date;
+  to: Date;
+  orgType?: string | null;
+  orgCode?: string | null;
+}
+
+export function createUsageRepository(db: Database) {
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("usage" as never))));
+  const where = (f: UsageFilter) => Prisma.sql`day >= ${f.from}::date AND day <= ${f.to}::date
+    ${f.orgType ? Prisma.sql`AND org_type = ${f.orgType}` : Prisma.empty}
+    ${f.orgCode ? Prisma.sql`AND org_code = ${f.orgCode}` : Prisma.empty}`;
+  const allowed = Prisma.sql`AND outcome = 'ALLOWED'`;
+
+  return {
+    /** One INSERT for the batch; the rollup trigger runs once per statement. */
+    append: (events: AccessEventInput[]) => prisma.accessEvent.createMany({ data: events }),
+    viewsBy: (dimension: "section" | "org_code" | "org_type", f: UsageFilter, limit: number) =>
+      prisma.$queryRaw<{ key: string; views: bigint }[]>`
+        SELECT ${Prisma.raw(dimension)} AS key, sum(events)::bigint AS views FROM "usage"."usage_daily"
+         WHERE ${where(f)} ${allowed} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+    timeline: (period: Period, f: UsageFilter) =>
+      prisma.$queryRaw<{ period: Date; views: bigint }[]>`
+        SELECT date_trunc(${period.toLowerCase()}, day)::date AS period, sum(events)::bigint AS views FROM "usage"."usage_daily"
+         WHERE ${where(f)} ${allowed} GROUP BY 1 ORDER BY 1`,
+    uniqueUsersTimeline: (period: Period, f: UsageFilter) =>
+      prisma.$queryRaw<{ period: Date; users: bigint }[]>`
+        SELECT date_trunc(${period.toLowerCase()}, day)::date AS period, count(DISTINCT user_id)::bigint AS users
+          FROM "usage"."usage_user_daily" WHERE ${where(f)} GROUP BY 1 ORDER BY 1`,
+    uniqueUsers: async (f: UsageFilter) =>
+      (await prisma.$queryRaw<{ users: bigint }[]>`
+        SELECT count(DISTINCT user_id)::bigint AS users FROM "usage"."usage_user_daily" WHERE ${where(f)}`)[0]?.users ?? 0n,
+    breakGlassCount: async (f: UsageFilter) =>
+      (await prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND purpose = 'BREAK_GLASS'`)[0]?.n ?? 0n,
+    deniedCount: async (f: UsageFilter) =>
+      (await prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND outcome = 'DENIED'`)[0]?.n ?? 0n,
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+export type UsageRepository = ReturnType<typeof createUsageRepository>;

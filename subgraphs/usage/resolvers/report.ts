@@ -1,0 +1,53 @@
+// Usage analytics: thin resolvers over the rollups. Every number is a count; no field can carry a
+// patient identifier, because the rollups hold none.
+import { badInput } from "../../kernel/errors.js";
+import type { UsageContext } from "../context.js";
+import type { Period, UsageFilter } from "../repository.js";
+
+const MAX_RANGE_DAYS = 400;
+const toInt = (n: bigint | number) => Number(n);
+
+interface FilterArgs {
+  filter: { from: Date; to: Date; orgType?: string | null; orgCode?: string | null };
+}
+
+export function validFilter({ filter }: FilterArgs): UsageFilter {
+  const days = (filter.to.getTime() - filter.from.getTime()) / 86_400_000;
+  if (days < 0) throw badInput("to must not be before from");
+  if (days > MAX_RANGE_DAYS) throw badInput(`the range may be at most ${MAX_RANGE_DAYS} days`);
+  if (filter.orgCode != null && !/^[A-Z0-9]{3,10}$/.test(filter.orgCode)) throw badInput("orgCode must be an ODS code");
+  return { from: filter.from, to: filter.to, orgType: filter.orgType?.toLowerCase() ?? null, orgCode: filter.orgCode ?? null };
+}
+
+const limit = (first: number | null | undefined, max: number) => {
+  const n = first ?? max;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(`first must be between 1 and ${max}`);
+  return n;
+};
+
+export const QueryResolvers = {
+  usage: (_: unknown, args: FilterArgs) => ({ filter: validFilter(args) }),
+};
+
+type Report = { filter: UsageFilter };
+const counts = (rows: { key: string; views: bigint }[]) => rows.map((r) => ({ key: r.key, views: toInt(r.views) }));
+
+export const UsageReportResolvers = {
+  totalViews: async ({ filter }: Report, _: unknown, ctx: UsageContext) =>
+    (await ctx.repo.viewsBy("org_type", filter, 1000)).reduce((n, r) => n + toInt(r.views), 0),
+  uniqueUsers: async ({ filter }: Report, _: unknown, ctx: UsageContext) => toInt(await ctx.repo.uniqueUsers(filter)),
+  breakGlassCount: async ({ filter }: Report, _: unknown, ctx: UsageContext) => toInt(await ctx.repo.breakGlassCount(filter)),
+  deniedCount: async ({ filter }: Report, _: unknown, ctx: UsageContext) => toInt(await ctx.repo.deniedCount(filter)),
+  viewsBySection: async ({ filter }: Report, _: unknown, ctx: UsageContext) => counts(await ctx.repo.viewsBy("section", filter, 100)),
+  mostViewedSections: async ({ filter }: Report, args: { first?: number | null }, ctx: UsageContext) =>
+    counts(await ctx.repo.viewsBy("section", filter, limit(args.first, 20))),
+  viewsByOrganisation: async ({ filter }: Report, args: { orgType?: string | null; first?: number | null }, ctx: UsageContext) =>
+    counts(await ctx.repo.viewsBy("org_code", { ...filter, orgType: args.orgType?.toLowerCase() ?? filter.orgType }, limit(args.first, 500))),
+  viewsByOrgType: async ({ filter }: Report, _: unknown, ctx: UsageContext) =>
+    counts(await ctx.repo.viewsBy("org_type", filter, 100)).map((c) => ({ ...c, key: c.key.toUpperCase() })),
+  timeline: async ({ filter }: Report, args: { period: Period }, ctx: UsageContext) => {
+    const [views, users] = await Promise.all([ctx.repo.timeline(args.period, filter), ctx.repo.uniqueUsersTimeline(args.period, filter)]);
+    const usersByStart = new Map(users.map((u) => [u.period.getTime(), toInt(u.users)]));
+    return views.map((v) => ({ start: v.period, views: toInt(v.views), uniqueUsers: usersByStart.get(v.period.getTime()) ?? 0 }));
+  },
+};

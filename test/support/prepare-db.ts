@@ -1,0 +1,17 @@
+// Once per `npm test` (run by global-setup.mjs in its own process): migrate the test database and
+// load the fixture residents.
+import "./env.js";
+import { migrateAll } from "../../subgraphs/kernel/migrate.js";
+import { openDatabase } from "../../app/database.js";
+import { seedDemoData } from "../../app/seed.js";
+import { env } from "../../subgraphs/kernel/env.js";
+import { FIXTURE } from "./fixture.js";
+
+const db = await openDatabase(env());
+try {
+  await migrateAll(db);
+  const result = await seedDemoData(db, { residents: FIXTURE.residents, today: FIXTURE.today });
+  console.log(`\ntest database ready: ${result.residents} residents, ${result.rows} rows in ${result.seconds.toFixed(1)} s`);
+} finally {
+  await db.close();
+}
