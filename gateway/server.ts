@@ -9,6 +9,7 @@ import type { RunningServer } from "../subgraphs/kernel/subgraph-server.js";
 import { useAuthentication } from "./plugins/authenticate.js";
 import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
+import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { limitPlugins } from "./limits.js";
 import type { TokenSettings } from "./tokens.js";
 
@@ -32,8 +33,10 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
       ...limitPlugins(),
+      useScrubErrors(),
     ],
-    maskedErrors: true,
+    // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
     landingPage: false,
     graphiql: false,
     // The gateway's own messages are operational (subgraph failures); request content is never logged.

@@ -1,6 +1,6 @@
 // Untrusted input is rejected at the edge with BAD_USER_INPUT, and never reaches the database.
 import { queryStats } from "../subgraphs/kernel/prisma.js";
-import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -66,4 +66,20 @@ describe("request limits", () => {
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.length).toBeGreaterThan(0);
   });
+});
+
+describe("malformed requests", () => {
+  it("answers a body that is not JSON without echoing it or any internals", async () => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await tokenFor()}` },
+      body: "{not json 9990000018",
+    });
+    const text = await res.text();
+    // GraphQL over HTTP allows 200 (application/json) or 400 here; either way a coded error only.
+    expect([200, 400]).toContain(res.status);
+    expect(JSON.parse(text).errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(text).not.toMatch(/9990000018|originalError|stack|SyntaxError/);
+  });
+
 });

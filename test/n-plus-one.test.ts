@@ -1,0 +1,52 @@
+// A care home dashboard with every section is fetched with a number of SQL statements that does
+// not grow with the number of residents: every relation is batched per request (DataLoader), so no
+// statement is ever repeated for another resident.
+import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { fullSelection } from "./support/selection.js";
+import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => {
+  queryStats.onStatement = null;
+  return stack.close();
+});
+
+const everything = fullSelection("Resident", ["CareHome", "GpPractice"]);
+// Placement history can point at other homes, which adds one (batched) care-home lookup that
+// depends on the data rather than on the number of residents; the exact comparison leaves it out.
+const withoutHistory = everything.replace(/\bplacements \{[^{}]*(\{[^{}]*\}[^{}]*)*\}/, "");
+const homeQuery = (selection: string) =>
+  `query Home($first: Int!) { careHome(id: "CH00001") { name residents(first: $first) { edges { node { ${selection} } } } } }`;
+/** The statement with its IN-list collapsed, so the same relation read twice compares equal. */
+const template = (sql: string) => sql.replace(/\$\d+(,\s*\$\d+)*/g, "$n");
+
+async function statementsFor(selection: string, first: number) {
+  const seen: string[] = [];
+  queryStats.onStatement = (sql) => seen.push(template(sql));
+  const res = await gatewayQuery(stack, homeQuery(selection), { first });
+  queryStats.onStatement = null;
+  expect(res.errors).toBeUndefined();
+  expect(res.data.careHome.residents.edges).toHaveLength(first);
+  return seen.sort();
+}
+
+describe("N+1", () => {
+  it("a home of 40 with every dashboard section runs exactly the statements a home of 10 runs", async () => {
+    expect(withoutHistory).not.toEqual(everything);
+    await statementsFor(withoutHistory, 5); // warm-up: connections are opened; nothing is cached between requests
+    const ten = await statementsFor(withoutHistory, 10);
+    const forty = await statementsFor(withoutHistory, 40);
+    expect(ten.length).toBeGreaterThan(10); // it really reads every subgraph
+    expect(forty).toEqual(ten);
+  });
+
+  it("with placement history too, at most the one extra care-home lookup", async () => {
+    const ten = await statementsFor(everything, 10);
+    const forty = await statementsFor(everything, 40);
+    expect(forty.length).toBeLessThanOrEqual(ten.length + 1);
+    expect(forty.length).toBeLessThanOrEqual(25);
+  });
+});
