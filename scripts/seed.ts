@@ -26,7 +26,8 @@ if (today && Number.isNaN(today.getTime())) {
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
 const bar = new cliProgress.SingleBar(
-  { format: "seeding [{bar}] {percentage}% | {value}/{total} residents | {rows} rows | ETA {eta_formatted}", hideCursor: true },
+  // Off a terminal (CI logs, pipes) print a plain line every 10 s instead of redrawing the bar.
+  { format: "seeding [{bar}] {percentage}% | {value}/{total} residents | {rows} rows | ETA {eta_formatted}", hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
   cliProgress.Presets.shades_classic,
 );
 const db = await openDatabase(env());
@@ -45,6 +46,11 @@ try {
     `seeded ${result.residents} residents, ${result.rows} rows in ${result.seconds.toFixed(1)} s ` +
       `(${Math.round(result.rows / result.seconds)} rows/s), peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB`,
   );
+} catch (error) {
+  bar.stop();
+  // A failed seed is reported by type and code only: database messages can quote row values.
+  console.error(`seeding failed: ${(error as Error).name} ${(error as { code?: string }).code ?? ""}`.trim());
+  process.exitCode = 1;
 } finally {
   bar.stop();
   clearInterval(sampler);

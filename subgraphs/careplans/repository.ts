@@ -2,6 +2,7 @@
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { bulkInsert } from "../kernel/bulk-insert.js";
 
 export type { CarePlan } from "./prisma/generated/client.js";
 
@@ -14,8 +15,9 @@ export function createCareplansRepository(db: Database) {
       prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ nhsNumber: "asc" }, { version: "desc" }] }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
+    /** Bulk load (seeder, ingestion): one statement per table, parents first. */
     async insertBatch(batch: CareplansBatch) {
-      if (batch.plans.length) await prisma.carePlan.createMany({ data: batch.plans });
+      await bulkInsert(db.sql, "careplans", "care_plan", batch.plans);
     },
   };
 }

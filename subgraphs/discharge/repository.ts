@@ -2,6 +2,7 @@
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { bulkInsert } from "../kernel/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
 
 export type { HospitalStay, DischargeSummary, EmergencyCareSummary } from "./prisma/generated/client.js";
@@ -34,10 +35,11 @@ export function createDischargeRepository(db: Database) {
       }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
+    /** Bulk load (seeder, ingestion): one statement per table, parents first. */
     async insertBatch(batch: DischargeBatch) {
-      if (batch.stays.length) await prisma.hospitalStay.createMany({ data: batch.stays });
-      if (batch.summaries.length) await prisma.dischargeSummary.createMany({ data: batch.summaries });
-      if (batch.emergencyCare.length) await prisma.emergencyCareSummary.createMany({ data: batch.emergencyCare });
+      await bulkInsert(db.sql, "discharge", "hospital_stay", batch.stays);
+      await bulkInsert(db.sql, "discharge", "discharge_summary", batch.summaries);
+      await bulkInsert(db.sql, "discharge", "emergency_care_summary", batch.emergencyCare);
     },
   };
 }

@@ -3,6 +3,7 @@ import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { DiagnosticCategory } from "./prisma/generated/enums.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { bulkInsert } from "../kernel/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
 
 export type { DiagnosticReport, Observation } from "./prisma/generated/client.js";
@@ -37,9 +38,10 @@ export function createLabsRepository(db: Database) {
       prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
+    /** Bulk load (seeder, ingestion): one statement per table, parents first. */
     async insertBatch(batch: LabsBatch) {
-      if (batch.reports.length) await prisma.diagnosticReport.createMany({ data: batch.reports });
-      if (batch.observations.length) await prisma.observation.createMany({ data: batch.observations });
+      await bulkInsert(db.sql, "labs", "diagnostic_report", batch.reports);
+      await bulkInsert(db.sql, "labs", "observation", batch.observations);
     },
   };
 }

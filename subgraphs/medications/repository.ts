@@ -3,6 +3,7 @@ import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { bulkInsert } from "../kernel/bulk-insert.js";
 
 export type { MedicationRequest, EpsPrescription, MedicationDispense } from "./prisma/generated/client.js";
 
@@ -26,10 +27,11 @@ export function createMedicationsRepository(db: Database) {
       prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
+    /** Bulk load (seeder, ingestion): one statement per table, parents first. */
     async insertBatch(batch: MedicationsBatch) {
-      if (batch.requests.length) await prisma.medicationRequest.createMany({ data: batch.requests });
-      if (batch.prescriptions.length) await prisma.epsPrescription.createMany({ data: batch.prescriptions });
-      if (batch.dispenses.length) await prisma.medicationDispense.createMany({ data: batch.dispenses });
+      await bulkInsert(db.sql, "medications", "medication_request", batch.requests);
+      await bulkInsert(db.sql, "medications", "eps_prescription", batch.prescriptions);
+      await bulkInsert(db.sql, "medications", "medication_dispense", batch.dispenses);
     },
   };
 }

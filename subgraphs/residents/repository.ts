@@ -3,6 +3,7 @@
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { bulkInsert } from "../kernel/bulk-insert.js";
 
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
 
@@ -47,15 +48,15 @@ export function createResidentsRepository(db: Database) {
       prisma.breakGlass.updateMany({ where: { id, reviewedAt: null }, data: { reviewedAt: at, reviewedBy, reviewNote: note } }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
-    /** Bulk load used by the seeder; one INSERT per table per batch. */
+    /** Bulk load (seeder, ingestion): one statement per table, parents first. */
     async insertBatch(batch: ResidentsBatch) {
-      if (batch.gpPractices.length) await prisma.gpPractice.createMany({ data: batch.gpPractices, skipDuplicates: true });
-      if (batch.careHomes.length) await prisma.careHome.createMany({ data: batch.careHomes, skipDuplicates: true });
-      if (batch.organisations.length) await prisma.organisation.createMany({ data: batch.organisations, skipDuplicates: true });
-      if (batch.residents.length) await prisma.resident.createMany({ data: batch.residents });
-      if (batch.placements.length) await prisma.placement.createMany({ data: batch.placements });
-      if (batch.allergies.length) await prisma.allergy.createMany({ data: batch.allergies });
-      if (batch.conditions.length) await prisma.condition.createMany({ data: batch.conditions });
+      await bulkInsert(db.sql, "residents", "gp_practice", batch.gpPractices);
+      await bulkInsert(db.sql, "residents", "care_home", batch.careHomes);
+      await bulkInsert(db.sql, "residents", "organisation", batch.organisations);
+      await bulkInsert(db.sql, "residents", "resident", batch.residents);
+      await bulkInsert(db.sql, "residents", "placement", batch.placements);
+      await bulkInsert(db.sql, "residents", "allergy", batch.allergies);
+      await bulkInsert(db.sql, "residents", "condition", batch.conditions);
     },
   };
 }
