@@ -2,10 +2,10 @@
 // identity forwarding, edge validation of custom scalars and request limits.
 import http from "node:http";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
 import type { SubgraphName } from "../subgraphs/kernel/database.js";
 import type { RunningServer } from "../subgraphs/kernel/subgraph-server.js";
+import { closeGracefully, listen } from "../subgraphs/kernel/http.js";
 import { useAuthentication } from "./plugins/authenticate.js";
 import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
@@ -47,15 +47,12 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
 export async function startGateway(opts: GatewayOptions): Promise<RunningServer> {
   const gateway = createGateway(opts);
   const server = http.createServer(gateway);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.host, opts.port);
   return {
     url: `http://${opts.host}:${port}/graphql`,
     // The runtime installs its own signal handlers; the HTTP server must still be closed explicitly.
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await closeGracefully(server);
       await gateway.dispose();
     },
   };

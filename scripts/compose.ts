@@ -3,7 +3,8 @@
 // differ from a fresh composition (CI runs it through the test suite).
 import { readFileSync, writeFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
-import { parse, printSchema } from "graphql";
+import { printSchema } from "graphql";
+import { loadTypeDefs } from "../subgraphs/kernel/subgraph-server.js";
 import { SUBGRAPHS } from "../subgraphs/kernel/database.js";
 import { subgraphPort } from "../subgraphs/kernel/topology.js";
 
@@ -19,7 +20,7 @@ export function composeSupergraph(): { supergraph: string; api: string } {
       name,
       // Committed default locations; the gateway overrides them at run time.
       url: `http://127.0.0.1:${subgraphPort(name, { SUBGRAPH_BASE_PORT: 4001 })}/graphql`,
-      typeDefs: parse(readFileSync(new URL(`subgraphs/${name}/schema.graphql`, root), "utf8")),
+      typeDefs: loadTypeDefs(new URL(`subgraphs/${name}/schema.graphql`, root)),
     })),
   );
   if (result.errors) {

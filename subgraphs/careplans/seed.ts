@@ -3,7 +3,7 @@
 // approved with a newer version in progress.
 import { Faker, en, en_GB } from "@faker-js/faker";
 import type { Database } from "../kernel/database.js";
-import { rowCount, type SubgraphSeeder } from "../kernel/demo/seeder.js";
+import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor, type Random } from "../kernel/demo/random.js";
 import { createCareplansRepository, type CareplansBatch } from "./repository.js";
@@ -90,15 +90,4 @@ export function careplansBatch(world: DemoWorld, people: DemoResident[]): Carepl
   return batch;
 }
 
-export function createCareplansSeeder(db: Database): SubgraphSeeder {
-  const repo = createCareplansRepository(db);
-  return {
-    name: "careplans",
-    async writePeople(world, people) {
-      const batch = careplansBatch(world, people);
-      await repo.insertBatch(batch);
-      return rowCount(batch);
-    },
-    close: repo.close,
-  };
-}
+export const createCareplansSeeder = (db: Database) => defineSeeder("careplans", createCareplansRepository(db), careplansBatch);

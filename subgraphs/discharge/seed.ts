@@ -1,7 +1,7 @@
 // Demo hospital activity: 0-3 finished stays each with a PRSB discharge summary, an admission in
 // progress for residents who are inpatients today, and some ED / ambulance contacts.
 import type { Database } from "../kernel/database.js";
-import { rowCount, type SubgraphSeeder } from "../kernel/demo/seeder.js";
+import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor } from "../kernel/demo/random.js";
 import { createDischargeRepository, type DischargeBatch } from "./repository.js";
@@ -103,15 +103,4 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
   return batch;
 }
 
-export function createDischargeSeeder(db: Database): SubgraphSeeder {
-  const repo = createDischargeRepository(db);
-  return {
-    name: "discharge",
-    async writePeople(world, people) {
-      const batch = dischargeBatch(world, people);
-      await repo.insertBatch(batch);
-      return rowCount(batch);
-    },
-    close: repo.close,
-  };
-}
+export const createDischargeSeeder = (db: Database) => defineSeeder("discharge", createDischargeRepository(db), dischargeBatch);

@@ -2,7 +2,6 @@
 // signature checked before anything else, errors masked, and a /healthz probe for containers.
 import http from "node:http";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
@@ -14,6 +13,7 @@ import type { Identity } from "./identity.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
 import { formatError } from "./errors.js";
 import { logger } from "./logger.js";
+import { closeGracefully, listen } from "./http.js";
 
 export interface BaseContext {
   identity: Identity;
@@ -32,8 +32,36 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   close(): Promise<void>;
 }
 
+interface Lifecycle {
+  ping(): Promise<void>;
+  close(): Promise<unknown>;
+}
+
+/** Assembles a subgraph module from its parts; every subgraph's index.ts is one call to this. */
+export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: {
+  name: SubgraphName;
+  schema: URL;
+  resolvers: object;
+  repo: R;
+  context: (repo: R, identity: Identity) => Omit<C, "identity">;
+  permissions?: IMiddlewareGenerator<unknown, C, unknown>;
+}): SubgraphModule<C> {
+  return {
+    name: def.name,
+    typeDefs: loadTypeDefs(def.schema),
+    resolvers: def.resolvers as GraphQLResolverMap<C>,
+    permissions: def.permissions,
+    createContext: (identity) => ({ identity, ...def.context(def.repo, identity) }) as C,
+    ping: () => def.repo.ping(),
+    close: async () => void (await def.repo.close()),
+  };
+}
+
+const SHARED_SDL = readFileSync(new URL("./shared.graphql", import.meta.url), "utf8");
+
+/** A subgraph's SDL: its own schema.graphql with the shared definitions appended. */
 export function loadTypeDefs(schemaFileUrl: URL): DocumentNode {
-  return parse(readFileSync(schemaFileUrl, "utf8"));
+  return parse(`${readFileSync(schemaFileUrl, "utf8")}\n${SHARED_SDL}`);
 }
 
 export interface RunningServer {
@@ -119,14 +147,11 @@ export async function startSubgraphServer<C extends BaseContext>(
       res.end(JSON.stringify({ status: "unavailable" }));
     }
   });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.host, opts.port);
   return {
     url: `http://${opts.host}:${port}/graphql`,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await closeGracefully(server);
       await apollo.stop();
     },
   };

@@ -1,7 +1,7 @@
 // Demo lab results: common care home panels with UK reference ranges and UCUM units, mostly
 // normal, about one result in seven outside its range and a few critical.
 import type { Database } from "../kernel/database.js";
-import { rowCount, type SubgraphSeeder } from "../kernel/demo/seeder.js";
+import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor, type Random } from "../kernel/demo/random.js";
 import { interpret } from "./interpretation.js";
@@ -115,15 +115,4 @@ export function labsBatch(world: DemoWorld, people: DemoResident[]): LabsBatch {
   return batch;
 }
 
-export function createLabsSeeder(db: Database): SubgraphSeeder {
-  const repo = createLabsRepository(db);
-  return {
-    name: "labs",
-    async writePeople(world, people) {
-      const batch = labsBatch(world, people);
-      await repo.insertBatch(batch);
-      return rowCount(batch);
-    },
-    close: repo.close,
-  };
-}
+export const createLabsSeeder = (db: Database) => defineSeeder("labs", createLabsRepository(db), labsBatch);

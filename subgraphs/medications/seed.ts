@@ -2,7 +2,7 @@
 // request spread across every EPS business status (each appears within every 100 residents) and
 // dispense events consistent with that status.
 import type { Database } from "../kernel/database.js";
-import { rowCount, type SubgraphSeeder } from "../kernel/demo/seeder.js";
+import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor } from "../kernel/demo/random.js";
 import { createMedicationsRepository, type MedicationsBatch } from "./repository.js";
@@ -98,15 +98,4 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
   return batch;
 }
 
-export function createMedicationsSeeder(db: Database): SubgraphSeeder {
-  const repo = createMedicationsRepository(db);
-  return {
-    name: "medications",
-    async writePeople(world, people) {
-      const batch = medicationsBatch(world, people);
-      await repo.insertBatch(batch);
-      return rowCount(batch);
-    },
-    close: repo.close,
-  };
-}
+export const createMedicationsSeeder = (db: Database) => defineSeeder("medications", createMedicationsRepository(db), medicationsBatch);

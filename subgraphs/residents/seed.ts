@@ -6,7 +6,7 @@ import {
 } from "../kernel/demo/world.js";
 import { addDays, rngFor } from "../kernel/demo/random.js";
 import type { Database } from "../kernel/database.js";
-import { rowCount, type SubgraphSeeder } from "../kernel/demo/seeder.js";
+import { defineSeeder } from "../kernel/demo/seeder.js";
 import { createResidentsRepository, type ResidentsBatch } from "./repository.js";
 import type { OrganisationType } from "./prisma/generated/enums.js";
 
@@ -104,7 +104,7 @@ function londonPostcode(district: number, n: number): string {
 }
 
 export function residentsBatch(world: DemoWorld, people: DemoResident[]): ResidentsBatch {
-  const batch: ResidentsBatch = { careHomes: [], gpPractices: [], organisations: [], residents: [], placements: [], allergies: [], conditions: [] };
+  const batch = emptyBatch();
   for (const p of people) {
     const rng = rngFor("residents", p.index);
     faker.seed(p.index + 1);
@@ -175,20 +175,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
   return batch;
 }
 
-export function createResidentsSeeder(db: Database): SubgraphSeeder {
-  const repo = createResidentsRepository(db);
-  return {
-    name: "residents",
-    async writeReference(world) {
-      const batch = { ...residentsReferenceData(world), residents: [], placements: [], allergies: [], conditions: [] };
-      await repo.insertBatch(batch);
-      return rowCount(batch);
-    },
-    async writePeople(world, people) {
-      const batch = residentsBatch(world, people);
-      await repo.insertBatch(batch);
-      return rowCount(batch);
-    },
-    close: repo.close,
-  };
-}
+const emptyBatch = (): ResidentsBatch => ({ careHomes: [], gpPractices: [], organisations: [], residents: [], placements: [], allergies: [], conditions: [] });
+
+export const createResidentsSeeder = (db: Database) =>
+  defineSeeder("residents", createResidentsRepository(db), residentsBatch, (world) => ({ ...emptyBatch(), ...residentsReferenceData(world) }));

@@ -12,6 +12,30 @@ export interface SubgraphSeeder {
   close(): Promise<void>;
 }
 
+interface BatchWriter<B> {
+  insertBatch(batch: B): Promise<void>;
+  close(): Promise<unknown>;
+}
+
+/** A seeder from a subgraph's pure batch builders and its repository's bulk insert. */
+export function defineSeeder<B extends object>(
+  name: SubgraphName,
+  repo: BatchWriter<B>,
+  build: (world: DemoWorld, people: DemoResident[]) => B,
+  reference?: (world: DemoWorld) => B,
+): SubgraphSeeder {
+  const write = async (batch: B) => {
+    await repo.insertBatch(batch);
+    return rowCount(batch);
+  };
+  return {
+    name,
+    writeReference: reference ? (world) => write(reference(world)) : undefined,
+    writePeople: (world, people) => write(build(world, people)),
+    close: async () => void (await repo.close()),
+  };
+}
+
 export const rowCount = (batch: object) =>
   Object.values(batch as Record<string, unknown[]>).reduce((n, rows) => n + rows.length, 0);
 
