@@ -4,7 +4,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType } from "graphql";
 import { SUBGRAPHS, type SubgraphName } from "../subgraphs/kernel/database.js";
 import { loadTypeDefs } from "../subgraphs/kernel/subgraph-server.js";
-import { startTestStack, subgraphQuery, type Stack } from "./support/stack.js";
+import { identities, nurseAt, startTestStack, subgraphQuery, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -14,8 +14,8 @@ afterAll(() => stack.close());
 
 /** Sample keys per entity, read from the fixture database. */
 const SAMPLE_SQL: Record<string, string> = {
-  Resident: `SELECT nhs_number AS key FROM residents.resident ORDER BY 1 LIMIT 3`,
-  CareHome: `SELECT id AS key FROM residents.care_home ORDER BY 1 LIMIT 2`,
+  Resident: `SELECT nhs_number AS key FROM residents.resident WHERE gp_practice_code = 'G00001' AND NOT sharing_objection ORDER BY 1 LIMIT 3`,
+  CareHome: `SELECT id AS key FROM residents.care_home WHERE id = 'CH00001'`,
   GpPractice: `SELECT ods_code AS key FROM residents.gp_practice ORDER BY 1 LIMIT 1`,
   DischargeSummary: `SELECT id AS key FROM discharge.discharge_summary ORDER BY 1 LIMIT 2`,
   HospitalStay: `SELECT id AS key FROM discharge.hospital_stay ORDER BY 1 LIMIT 2`,
@@ -76,8 +76,12 @@ describe("_entities", () => {
   it.each(cases)("%s resolves %s by key, in key order, with every field", async (name, typeName, entity) => {
     const keys = (await stack.db.sql.query<{ key: string }>(SAMPLE_SQL[typeName]!)).map((r) => r.key);
     expect(keys.length).toBeGreaterThan(0);
-    const representations = [...keys, UNKNOWN[typeName] ?? "NO-SUCH-ID"].map((k) => ({ __typename: typeName, [entity.keyField]: k }));
-    const res = await subgraphQuery(stack.subgraphUrls[name], `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} { ${selection(entity.type)} } } }`, { r: representations });
+    // Contributing subgraphs get the residents subgraph's access decision with each Resident, as
+    // the gateway sends it (@requires); here, the registered GP's.
+    const grant = typeName === "Resident" && name !== "residents" ? { accessGrant: { allowed: true, group: "GP", code: null, breakGlass: false } } : {};
+    const representations: Record<string, unknown>[] = [...keys, UNKNOWN[typeName] ?? "NO-SUCH-ID"].map((k) => ({ __typename: typeName, [entity.keyField]: k, ...grant }));
+    const caller = typeName === "CareHome" ? nurseAt("CH00001") : identities.gp;
+    const res = await subgraphQuery(stack.subgraphUrls[name], `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} { ${selection(entity.type)} } } }`, { r: representations }, caller);
     expect(res.errors).toBeUndefined();
     const results = res.data._entities as Record<string, unknown>[];
     expect(results.slice(0, keys.length).map((e) => e[entity.keyField])).toEqual(keys);

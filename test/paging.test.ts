@@ -1,5 +1,5 @@
 // Cursor paging: walking pages returns every item once, in order, and hasNextPage ends it.
-import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -34,7 +34,8 @@ describe("paging", () => {
   });
 
   it("only lists residents placed at the home today", async () => {
-    const res = await gatewayQuery(stack, `{ careHome(id: "CH00002") { residents(first: 100) { edges { node { currentPlacement { careHome { id } } } } } } }`);
+    const res = await gatewayQuery(stack, `{ careHome(id: "CH00002") { residents(first: 100) { edges { node { currentPlacement { careHome { id } } } } } } }`, {}, nurseAt("CH00002"));
+    expect(res.data.careHome.residents.edges.length).toBeGreaterThan(30);
     for (const e of res.data.careHome.residents.edges) expect(e.node.currentPlacement.careHome.id).toBe("CH00002");
   });
 

@@ -2,7 +2,7 @@
 // rows in PostgreSQL: the right resident's data, in the documented order, nothing missing.
 import type { Database } from "../subgraphs/kernel/database.js";
 import { fullSelection } from "./support/selection.js";
-import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, gpAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 let db: Database;
@@ -17,15 +17,20 @@ const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) 
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
 const nodes = <T>(connection: { edges: { node: T }[] }) => connection.edges.map((e) => e.node);
 
+const notObjected = `nhs_number IN (SELECT nhs_number FROM residents.resident WHERE NOT sharing_objection)`;
+/** The resident's own GP: sees every section, restricted history included. */
+const gpOf = async (nhs: string) =>
+  gpAt((await sql<{ p: string }>(`SELECT gp_practice_code AS p FROM residents.resident WHERE nhs_number = $1`, [nhs]))[0]!.p);
+
 async function residentsToCheck(): Promise<string[]> {
   // A spread of situations: an inpatient, one with several care plan versions, one with an
   // abnormal result, one who moved homes, and the first resident of the first home.
   const picks = await Promise.all([
-    sql<{ n: string }>(`SELECT nhs_number AS n FROM discharge.hospital_stay WHERE status = 'IN_PROGRESS' ORDER BY 1 LIMIT 1`),
-    sql<{ n: string }>(`SELECT nhs_number AS n FROM careplans.care_plan GROUP BY 1 HAVING count(*) >= 3 ORDER BY 1 LIMIT 1`),
-    sql<{ n: string }>(`SELECT nhs_number AS n FROM labs.diagnostic_report WHERE abnormal ORDER BY 1 LIMIT 1`),
-    sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.placement WHERE end_date IS NOT NULL ORDER BY 1 LIMIT 1`),
-    sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.resident ORDER BY 1 LIMIT 1`),
+    sql<{ n: string }>(`SELECT nhs_number AS n FROM discharge.hospital_stay WHERE status = 'IN_PROGRESS' AND ${notObjected} ORDER BY 1 LIMIT 1`),
+    sql<{ n: string }>(`SELECT nhs_number AS n FROM careplans.care_plan WHERE ${notObjected} GROUP BY 1 HAVING count(*) >= 3 ORDER BY 1 LIMIT 1`),
+    sql<{ n: string }>(`SELECT nhs_number AS n FROM labs.diagnostic_report WHERE abnormal AND ${notObjected} ORDER BY 1 LIMIT 1`),
+    sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.placement WHERE end_date IS NOT NULL AND ${notObjected} ORDER BY 1 LIMIT 1`),
+    sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.condition WHERE restricted_category IS NOT NULL AND ${notObjected} ORDER BY 1 LIMIT 1`),
   ]);
   return [...new Set(picks.map((rows) => rows[0]?.n).filter((n): n is string => Boolean(n)))];
 }
@@ -37,7 +42,7 @@ describe("full resident view through the gateway", () => {
 
   it("matches the database section by section", async () => {
     for (const nhs of await residentsToCheck()) {
-      const res = await gatewayQuery(stack, VIEW, { nhs });
+      const res = await gatewayQuery(stack, VIEW, { nhs }, await gpOf(nhs));
       expect(res.errors).toBeUndefined();
       const r = res.data.resident;
       expect(r.nhsNumber).toBe(nhs);
@@ -100,10 +105,10 @@ describe("full resident view through the gateway", () => {
   });
 
   it("returns only the asked-for resident's rows in every section", async () => {
-    const [a, b] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.resident ORDER BY 1 LIMIT 2`)).map((r) => r.n);
+    const [a, b] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code = 'G00001' AND NOT sharing_objection ORDER BY 1 LIMIT 2`)).map((r) => r.n);
     const res = await gatewayQuery(stack, `query ($a: NhsNumber!, $b: NhsNumber!) {
       a: resident(nhsNumber: $a) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } }
-      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } } }`, { a, b });
+      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } } }`, { a, b }, gpAt("G00001"));
     expect(res.errors).toBeUndefined();
     for (const [alias, nhs] of [["a", a], ["b", b]] as const) {
       const view = res.data[alias];
@@ -113,22 +118,22 @@ describe("full resident view through the gateway", () => {
   });
 
   it("filters medicines by status and defaults to the current list", async () => {
-    const [{ n }] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM medications.medication_request WHERE status = 'STOPPED' ORDER BY 1 LIMIT 1`)) as [{ n: string }];
-    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { current: medications { status } stopped: medications(status: [STOPPED]) { status } } }`, { n });
+    const [{ n }] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM medications.medication_request WHERE status = 'STOPPED' AND ${notObjected} ORDER BY 1 LIMIT 1`)) as [{ n: string }];
+    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { current: medications { status } stopped: medications(status: [STOPPED]) { status } } }`, { n }, await gpOf(n));
     expect(res.errors).toBeUndefined();
     expect(res.data.resident.current.every((m: { status: string }) => ["ACTIVE", "ON_HOLD"].includes(m.status))).toBe(true);
     expect(res.data.resident.stopped.length).toBeGreaterThan(0);
     expect(res.data.resident.stopped.every((m: { status: string }) => m.status === "STOPPED")).toBe(true);
-    const bad = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [ACTIVE, ACTIVE]) { id } } }`, { n });
+    const bad = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [ACTIVE, ACTIVE]) { id } } }`, { n }, await gpOf(n));
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("filters lab reports to abnormal ones in SQL, and by category and date", async () => {
-    const [{ n }] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM labs.diagnostic_report GROUP BY 1 HAVING bool_or(abnormal) AND bool_or(NOT abnormal) ORDER BY 1 LIMIT 1`)) as [{ n: string }];
+    const [{ n }] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM labs.diagnostic_report WHERE ${notObjected} GROUP BY 1 HAVING bool_or(abnormal) AND bool_or(NOT abnormal) ORDER BY 1 LIMIT 1`)) as [{ n: string }];
     const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
       abnormal: diagnosticReports(abnormalOnly: true, first: 100) { edges { node { id abnormal observations { interpretation } } } }
       haem: diagnosticReports(category: HAEMATOLOGY, first: 100) { edges { node { category } } }
-      recent: diagnosticReports(since: "2026-06-01T00:00:00Z", first: 100) { edges { node { issuedAt } } } } }`, { n });
+      recent: diagnosticReports(since: "2026-06-01T00:00:00Z", first: 100) { edges { node { issuedAt } } } } }`, { n }, await gpOf(n));
     expect(res.errors).toBeUndefined();
     const abnormal = nodes<{ abnormal: boolean; observations: { interpretation: string }[] }>(res.data.resident.abnormal);
     const [{ c }] = (await sql<{ c: number }>(`SELECT count(*)::int AS c FROM labs.diagnostic_report WHERE nhs_number = $1 AND abnormal`, [n])) as [{ c: number }];

@@ -1,16 +1,22 @@
 // Discharge subgraph: hospital stays, discharge summaries and emergency care, contributed to Resident.
 import type { Database } from "../kernel/database.js";
-import { defineSubgraph } from "../kernel/subgraph-server.js";
+import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
+import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
 import type { DischargeContext } from "./context.js";
 import { createDischargeLoaders } from "./loaders.js";
 import { createDischargeRepository, type DischargeRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 
+const schema = new URL("./schema.graphql", import.meta.url);
+/** Which section of the record each field contributed to Resident belongs to. */
+const SECTIONS = { dischargeSummaries: "DISCHARGE_SUMMARIES", currentHospitalStay: "HOSPITAL_STAYS", hospitalStays: "HOSPITAL_STAYS", emergencyCareSummaries: "EMERGENCY_CARE" } as const;
+
 export const createDischargeSubgraph = (db: Database) =>
   defineSubgraph<DischargeContext, DischargeRepository>({
     name: "discharge",
-    schema: new URL("./schema.graphql", import.meta.url),
+    schema,
     resolvers,
     repo: createDischargeRepository(db),
+    permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
     context: (repo) => ({ loaders: createDischargeLoaders(repo) }),
   });

@@ -37,6 +37,14 @@ const knownCodes = new Set<string>([
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
   "BAD_REQUEST",
+  // Access policy denials (kernel/access/policy.ts): each tells the caller which rule refused.
+  "ORG_NOT_REGISTERED",
+  "ORG_DSPT_NOT_MET",
+  "ORG_SHARING_AGREEMENT_MISSING",
+  "TRAINING_NOT_COMPLETED",
+  "ROLE_NOT_PERMITTED",
+  "NO_CARE_RELATIONSHIP",
+  "SHARING_OBJECTION",
 ]);
 
 /**

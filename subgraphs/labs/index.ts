@@ -1,16 +1,22 @@
 // Labs subgraph: diagnostic reports and observations contributed to Resident.
 import type { Database } from "../kernel/database.js";
-import { defineSubgraph } from "../kernel/subgraph-server.js";
+import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
+import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
 import type { LabsContext } from "./context.js";
 import { createLabsLoaders } from "./loaders.js";
 import { createLabsRepository, type LabsRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 
+const schema = new URL("./schema.graphql", import.meta.url);
+/** Which section of the record each field contributed to Resident belongs to. */
+const SECTIONS = { diagnosticReports: "DIAGNOSTIC_REPORTS" } as const;
+
 export const createLabsSubgraph = (db: Database) =>
   defineSubgraph<LabsContext, LabsRepository>({
     name: "labs",
-    schema: new URL("./schema.graphql", import.meta.url),
+    schema,
     resolvers,
     repo: createLabsRepository(db),
+    permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
     context: (repo) => ({ loaders: createLabsLoaders(repo) }),
   });

@@ -1,16 +1,22 @@
 // Medications subgraph: prescriptions with EPS dispensing status, contributed to Resident.
 import type { Database } from "../kernel/database.js";
-import { defineSubgraph } from "../kernel/subgraph-server.js";
+import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
+import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
 import type { MedicationsContext } from "./context.js";
 import { createMedicationsLoaders } from "./loaders.js";
 import { createMedicationsRepository, type MedicationsRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 
+const schema = new URL("./schema.graphql", import.meta.url);
+/** Which section of the record each field contributed to Resident belongs to. */
+const SECTIONS = { medications: "MEDICATIONS" } as const;
+
 export const createMedicationsSubgraph = (db: Database) =>
   defineSubgraph<MedicationsContext, MedicationsRepository>({
     name: "medications",
-    schema: new URL("./schema.graphql", import.meta.url),
+    schema,
     resolvers,
     repo: createMedicationsRepository(db),
+    permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
     context: (repo) => ({ loaders: createMedicationsLoaders(repo) }),
   });

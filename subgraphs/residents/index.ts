@@ -5,6 +5,8 @@ import type { ResidentsContext } from "./context.js";
 import { createResidentsLoaders } from "./loaders.js";
 import { createResidentsRepository, type ResidentsRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
+import { createAccess } from "./access.js";
+import { permissions } from "./permissions.js";
 
 export const createResidentsSubgraph = (db: Database) =>
   defineSubgraph<ResidentsContext, ResidentsRepository>({
@@ -12,5 +14,9 @@ export const createResidentsSubgraph = (db: Database) =>
     schema: new URL("./schema.graphql", import.meta.url),
     resolvers,
     repo: createResidentsRepository(db),
-    context: (repo) => ({ repo, loaders: createResidentsLoaders(repo) }),
+    context: (repo, identity) => {
+      const loaders = createResidentsLoaders(repo);
+      return { repo, loaders, access: createAccess(repo, loaders, identity) };
+    },
+    permissions,
   });

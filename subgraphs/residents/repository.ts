@@ -37,6 +37,7 @@ export function createResidentsRepository(db: Database) {
     /** Break-glass sessions of one user still in force at `now`, for these residents. */
     activeBreakGlass: (userId: string, nhsNumbers: string[], now: Date) =>
       prisma.breakGlass.findMany({ where: { userId, nhsNumber: { in: nhsNumbers }, expiresAt: { gt: now } } }),
+    breakGlassById: (ids: string[]) => prisma.breakGlass.findMany({ where: { id: { in: ids } } }),
     startBreakGlass: (data: Prisma.BreakGlassCreateInput) => prisma.breakGlass.create({ data }),
     breakGlassForReview: (reviewed: boolean | null, limit: number, afterId: string | null) =>
       prisma.breakGlass.findMany({

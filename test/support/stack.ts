@@ -10,10 +10,19 @@ export type { Stack };
 
 export const startTestStack = () => startStack(env(), { ephemeralPorts: true });
 
+const trained = "2025-01-15";
 export const identities = {
-  nurse: { userId: "t-nurse", name: "Test Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" },
-  gp: { userId: "t-gp", name: "Test GP", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: "2025-01-15" },
+  nurse: { userId: "t-nurse", name: "Test Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: trained },
+  carer: { userId: "t-carer", name: "Test Carer", role: "care_home_carer", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: trained },
+  gp: { userId: "t-gp", name: "Test GP", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: trained },
+  paramedic: { userId: "t-paramedic", name: "Test Paramedic", role: "ambulance_clinician", orgCode: "RRU", orgType: "ambulance_service", trainingCompletedAt: trained },
+  nhs111: { userId: "t-111", name: "Test 111", role: "nhs111_clinician", orgCode: "NHS111L", orgType: "nhs111", trainingCompletedAt: trained },
+  analyst: { userId: "t-analyst", name: "Test Analyst", role: "analyst", orgCode: "QKK", orgType: "integrated_care_board", trainingCompletedAt: trained },
+  privacyOfficer: { userId: "t-privacy", name: "Test Privacy Officer", role: "privacy_officer", orgCode: "CRO01", orgType: "record_operator", trainingCompletedAt: trained },
 } satisfies Record<string, Identity>;
+
+export const nurseAt = (home: string): Identity => ({ ...identities.nurse, userId: `t-nurse-${home}`, orgCode: home });
+export const gpAt = (practice: string): Identity => ({ ...identities.gp, userId: `t-gp-${practice}`, orgCode: practice });
 
 export function tokenFor(identity: Identity = identities.nurse, lifetime = "10m") {
   const e = env();

@@ -1,19 +1,23 @@
 import { decodeTimeCursor, pageSize, timeConnection } from "../../kernel/paging.js";
 import type { DischargeContext } from "../context.js";
+import { allowedAccess, type ResidentRepresentation } from "../../kernel/access/contributed.js";
 
 interface PageArgs {
   first?: number | null;
   after?: string | null;
 }
 
-type Ref = { nhsNumber: string };
+type Ref = ResidentRepresentation;
 
 export const ResidentResolvers = {
   __resolveReference: (ref: Ref) => ref,
   dischargeSummaries: async (r: Ref, args: PageArgs & { since?: Date | null }, ctx: DischargeContext) => {
     const size = pageSize(args.first, 10);
     const query = { since: args.since ? args.since.toISOString() : null, after: decodeTimeCursor(args.after) };
-    return timeConnection(await ctx.loaders.summariesOfResident.load({ key: r.nhsNumber, args: query }), size, (s) => s.dischargedAt);
+    const rows = await ctx.loaders.summariesOfResident.load({ key: r.nhsNumber, args: query });
+    // Urgent care sees the latest summary only: one page of one, and never a second page.
+    if (allowedAccess(r, "DISCHARGE_SUMMARIES") === "LIMITED") return timeConnection(query.after ? [] : rows.slice(0, 1), 1, (s) => s.dischargedAt);
+    return timeConnection(rows, size, (s) => s.dischargedAt);
   },
   currentHospitalStay: async (r: Ref, _: unknown, ctx: DischargeContext) => (await ctx.loaders.currentStays.load(r.nhsNumber))[0] ?? null,
   hospitalStays: async (r: Ref, args: PageArgs, ctx: DischargeContext) => {

@@ -16,7 +16,8 @@ export const RESIDENTS_PER_HOME = 40;
 export const RESIDENTS_PER_PRACTICE = 400;
 
 export const careHomeCount = (residents: number) => Math.max(1, Math.ceil(residents / RESIDENTS_PER_HOME));
-export const gpPracticeCount = (residents: number) => Math.max(1, Math.ceil(residents / RESIDENTS_PER_PRACTICE));
+// At least two practices, so even a small demo has patients who are not a given GP's.
+export const gpPracticeCount = (residents: number) => Math.max(2, Math.ceil(residents / RESIDENTS_PER_PRACTICE));
 export const careHomeId = (n: number) => `CH${String(n + 1).padStart(5, "0")}`;
 export const gpPracticeCode = (n: number) => `G${String(n + 1).padStart(5, "0")}`;
 

@@ -1,4 +1,6 @@
 import { badInput } from "../../kernel/errors.js";
+import { allowedAccess, type ResidentRepresentation } from "../../kernel/access/contributed.js";
+import { denialError } from "../../kernel/access/rules.js";
 import type { MedicationsContext } from "../context.js";
 import type { MedicationRequestStatus } from "../prisma/generated/enums.js";
 
@@ -13,7 +15,12 @@ export function statusFilter(status: MedicationRequestStatus[] | null | undefine
 }
 
 export const ResidentResolvers = {
-  __resolveReference: (ref: { nhsNumber: string }) => ref,
-  medications: (resident: { nhsNumber: string }, args: { status?: MedicationRequestStatus[] | null }, ctx: MedicationsContext) =>
-    ctx.loaders.requestsOfResident.load({ key: resident.nhsNumber, args: statusFilter(args.status) }),
+  __resolveReference: (ref: ResidentRepresentation) => ref,
+  medications: (resident: ResidentRepresentation, args: { status?: MedicationRequestStatus[] | null }, ctx: MedicationsContext) => {
+    const statuses = statusFilter(args.status);
+    // Urgent care sees the current list only.
+    if (allowedAccess(resident, "MEDICATIONS") === "LIMITED" && statuses.some((s) => !CURRENT_STATUSES.includes(s)))
+      throw denialError("ROLE_NOT_PERMITTED", { section: "MEDICATIONS" });
+    return ctx.loaders.requestsOfResident.load({ key: resident.nhsNumber, args: statuses });
+  },
 };

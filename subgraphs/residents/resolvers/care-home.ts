@@ -1,10 +1,17 @@
 import type { ResidentsContext } from "../context.js";
 import type { CareHome } from "../repository.js";
 import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
+import { callerDenial, ROLE_GROUP } from "../../kernel/access/policy.js";
+import { denialError } from "../../kernel/access/rules.js";
 
 export const CareHomeResolvers = {
   __resolveReference: (ref: { id: string }, ctx: ResidentsContext) => ctx.loaders.careHome.load(ref.id),
+  // Only the home's own staff list its residents (a GP or urgent care looks people up by NHS number).
   residents: async (home: CareHome, args: { first?: number | null; after?: string | null }, ctx: ResidentsContext) => {
+    const denied = callerDenial(ctx.identity, await ctx.access.organisation());
+    if (denied) throw denialError(denied);
+    if (ROLE_GROUP[ctx.identity.role] !== "CARE_HOME") throw denialError("ROLE_NOT_PERMITTED");
+    if (ctx.identity.orgCode !== home.id) throw denialError("NO_CARE_RELATIONSHIP");
     const size = pageSize(args.first);
     const after = decodeCursor(args.after, 1);
     const rows = await ctx.repo.currentResidentsOfHome(home.id, (after?.[0] as string | undefined) ?? null, size + 1);

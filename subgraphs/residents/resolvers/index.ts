@@ -1,11 +1,13 @@
 import { scalarResolvers } from "../../kernel/scalars.js";
-import { Query } from "./query.js";
+import { QueryResolvers } from "./query.js";
+import { BreakGlassMutations, BreakGlassQueries } from "./break-glass.js";
 import { AllergyResolvers, ConditionResolvers, PlacementResolvers, ResidentResolvers } from "./resident.js";
 import { CareHomeResolvers, GpPracticeResolvers } from "./care-home.js";
 
 export const resolvers = {
   ...scalarResolvers,
-  Query,
+  Query: { ...QueryResolvers, ...BreakGlassQueries },
+  Mutation: BreakGlassMutations,
   Resident: ResidentResolvers,
   Placement: PlacementResolvers,
   Allergy: AllergyResolvers,

@@ -1,0 +1,48 @@
+// Permissions for a subgraph that contributes sections to Resident (discharge, labs, medications,
+// care plans). The residents subgraph decides the caller's access to each resident; the gateway
+// hands that decision over with the entity reference (@requires accessGrant), and these rules
+// refuse any section the decision does not cover. Everything else in the subgraph is reachable only
+// through a permitted section.
+import { Kind, type DocumentNode } from "graphql";
+import { allow, shield } from "graphql-shield";
+import { fromWire, type GrantWire } from "./grant.js";
+import { sectionAccess, type SectionAccess } from "./policy.js";
+import { federationQueryRules, federationTypeRules, sectionRule, shieldOptions } from "./rules.js";
+import type { Section } from "./sections.js";
+
+export interface ResidentRepresentation {
+  nhsNumber: string;
+  accessGrant?: Partial<GrantWire> | null;
+}
+
+const grantOf = (parent: ResidentRepresentation) => fromWire(parent.accessGrant);
+
+/** How much of a section the resolver may show, once the section rule has let the field through. */
+export function allowedAccess(parent: ResidentRepresentation, section: Section): Exclude<SectionAccess, "NONE"> {
+  const grant = grantOf(parent);
+  const access = grant.allowed ? sectionAccess(grant.group, section) : "NONE";
+  // Unreachable behind the shield rule; kept so a resolver can never widen access by mistake.
+  if (access === "NONE") throw new Error("section resolved without access");
+  return access;
+}
+
+export function contributedSectionsPermissions(typeDefs: DocumentNode, sections: Record<string, Section>) {
+  const otherTypes = typeDefs.definitions
+    .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && !["Query", "Mutation", "Resident"].includes(d.name.value))
+    .map((d) => (d as { name: { value: string } }).name.value);
+  const rules: Partial<Record<Section, ReturnType<typeof sectionRule>>> = {};
+  return shield(
+    {
+      ...(federationTypeRules as object),
+      Query: federationQueryRules,
+      Resident: {
+        nhsNumber: allow,
+        accessGrant: allow,
+        // One rule per section (shield requires rule names to be unique).
+        ...Object.fromEntries(Object.entries(sections).map(([field, section]) => [field, (rules[section] ??= sectionRule(section, grantOf))])),
+      },
+      ...Object.fromEntries(otherTypes.map((t) => [t, allow])),
+    },
+    shieldOptions,
+  );
+}

@@ -1,0 +1,56 @@
+// Break-glass sessions: started by clinicians with a reason, time-limited, reviewed by the
+// privacy officer.
+import { randomUUID } from "node:crypto";
+import { badInput, domainError, ErrorCode } from "../../kernel/errors.js";
+import { callerDenial } from "../../kernel/access/policy.js";
+import { denialError } from "../../kernel/access/rules.js";
+import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
+import type { ResidentsContext } from "../context.js";
+
+export const BREAK_GLASS_HOURS = 4;
+
+async function requirePreconditions(ctx: ResidentsContext) {
+  const denied = callerDenial(ctx.identity, await ctx.access.organisation());
+  if (denied) throw denialError(denied);
+}
+
+export const BreakGlassMutations = {
+  breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string }, ctx: ResidentsContext) => {
+    await requirePreconditions(ctx);
+    const reason = args.reason.trim();
+    if (reason.length < 10 || reason.length > 500) throw badInput("reason must be 10 to 500 characters: say why this access is needed");
+    const now = new Date();
+    const session = await ctx.repo.startBreakGlass({
+      // Time-ordered ids so the review queue pages oldest first.
+      id: `BG-${now.toISOString()}-${randomUUID().slice(0, 8)}`,
+      userId: ctx.identity.userId,
+      userName: ctx.identity.name,
+      role: ctx.identity.role,
+      orgCode: ctx.identity.orgCode,
+      nhsNumber: args.nhsNumber,
+      reason,
+      startedAt: now,
+      expiresAt: new Date(now.getTime() + BREAK_GLASS_HOURS * 3_600_000),
+    });
+    return session;
+  },
+  closeBreakGlassReview: async (_: unknown, args: { id: string; note: string }, ctx: ResidentsContext) => {
+    await requirePreconditions(ctx);
+    const note = args.note.trim();
+    if (note.length < 1 || note.length > 1000) throw badInput("note must be 1 to 1000 characters");
+    const { count } = await ctx.repo.closeBreakGlassReview(args.id, ctx.identity.userId, note, new Date());
+    if (count === 0) throw domainError(ErrorCode.NotFound, "No open break-glass review with that id");
+    const [session] = await ctx.repo.breakGlassById([args.id]);
+    return session;
+  },
+};
+
+export const BreakGlassQueries = {
+  breakGlassSessions: async (_: unknown, args: { reviewed?: boolean | null; first?: number | null; after?: string | null }, ctx: ResidentsContext) => {
+    await requirePreconditions(ctx);
+    const size = pageSize(args.first, 50);
+    const after = decodeCursor(args.after, 1);
+    const rows = await ctx.repo.breakGlassForReview(args.reviewed ?? null, size + 1, (after?.[0] as string | undefined) ?? null);
+    return toConnection(rows, size, (r) => [r.id]);
+  },
+};
