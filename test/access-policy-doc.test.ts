@@ -1,0 +1,55 @@
+// docs/access-policy.md and the code must say the same thing.
+import { readFileSync } from "node:fs";
+import { Role } from "../subgraphs/kernel/identity.js";
+import { LEAVER_WINDOW_DAYS, ROLE_GROUP, SECTION_MATRIX, SEES_RESTRICTED, type RoleGroup } from "../subgraphs/kernel/access/policy.js";
+import { SECTIONS } from "../subgraphs/kernel/access/sections.js";
+import { BREAK_GLASS_HOURS } from "../subgraphs/residents/resolvers/break-glass.js";
+
+const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");
+
+function table(heading: string): string[][] {
+  const start = doc.indexOf(`| ${heading} |`);
+  if (start < 0) throw new Error(`no table starting with "${heading}"`);
+  const lines = doc.slice(start).split("\n");
+  const rows: string[][] = [];
+  for (const line of lines.slice(2)) {
+    if (!line.startsWith("|")) break;
+    rows.push(line.split("|").slice(1, -1).map((c) => c.trim()));
+  }
+  return [lines[0]!.split("|").slice(1, -1).map((c) => c.trim()), ...rows];
+}
+
+describe("docs/access-policy.md", () => {
+  it("lists every role with its group", () => {
+    const [, ...rows] = table("role");
+    expect(Object.fromEntries(rows.map(([role, group]) => [role, group]))).toEqual(ROLE_GROUP);
+    expect(rows.map(([r]) => r).sort()).toEqual([...Role.options].sort());
+  });
+
+  it("has the section matrix the code enforces", () => {
+    const [header, ...rows] = table("section");
+    const groups = header!.slice(1) as RoleGroup[];
+    expect(groups.sort()).toEqual(Object.keys(SECTION_MATRIX).sort());
+    expect(rows.map(([s]) => s)).toEqual([...SECTIONS]);
+    const [, ...again] = table("section");
+    const documented = Object.fromEntries(
+      header!.slice(1).map((g, i) => [g, Object.fromEntries(again.map((row) => [row[0], row[i + 1]]))]),
+    );
+    expect(documented).toEqual(SECTION_MATRIX);
+  });
+
+  it("states who sees restricted categories, the leaver window and the break-glass duration", () => {
+    expect(doc).toContain(`are shown only to: ${[...SEES_RESTRICTED].join(", ")}.`);
+    expect(doc).toContain(`for ${LEAVER_WINDOW_DAYS} days after a resident leaves`);
+    expect(doc).toContain(`for ${BREAK_GLASS_HOURS} hours that user may see`);
+  });
+});
+
+describe("RESIDENT_FIELD_SECTIONS", () => {
+  it("assigns every field of Resident in the client schema to a section, so none escapes the rules or the audit", async () => {
+    const { apiSchema } = await import("./support/selection.js");
+    const { RESIDENT_FIELD_SECTIONS } = await import("../subgraphs/kernel/access/sections.js");
+    const fields = Object.keys((apiSchema.getType("Resident") as import("graphql").GraphQLObjectType).getFields()).sort();
+    expect(Object.keys(RESIDENT_FIELD_SECTIONS).sort()).toEqual(fields);
+  });
+});
