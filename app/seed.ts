@@ -1,6 +1,6 @@
 // Streams deterministic demo data into every subgraph in batches, so memory stays flat whatever
 // the number of residents (400,000 is England's care home population).
-import { SUBGRAPHS, type Database } from "../subgraphs/kernel/database.js";
+import { DOMAIN_SUBGRAPHS, type Database } from "../subgraphs/kernel/database.js";
 import { truncateSchema } from "../subgraphs/kernel/demo/seeder.js";
 import { demoResident, type DemoWorld } from "../subgraphs/kernel/demo/world.js";
 import { startOfDay } from "../subgraphs/kernel/demo/random.js";
@@ -24,8 +24,8 @@ export async function seedDemoData(db: Database, opts: SeedOptions): Promise<See
   const started = performance.now();
   const world: DemoWorld = { residentCount: opts.residents, today: startOfDay(opts.today ?? new Date()) };
   const batchSize = opts.batchSize ?? 1000;
-  for (const name of SUBGRAPHS) await truncateSchema(db, name);
-  const seeders = SUBGRAPHS.map((name) => seederFactories[name](db));
+  for (const name of DOMAIN_SUBGRAPHS) await truncateSchema(db, name);
+  const seeders = DOMAIN_SUBGRAPHS.map((name) => seederFactories[name](db));
   let rows = 0;
   try {
     for (const s of seeders) rows += (await s.writeReference?.(world)) ?? 0;

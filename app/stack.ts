@@ -9,6 +9,7 @@ import { subgraphPort } from "../subgraphs/kernel/topology.js";
 import { subgraphFactories } from "../subgraphs/registry.js";
 import { startGateway } from "../gateway/server.js";
 import { openDatabase } from "./database.js";
+import { createAudit } from "./audit.js";
 
 export interface Stack {
   db: Database;
@@ -28,6 +29,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
   const db = await openDatabase(env);
   const modules: SubgraphModule[] = [];
   const servers: RunningServer[] = [];
+  const closers: { close(): Promise<void> }[] = [];
   try {
     await migrateAll(db);
     await opts.beforeServe?.(db);
@@ -38,6 +40,8 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       servers.push(await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET }));
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n, i) => [n, servers[i]!.url])) as Record<SubgraphName, string>;
+    const audit = createAudit(db);
+    closers.push(audit);
     const gateway = await startGateway({
       host: env.HOST,
       port: opts.ephemeralPorts ? 0 : env.GATEWAY_PORT,
@@ -45,20 +49,25 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
       internalSecret: env.INTERNAL_SECRET,
       logLevel: env.LOG_LEVEL,
+      audit,
     });
     servers.push(gateway);
     return {
       db,
       gatewayUrl: gateway.url,
       subgraphUrls,
+      // Servers first (requests in flight finish and their events are queued), then the audit
+      // writer flushes, then the database goes.
       close: async () => {
         await Promise.all(servers.map((s) => s.close()));
+        await Promise.all(closers.map((c) => c.close()));
         await Promise.all(modules.map((m) => m.close()));
         await db.close();
       },
     };
   } catch (error) {
     await Promise.all(servers.map((s) => s.close().catch(() => undefined)));
+    await Promise.all(closers.map((c) => c.close().catch(() => undefined)));
     await Promise.all(modules.map((m) => m.close().catch(() => undefined)));
     await db.close().catch(() => undefined);
     throw error;

@@ -10,6 +10,8 @@ import { useAuthentication } from "./plugins/authenticate.js";
 import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
+import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
+import type { AuditWriter } from "./audit/writer.js";
 import { limitPlugins } from "./limits.js";
 import type { TokenSettings } from "./tokens.js";
 
@@ -22,6 +24,7 @@ export interface GatewayOptions {
   tokens: TokenSettings;
   internalSecret: string;
   logLevel: string;
+  audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
 }
 
 export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
@@ -33,6 +36,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
       ...limitPlugins(),
+      useAudit(opts.audit.writer, opts.audit.breakGlass),
       useScrubErrors(),
     ],
     // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.

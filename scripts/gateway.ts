@@ -3,8 +3,16 @@ import { env } from "../subgraphs/kernel/env.js";
 import { logger } from "../subgraphs/kernel/logger.js";
 import { subgraphUrls } from "../subgraphs/kernel/topology.js";
 import { startGateway } from "../gateway/server.js";
+import { openDatabase } from "../app/database.js";
+import { createAudit } from "../app/audit.js";
 
 const config = env();
+if (!config.DATABASE_URL) {
+  console.error("The gateway writes every access event to the audit store: set DATABASE_URL.");
+  process.exit(78);
+}
+const db = await openDatabase(config);
+const audit = createAudit(db);
 const gateway = await startGateway({
   host: config.HOST,
   port: config.PORT ?? config.GATEWAY_PORT,
@@ -12,6 +20,9 @@ const gateway = await startGateway({
   tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
   internalSecret: config.INTERNAL_SECRET,
   logLevel: config.LOG_LEVEL,
+  audit,
 });
 logger.info({ url: gateway.url }, "gateway listening");
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void gateway.close().finally(() => process.exit(0)));
+// Stop taking requests, let those in flight finish, flush their access events, then exit.
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => void gateway.close().then(() => audit.close()).then(() => db.close()).finally(() => process.exit(0)));

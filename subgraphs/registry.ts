@@ -1,6 +1,6 @@
 // The five domain subgraphs, by name. Everything that starts or seeds "all subgraphs" goes
 // through this one list.
-import type { Database, SubgraphName } from "./kernel/database.js";
+import type { Database, DomainSubgraph, SubgraphName } from "./kernel/database.js";
 import type { SubgraphModule } from "./kernel/subgraph-server.js";
 import type { SubgraphSeeder } from "./kernel/demo/seeder.js";
 import { createResidentsSubgraph } from "./residents/index.js";
@@ -13,6 +13,7 @@ import { createMedicationsSubgraph } from "./medications/index.js";
 import { createMedicationsSeeder } from "./medications/seed.js";
 import { createCareplansSubgraph } from "./careplans/index.js";
 import { createCareplansSeeder } from "./careplans/seed.js";
+import { createUsageSubgraph } from "./usage/index.js";
 
 type AnySubgraph = SubgraphModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each module has its own context type
 
@@ -22,9 +23,11 @@ export const subgraphFactories: Record<SubgraphName, (db: Database) => AnySubgra
   labs: createLabsSubgraph,
   medications: createMedicationsSubgraph,
   careplans: createCareplansSubgraph,
+  usage: createUsageSubgraph,
 };
 
-export const seederFactories: Record<SubgraphName, (db: Database) => SubgraphSeeder> = {
+/** Demo data exists for the domain subgraphs only; the audit trail is never seeded or reset. */
+export const seederFactories: Record<DomainSubgraph, (db: Database) => SubgraphSeeder> = {
   residents: createResidentsSeeder,
   discharge: createDischargeSeeder,
   labs: createLabsSeeder,

@@ -6,6 +6,7 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode,
 } from "graphql";
 import { RESIDENT_FIELD_SECTIONS, type Section } from "../../subgraphs/kernel/access/sections.js";
+import { normaliseNhsNumber } from "../../subgraphs/kernel/nhs-number.js";
 
 /** Alias under which the gateway asks for every Resident's key, so events can name the resident. */
 export const AUDIT_KEY_ALIAS = "_auditNhsNumber";
@@ -29,7 +30,8 @@ export function withAuditKeys(document: DocumentNode, schema: GraphQLSchema): Do
 
 export interface SectionEvent {
   nhsNumber: string;
-  section: Section;
+  /** A section, or RECORD for a refused look-up of the resident as a whole. */
+  section: Section | "RECORD";
   outcome: "ALLOWED" | "DENIED";
   denialCode: string | null;
 }
@@ -50,6 +52,7 @@ export function collectSectionEvents(
   schema: GraphQLSchema,
   data: Record<string, unknown> | null | undefined,
   errors: readonly ResultError[] = [],
+  variables: Record<string, unknown> = {},
 ): SectionEvent[] {
   if (!data) return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -112,6 +115,19 @@ export function collectSectionEvents(
     }
   };
 
+  // A refused `resident(nhsNumber:)` look-up returns null with the denial: record it against the
+  // NHS number that was asked for.
+  for (const f of fieldsOf(operation.selectionSet)) {
+    if (f.name.value !== "resident") continue;
+    const key = f.alias?.value ?? f.name.value;
+    const error = errorAt([key]);
+    if (data[key] != null || !error) continue;
+    const arg = f.arguments?.find((a) => a.name.value === "nhsNumber")?.value;
+    const raw = arg?.kind === Kind.STRING ? arg.value : arg?.kind === Kind.VARIABLE ? variables[arg.name.value] : null;
+    const nhsNumber = typeof raw === "string" ? normaliseNhsNumber(raw) : null;
+    const code = typeof error.extensions?.code === "string" ? error.extensions.code : null;
+    if (nhsNumber) events.set(`${nhsNumber}:RECORD`, { nhsNumber, section: "RECORD", outcome: "DENIED", denialCode: code });
+  }
   walk(root.name, operation.selectionSet, data, []);
   return [...events.values()];
 }

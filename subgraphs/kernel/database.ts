@@ -9,7 +9,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { logger } from "./logger.js";
 
-export const SUBGRAPHS = ["residents", "discharge", "labs", "medications", "careplans"] as const;
+/** Subgraphs that hold resident data (and demo data). */
+export const DOMAIN_SUBGRAPHS = ["residents", "discharge", "labs", "medications", "careplans"] as const;
+export type DomainSubgraph = (typeof DOMAIN_SUBGRAPHS)[number];
+/** All subgraphs: the domain ones plus `usage`, the append-only audit trail and its analytics. */
+export const SUBGRAPHS = [...DOMAIN_SUBGRAPHS, "usage"] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 /** Raw SQL access for migrations, seeding helpers and tests. */

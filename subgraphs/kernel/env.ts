@@ -35,6 +35,7 @@ const schema = z
     SUBGRAPH_URL_LABS: optionalUrl,
     SUBGRAPH_URL_MEDICATIONS: optionalUrl,
     SUBGRAPH_URL_CAREPLANS: optionalUrl,
+    SUBGRAPH_URL_USAGE: optionalUrl,
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
   })
   .superRefine((env, ctx) => {

@@ -14,6 +14,7 @@ export function subgraphUrls(env: Env): Record<SubgraphName, string> {
     labs: env.SUBGRAPH_URL_LABS,
     medications: env.SUBGRAPH_URL_MEDICATIONS,
     careplans: env.SUBGRAPH_URL_CAREPLANS,
+    usage: env.SUBGRAPH_URL_USAGE,
   };
   return Object.fromEntries(
     SUBGRAPHS.map((name) => [name, override[name] ?? `http://${env.HOST}:${subgraphPort(name, env)}/graphql`]),

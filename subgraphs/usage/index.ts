@@ -9,7 +9,7 @@ import { permissions } from "./permissions.js";
 
 export const createUsageSubgraph = (db: Database) =>
   defineSubgraph<UsageContext, UsageRepository>({
-    name: "usage" as never, // joins SUBGRAPHS with the audit work
+    name: "usage",
     schema: new URL("./schema.graphql", import.meta.url),
     resolvers,
     repo: createUsageRepository(db),

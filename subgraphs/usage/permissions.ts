@@ -11,7 +11,8 @@ const isAnalyst = rule("analyst", { cache: "contextual" })((_p: unknown, _a: unk
 export const permissions = shield(
   {
     ...(federationTypeRules as object),
-    Query: { ...federationQueryRules, usage: isAnalyst },
+    // No entities here, so no _entities field: only _service.
+    Query: { _service: federationQueryRules._service, usage: isAnalyst },
     UsageReport: isAnalyst,
     UsageCount: isAnalyst,
     UsagePeriodCount: isAnalyst,

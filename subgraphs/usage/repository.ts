@@ -3,6 +3,7 @@
 import { PrismaClient, Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
+import { bulkInsert } from "../kernel/bulk-insert.js";
 
 export type AccessEventInput = Prisma.AccessEventCreateManyInput;
 export type Period = "DAY" | "WEEK" | "MONTH";
@@ -15,15 +16,15 @@ export interface UsageFilter {
 }
 
 export function createUsageRepository(db: Database) {
-  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("usage" as never))));
+  const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("usage"))));
   const where = (f: UsageFilter) => Prisma.sql`day >= ${f.from}::date AND day <= ${f.to}::date
     ${f.orgType ? Prisma.sql`AND org_type = ${f.orgType}` : Prisma.empty}
     ${f.orgCode ? Prisma.sql`AND org_code = ${f.orgCode}` : Prisma.empty}`;
   const allowed = Prisma.sql`AND outcome = 'ALLOWED'`;
 
   return {
-    /** One INSERT for the batch; the rollup trigger runs once per statement. */
-    append: (events: AccessEventInput[]) => prisma.accessEvent.createMany({ data: events }),
+    /** One INSERT for the batch (bulk path); the rollup trigger runs once per statement. */
+    append: (events: AccessEventInput[]) => bulkInsert(db.sql, "usage", "access_event", events),
     viewsBy: (dimension: "section" | "org_code" | "org_type", f: UsageFilter, limit: number) =>
       prisma.$queryRaw<{ key: string; views: bigint }[]>`
         SELECT ${Prisma.raw(dimension)} AS key, sum(events)::bigint AS views FROM "usage"."usage_daily"

@@ -1,0 +1,67 @@
+// Every section of a resident's record returned to (or refused to) a user becomes one access
+// event, written durably before the response is released. If the audit cannot be written, the
+// data is withheld: the care record never shows what it has not recorded showing.
+import { createHash, randomUUID } from "node:crypto";
+import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { GraphQLError, print, type DocumentNode, type ExecutionResult } from "graphql";
+import { collectSectionEvents, withAuditKeys } from "../audit/collect.js";
+import type { AuditWriter } from "../audit/writer.js";
+import type { IdentityContext } from "./authenticate.js";
+import { logger } from "../../subgraphs/kernel/logger.js";
+
+/** Active break-glass reasons of one user, by NHS number (purpose of the access). */
+export type BreakGlassLookup = (userId: string, nhsNumbers: string[]) => Promise<Map<string, string>>;
+
+export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): GatewayPlugin<IdentityContext> {
+  const hashes = new WeakMap<DocumentNode, string>();
+  const hashOf = (document: DocumentNode) => {
+    let hash = hashes.get(document);
+    if (!hash) {
+      // The operation text only: variables carry NHS numbers and are never hashed or stored.
+      hash = createHash("sha256").update(print(document)).digest("hex");
+      hashes.set(document, hash);
+    }
+    return hash;
+  };
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const identity = (args.contextValue as Partial<IdentityContext>).identity;
+      if (!identity) return;
+      const document = withAuditKeys(args.document, args.schema);
+      const operationHash = hashOf(args.document);
+      setExecuteFn((a) => executeFn({ ...a, document }));
+      return {
+        async onExecuteDone({ result, setResult }) {
+          if (!result || typeof result !== "object" || Symbol.asyncIterator in result) return;
+          const r = result as ExecutionResult;
+          const events = collectSectionEvents(document, args.schema, r.data, r.errors, args.variableValues ?? {});
+          if (events.length === 0) return;
+          try {
+            const reasons = await breakGlass(identity.userId, [...new Set(events.map((e) => e.nhsNumber))]);
+            const occurredAt = new Date();
+            await writer.record(
+              events.map((e) => ({
+                id: randomUUID(),
+                occurredAt,
+                userId: identity.userId,
+                userRole: identity.role,
+                orgCode: identity.orgCode,
+                orgType: identity.orgType,
+                nhsNumber: e.nhsNumber,
+                section: e.section,
+                purpose: reasons.has(e.nhsNumber) ? "BREAK_GLASS" : "NORMAL",
+                breakGlassReason: reasons.get(e.nhsNumber) ?? null,
+                operationHash,
+                outcome: e.outcome,
+                denialCode: e.denialCode,
+              })),
+            );
+          } catch (error) {
+            logger.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, "access events could not be written; response withheld");
+            setResult({ errors: [new GraphQLError("The care record could not record this access, so nothing is shown. Try again.", { extensions: { code: "AUDIT_UNAVAILABLE" } })] });
+          }
+        },
+      };
+    },
+  };
+}
