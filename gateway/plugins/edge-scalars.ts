@@ -10,9 +10,16 @@ function applyScalars(schema: GraphQLSchema) {
     const type = schema.getType(name);
     if (!type || !isScalarType(type)) continue;
     // Assigning over the generated identity functions; graphql-js reads them at call time. The
-    // gateway also runs parseValue over subgraph results of custom scalars, so serialize must be
-    // the matching inverse or a Date would come back out as a full timestamp.
-    Object.assign(type, { parseValue: impl.parseValue, parseLiteral: impl.parseLiteral, serialize: impl.serialize });
+    // gateway validates but keeps values in their wire form (a Date object would be forwarded to
+    // subgraphs as a full timestamp), and it also runs parseValue over subgraph results, so
+    // serialize must accept that same wire form.
+    const canonical = (value: unknown) => impl.serialize(value);
+    Object.assign(type, {
+      parseValue: (value: unknown) => canonical(impl.parseValue(value)),
+      parseLiteral: (ast: Parameters<typeof impl.parseLiteral>[0], variables?: Parameters<typeof impl.parseLiteral>[1]) =>
+        canonical(impl.parseLiteral(ast, variables)),
+      serialize: impl.serialize,
+    });
   }
 }
 
