@@ -9,6 +9,7 @@ COPY subgraphs/discharge/prisma/schema.prisma subgraphs/discharge/prisma/schema.
 COPY subgraphs/labs/prisma/schema.prisma subgraphs/labs/prisma/schema.prisma
 COPY subgraphs/medications/prisma/schema.prisma subgraphs/medications/prisma/schema.prisma
 COPY subgraphs/careplans/prisma/schema.prisma subgraphs/careplans/prisma/schema.prisma
+COPY subgraphs/usage/prisma/schema.prisma subgraphs/usage/prisma/schema.prisma
 RUN npm ci --no-audit --no-fund --include=dev
 COPY . .
 USER node

@@ -45,6 +45,7 @@ const knownCodes = new Set<string>([
   "ROLE_NOT_PERMITTED",
   "NO_CARE_RELATIONSHIP",
   "SHARING_OBJECTION",
+  "AUDIT_UNAVAILABLE",
 ]);
 
 /**
