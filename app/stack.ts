@@ -33,11 +33,15 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
   try {
     await migrateAll(db);
     await opts.beforeServe?.(db);
+    // residents comes first in SUBGRAPHS: the others ask it for access decisions on mutations.
+    const peers = { residentsUrl: "", internalSecret: env.INTERNAL_SECRET };
     for (const name of SUBGRAPHS) {
-      const module = subgraphFactories[name](db);
+      const module = subgraphFactories[name](db, peers);
       modules.push(module);
       const port = opts.ephemeralPorts ? 0 : subgraphPort(name, env);
-      servers.push(await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET }));
+      const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET });
+      if (name === "residents") peers.residentsUrl = server.url;
+      servers.push(server);
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n, i) => [n, servers[i]!.url])) as Record<SubgraphName, string>;
     const audit = createAudit(db);

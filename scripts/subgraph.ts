@@ -4,7 +4,7 @@ import { SUBGRAPHS, type SubgraphName } from "../subgraphs/kernel/database.js";
 import { env } from "../subgraphs/kernel/env.js";
 import { migrateSubgraph } from "../subgraphs/kernel/migrate.js";
 import { startSubgraphServer } from "../subgraphs/kernel/subgraph-server.js";
-import { subgraphPort } from "../subgraphs/kernel/topology.js";
+import { subgraphPort, subgraphUrls } from "../subgraphs/kernel/topology.js";
 import { logger } from "../subgraphs/kernel/logger.js";
 import { subgraphFactories } from "../subgraphs/registry.js";
 import { openDatabase } from "../app/database.js";
@@ -21,7 +21,7 @@ if (!config.DATABASE_URL) {
 }
 const db = await openDatabase(config);
 await migrateSubgraph(db, name);
-const module = subgraphFactories[name](db);
+const module = subgraphFactories[name](db, { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET });
 const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET });
 logger.info({ subgraph: name, url: server.url }, "subgraph listening");
 for (const signal of ["SIGINT", "SIGTERM"] as const)

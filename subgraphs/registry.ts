@@ -3,6 +3,7 @@
 import type { Database, DomainSubgraph, SubgraphName } from "./kernel/database.js";
 import type { SubgraphModule } from "./kernel/subgraph-server.js";
 import type { SubgraphSeeder } from "./kernel/demo/seeder.js";
+import type { Peers } from "./kernel/access/peer-grant.js";
 import { createResidentsSubgraph } from "./residents/index.js";
 import { createResidentsSeeder } from "./residents/seed.js";
 import { createDischargeSubgraph } from "./discharge/index.js";
@@ -17,7 +18,8 @@ import { createUsageSubgraph } from "./usage/index.js";
 
 type AnySubgraph = SubgraphModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each module has its own context type
 
-export const subgraphFactories: Record<SubgraphName, (db: Database) => AnySubgraph> = {
+/** Subgraphs are built from the database and their peers (the residents subgraph decides access). */
+export const subgraphFactories: Record<SubgraphName, (db: Database, peers: Peers) => AnySubgraph> = {
   residents: createResidentsSubgraph,
   discharge: createDischargeSubgraph,
   labs: createLabsSubgraph,

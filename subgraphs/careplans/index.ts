@@ -2,6 +2,8 @@
 import type { Database } from "../kernel/database.js";
 import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
 import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
+import { fetchGrant, type Peers } from "../kernel/access/peer-grant.js";
+import { allow } from "graphql-shield";
 import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";
 import { createCareplansRepository, type CareplansRepository } from "./repository.js";
@@ -11,12 +13,16 @@ const schema = new URL("./schema.graphql", import.meta.url);
 /** Which section of the record each field contributed to Resident belongs to. */
 const SECTIONS = { carePlan: "CARE_PLAN", carePlanHistory: "CARE_PLAN_HISTORY" } as const;
 
-export const createCareplansSubgraph = (db: Database) =>
+export const createCareplansSubgraph = (db: Database, peers: Peers) =>
   defineSubgraph<CareplansContext, CareplansRepository>({
     name: "careplans",
     schema,
     resolvers,
     repo: createCareplansRepository(db),
-    permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
-    context: (repo) => ({ loaders: createCareplansLoaders(repo) }),
+    // Mutations check the caller's grant themselves (fetched from residents): a root mutation
+    // cannot receive it through @requires.
+    permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS, {
+      submitCarePlanQuestionnaire: allow, addCarePlanClinicalDetail: allow, approveCarePlan: allow,
+    }),
+    context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: (nhs: string) => fetchGrant(peers, identity, nhs) }),
   });

@@ -1,5 +1,6 @@
 import { scalarResolvers } from "../../kernel/scalars.js";
 import { ResidentResolvers } from "./resident.js";
 import { CarePlanResolvers } from "./care-plan.js";
+import { CarePlanMutations } from "./mutations.js";
 
-export const resolvers = { ...scalarResolvers, Resident: ResidentResolvers, CarePlan: CarePlanResolvers };
+export const resolvers = { ...scalarResolvers, Mutation: CarePlanMutations, Resident: ResidentResolvers, CarePlan: CarePlanResolvers };

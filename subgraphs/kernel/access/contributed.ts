@@ -5,6 +5,7 @@
 // through a permitted section.
 import { Kind, type DocumentNode } from "graphql";
 import { allow, shield } from "graphql-shield";
+type ShieldRule = typeof allow;
 import { fromWire, type GrantWire } from "./grant.js";
 import { sectionAccess, type SectionAccess } from "./policy.js";
 import { federationQueryRules, federationTypeRules, sectionRule, shieldOptions } from "./rules.js";
@@ -26,7 +27,7 @@ export function allowedAccess(parent: ResidentRepresentation, section: Section):
   return access;
 }
 
-export function contributedSectionsPermissions(typeDefs: DocumentNode, sections: Record<string, Section>) {
+export function contributedSectionsPermissions(typeDefs: DocumentNode, sections: Record<string, Section>, mutations?: Record<string, ShieldRule>) {
   const otherTypes = typeDefs.definitions
     .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && !["Query", "Mutation", "Resident"].includes(d.name.value))
     .map((d) => (d as { name: { value: string } }).name.value);
@@ -35,6 +36,7 @@ export function contributedSectionsPermissions(typeDefs: DocumentNode, sections:
     {
       ...(federationTypeRules as object),
       Query: federationQueryRules,
+      ...(mutations ? { Mutation: mutations } : {}),
       Resident: {
         nhsNumber: allow,
         accessGrant: allow,
