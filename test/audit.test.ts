@@ -106,3 +106,30 @@ describe("usage analytics", () => {
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("privacy officer audit queries", () => {
+  const EVENTS = `query ($f: AccessEventFilter!) { accessEvents(filter: $f, first: 100) { edges { node { userId userRole section outcome purpose nhsNumber } } pageInfo { hasNextPage } } }`;
+
+  it("lists who viewed a resident's record, and nothing clinical", async () => {
+    const viewer = as(identities.nurse, "po");
+    const from = new Date(Date.now() - 60_000).toISOString();
+    await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { allergies { display } medications { id } } }`, {}, viewer);
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const res = await gatewayQuery(stack, EVENTS, { f: { nhsNumber: "9990000018", from, to } }, identities.privacyOfficer);
+    expect(res.errors).toBeUndefined();
+    const mine = res.data.accessEvents.edges.map((e: { node: Record<string, string> }) => e.node).filter((e: Record<string, string>) => e.userId === viewer.userId);
+    expect(mine.map((e: Record<string, string>) => e.section).sort()).toEqual(["ALLERGIES", "MEDICATIONS"]);
+    for (const e of mine) expect(e).toMatchObject({ userRole: "care_home_nurse", outcome: "ALLOWED", purpose: "NORMAL", nhsNumber: "9990000018" });
+  });
+
+  it.each([["analyst", identities.analyst], ["GP", identities.gp], ["care home nurse", identities.nurse]])("refuses the %s", async (_l, who) => {
+    const res = await gatewayQuery(stack, EVENTS, { f: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" } }, who);
+    expect(res.data?.accessEvents ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
+  });
+
+  it("bounds an unfiltered range", async () => {
+    const res = await gatewayQuery(stack, EVENTS, { f: { from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z" } }, identities.privacyOfficer);
+    expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});

@@ -4,9 +4,20 @@ import { PrismaClient, Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
+import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
 
 export type AccessEventInput = Prisma.AccessEventCreateManyInput;
 export type Period = "DAY" | "WEEK" | "MONTH";
+
+export interface EventFilter {
+  from: Date;
+  to: Date;
+  nhsNumber?: string | null;
+  userId?: string | null;
+  breakGlassOnly?: boolean | null;
+  deniedOnly?: boolean | null;
+  after: TimeKeyset | null;
+}
 
 export interface UsageFilter {
   from: Date;
@@ -46,6 +57,20 @@ export function createUsageRepository(db: Database) {
     deniedCount: async (f: UsageFilter) =>
       (await prisma.$queryRaw<{ n: bigint }[]>`
         SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND outcome = 'DENIED'`)[0]?.n ?? 0n,
+    /** Events for the privacy officer, newest first, keyset-paged on (occurredAt, id). */
+    events: (f: EventFilter, limit: number) =>
+      prisma.accessEvent.findMany({
+        where: {
+          occurredAt: { gte: f.from, lte: f.to },
+          ...(f.nhsNumber ? { nhsNumber: f.nhsNumber } : {}),
+          ...(f.userId ? { userId: f.userId } : {}),
+          ...(f.breakGlassOnly ? { purpose: "BREAK_GLASS" as const } : {}),
+          ...(f.deniedOnly ? { outcome: "DENIED" as const } : {}),
+          ...afterTimeKeyset("occurredAt", f.after),
+        },
+        orderBy: [{ occurredAt: "desc" }, { id: "asc" }],
+        take: limit,
+      }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
   };

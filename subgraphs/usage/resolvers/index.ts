@@ -1,4 +1,5 @@
-import { DateScalar } from "../../kernel/scalars.js";
+import { scalarResolvers } from "../../kernel/scalars.js";
 import { QueryResolvers, UsageReportResolvers } from "./report.js";
+import { EventQueries } from "./events.js";
 
-export const resolvers = { Date: DateScalar, Query: QueryResolvers, UsageReport: UsageReportResolvers };
+export const resolvers = { ...scalarResolvers, Query: { ...QueryResolvers, ...EventQueries }, UsageReport: UsageReportResolvers };

@@ -1,0 +1,23 @@
+// The privacy officer's view of the audit trail: who looked at which resident's record, when,
+// why and with what outcome. Events hold no clinical content.
+import { badInput } from "../../kernel/errors.js";
+import { decodeTimeCursor, pageSize, timeConnection } from "../../kernel/paging.js";
+import type { UsageContext } from "../context.js";
+
+interface EventArgs {
+  filter: { nhsNumber?: string | null; userId?: string | null; from: Date; to: Date; breakGlassOnly?: boolean | null; deniedOnly?: boolean | null };
+  first?: number | null;
+  after?: string | null;
+}
+
+export const EventQueries = {
+  accessEvents: async (_: unknown, args: EventArgs, ctx: UsageContext) => {
+    const f = args.filter;
+    if (f.to < f.from) throw badInput("to must not be before from");
+    if (!f.nhsNumber && !f.userId && f.to.getTime() - f.from.getTime() > 31 * 86_400_000)
+      throw badInput("without an nhsNumber or userId the range may be at most 31 days");
+    const size = pageSize(args.first, 50);
+    const rows = await ctx.repo.events({ ...f, after: decodeTimeCursor(args.after) }, size + 1);
+    return timeConnection(rows, size, (e) => e.occurredAt);
+  },
+};
