@@ -11,6 +11,7 @@ import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
+import { useScopes } from "./plugins/scopes.js";
 import type { AuditWriter } from "./audit/writer.js";
 import { limitPlugins } from "./limits.js";
 import type { TokenSettings } from "./tokens.js";
@@ -37,6 +38,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useEdgeScalars(),
       ...limitPlugins(),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
+      // After the audit plugin, so a refused operation still reaches the audit as a result.
+      useScopes(),
       useScrubErrors(),
     ],
     // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.

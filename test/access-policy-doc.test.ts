@@ -53,3 +53,18 @@ describe("RESIDENT_FIELD_SECTIONS", () => {
     expect(Object.keys(RESIDENT_FIELD_SECTIONS).sort()).toEqual(fields);
   });
 });
+
+describe("scopes", () => {
+  it("the scope table names the roles that hold each scope and the root fields that need it", async () => {
+    const { SCOPES, scopesOf } = await import("../subgraphs/kernel/access/scopes.js");
+    const supergraph = readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8");
+    const fieldsNeeding = (scope: string) =>
+      [...supergraph.matchAll(/^ {2}(\w+)\(.*@requiresScopes\(scopes: \[\["([^"]+)"\]\]\)$/gm)].filter((m) => m[2] === scope).map((m) => m[1]).sort();
+    const [, ...rows] = table("scope");
+    expect(rows.map(([s]) => s)).toEqual([...SCOPES]);
+    for (const [scope, fields, roles] of rows) {
+      expect([scope, roles!.split(", ").filter(Boolean)]).toEqual([scope, Role.options.filter((r) => (scopesOf(r) as string[]).includes(scope!))]);
+      expect([scope, fields!.replace(/`/g, "").split(", ").sort()]).toEqual([scope, fieldsNeeding(scope!)]);
+    }
+  });
+});

@@ -54,7 +54,6 @@ export function collectSectionEvents(
   errors: readonly ResultError[] = [],
   variables: Record<string, unknown> = {},
 ): SectionEvent[] {
-  if (!data) return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
@@ -115,19 +114,19 @@ export function collectSectionEvents(
     }
   };
 
-  // A refused `resident(nhsNumber:)` look-up returns null with the denial: record it against the
-  // NHS number that was asked for.
+  // A refused `resident(nhsNumber:)` look-up returns null with the denial (or, refused by scope at
+  // the gateway, no data at all): record it against the NHS number that was asked for.
   for (const f of fieldsOf(operation.selectionSet)) {
     if (f.name.value !== "resident") continue;
     const key = f.alias?.value ?? f.name.value;
     const error = errorAt([key]);
-    if (data[key] != null || !error) continue;
+    if (data?.[key] != null || !error) continue;
     const arg = f.arguments?.find((a) => a.name.value === "nhsNumber")?.value;
     const raw = arg?.kind === Kind.STRING ? arg.value : arg?.kind === Kind.VARIABLE ? variables[arg.name.value] : null;
     const nhsNumber = typeof raw === "string" ? normaliseNhsNumber(raw) : null;
     const code = typeof error.extensions?.code === "string" ? error.extensions.code : null;
     if (nhsNumber) events.set(`${nhsNumber}:RECORD`, { nhsNumber, section: "RECORD", outcome: "DENIED", denialCode: code });
   }
-  walk(root.name, operation.selectionSet, data, []);
+  if (data) walk(root.name, operation.selectionSet, data, []);
   return [...events.values()];
 }
