@@ -39,7 +39,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       const module = subgraphFactories[name](db, peers);
       modules.push(module);
       const port = opts.ephemeralPorts ? 0 : subgraphPort(name, env);
-      const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET });
+      const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, shield: env.SHIELD === "on" });
       if (name === "residents") peers.residentsUrl = server.url;
       servers.push(server);
     }

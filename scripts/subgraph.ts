@@ -22,7 +22,7 @@ if (!config.DATABASE_URL) {
 const db = await openDatabase(config);
 await migrateSubgraph(db, name);
 const module = subgraphFactories[name](db, { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET });
-const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET });
+const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, shield: config.SHIELD === "on" });
 logger.info({ subgraph: name, url: server.url }, "subgraph listening");
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => void server.close().then(() => module.close()).then(() => db.close()).finally(() => process.exit(0)));

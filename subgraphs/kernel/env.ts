@@ -14,6 +14,8 @@ const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
+const onOff = z.enum(["on", "off"]);
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -36,12 +38,21 @@ const schema = z
     SUBGRAPH_URL_MEDICATIONS: optionalUrl,
     SUBGRAPH_URL_CAREPLANS: optionalUrl,
     SUBGRAPH_URL_USAGE: optionalUrl,
+    // Cache (kernel/cache): on by default; REDIS_URL adds the shared L2 and cross-instance purge.
+    CACHE: onOff.default("on"),
+    CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+    CACHE_L1_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    CACHE_L2_TTL_S: z.coerce.number().int().min(1).max(86_400).default(600),
+    REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+    // Benchmarks only: measures what the subgraphs' graphql-shield layer costs. Refused in production.
+    SHIELD: onOff.default("on"),
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET)
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "the development key must not be used in production" });
+    if (env.SHIELD === "off") ctx.addIssue({ code: "custom", path: ["SHIELD"], message: "authorisation cannot be switched off in production" });
     if (env.INTERNAL_SECRET === DEVELOPMENT_INTERNAL_SECRET)
       ctx.addIssue({ code: "custom", path: ["INTERNAL_SECRET"], message: "the development key must not be used in production" });
   });
