@@ -5,6 +5,7 @@ import { createUsageRepository } from "../subgraphs/usage/repository.js";
 import { createResidentsRepository } from "../subgraphs/residents/repository.js";
 import { AuditWriter } from "../gateway/audit/writer.js";
 import type { BreakGlassLookup } from "../gateway/plugins/audit.js";
+import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
 
 export interface Audit {
   writer: AuditWriter;
@@ -12,9 +13,10 @@ export interface Audit {
   close(): Promise<void>;
 }
 
-export function createAudit(db: Database): Audit {
+export function createAudit(db: Database, caches: CacheHub): Audit {
   const usage = createUsageRepository(db);
-  const residents = createResidentsRepository(db);
+  // Break-glass sessions are read uncached; the repository needs its cache only for its other reads.
+  const residents = createResidentsRepository(db, caches.cache("residents"));
   const writer = new AuditWriter(usage);
   return {
     writer,

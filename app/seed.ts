@@ -5,9 +5,12 @@ import { truncateSchema } from "../subgraphs/kernel/demo/seeder.js";
 import { demoResident, type DemoWorld } from "../subgraphs/kernel/demo/world.js";
 import { startOfDay } from "../subgraphs/kernel/demo/random.js";
 import { seederFactories } from "../subgraphs/registry.js";
+import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
 
 export interface SeedOptions {
   residents: number;
+  /** Purged before and after: cached rows of the replaced data must not outlive it. */
+  caches: CacheHub;
   batchSize?: number;
   today?: Date;
   onProgress?: (done: number, total: number, rows: number) => void;
@@ -25,7 +28,8 @@ export async function seedDemoData(db: Database, opts: SeedOptions): Promise<See
   const world: DemoWorld = { residentCount: opts.residents, today: startOfDay(opts.today ?? new Date()) };
   const batchSize = opts.batchSize ?? 1000;
   for (const name of DOMAIN_SUBGRAPHS) await truncateSchema(db, name);
-  const seeders = DOMAIN_SUBGRAPHS.map((name) => seederFactories[name](db));
+  await opts.caches.purgeAll();
+  const seeders = DOMAIN_SUBGRAPHS.map((name) => seederFactories[name](db, opts.caches));
   let rows = 0;
   try {
     for (const s of seeders) rows += (await s.writeReference?.(world)) ?? 0;
@@ -37,6 +41,7 @@ export async function seedDemoData(db: Database, opts: SeedOptions): Promise<See
     }
   } finally {
     await Promise.all(seeders.map((s) => s.close()));
+    await opts.caches.purgeAll();
   }
   return { residents: opts.residents, rows, seconds: (performance.now() - started) / 1000, world };
 }

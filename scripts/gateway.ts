@@ -5,6 +5,7 @@ import { subgraphUrls } from "../subgraphs/kernel/topology.js";
 import { startGateway } from "../gateway/server.js";
 import { openDatabase } from "../app/database.js";
 import { createAudit } from "../app/audit.js";
+import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
 
 const config = env();
 if (!config.DATABASE_URL) {
@@ -12,7 +13,8 @@ if (!config.DATABASE_URL) {
   process.exit(78);
 }
 const db = await openDatabase(config);
-const audit = createAudit(db);
+const caches = createCacheHub(config);
+const audit = createAudit(db, caches);
 const gateway = await startGateway({
   host: config.HOST,
   port: config.PORT ?? config.GATEWAY_PORT,
@@ -25,4 +27,4 @@ const gateway = await startGateway({
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.
 for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => void gateway.close().then(() => audit.close()).then(() => db.close()).finally(() => process.exit(0)));
+  process.once(signal, () => void gateway.close().then(() => audit.close()).then(() => caches.close()).then(() => db.close()).finally(() => process.exit(0)));

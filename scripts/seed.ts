@@ -7,6 +7,7 @@ import { env } from "../subgraphs/kernel/env.js";
 import { migrateAll } from "../subgraphs/kernel/migrate.js";
 import { openDatabase } from "../app/database.js";
 import { seedDemoData } from "../app/seed.js";
+import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
 
 const { values } = parseArgs({
   options: { residents: { type: "string" }, batch: { type: "string", default: "1000" }, today: { type: "string" } },
@@ -31,11 +32,14 @@ const bar = new cliProgress.SingleBar(
   cliProgress.Presets.shades_classic,
 );
 const db = await openDatabase(env());
+// With REDIS_URL (the same as the running services'), every instance drops what the new data replaces.
+const caches = createCacheHub(env());
 try {
   await migrateAll(db);
   bar.start(residents, 0, { rows: 0 });
   const result = await seedDemoData(db, {
     residents,
+    caches,
     batchSize,
     today,
     onProgress: (done, _total, rows) => bar.update(done, { rows }),
@@ -54,5 +58,6 @@ try {
 } finally {
   bar.stop();
   clearInterval(sampler);
+  await caches.close();
   await db.close();
 }

@@ -8,10 +8,10 @@ import { isEmpty, seedDemoData } from "../app/seed.js";
 
 const config = env();
 const stack = await startStack(config, {
-  beforeServe: async (db) => {
+  beforeServe: async (db, caches) => {
     if (!(await isEmpty(db))) return;
     console.log(`First run: seeding ${config.SEED_RESIDENTS} demo residents (${db.kind} database)...`);
-    const result = await seedDemoData(db, { residents: config.SEED_RESIDENTS });
+    const result = await seedDemoData(db, { residents: config.SEED_RESIDENTS, caches });
     console.log(`Seeded ${result.rows} rows in ${result.seconds.toFixed(1)} s.`);
   },
 });

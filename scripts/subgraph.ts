@@ -8,6 +8,7 @@ import { subgraphPort, subgraphUrls } from "../subgraphs/kernel/topology.js";
 import { logger } from "../subgraphs/kernel/logger.js";
 import { subgraphFactories } from "../subgraphs/registry.js";
 import { openDatabase } from "../app/database.js";
+import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
 
 const name = process.argv[2] as SubgraphName;
 if (!SUBGRAPHS.includes(name)) {
@@ -21,8 +22,9 @@ if (!config.DATABASE_URL) {
 }
 const db = await openDatabase(config);
 await migrateSubgraph(db, name);
-const module = subgraphFactories[name](db, { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET });
+const caches = createCacheHub(config);
+const module = subgraphFactories[name](db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
 const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, shield: config.SHIELD === "on" });
 logger.info({ subgraph: name, url: server.url }, "subgraph listening");
 for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => void server.close().then(() => module.close()).then(() => db.close()).finally(() => process.exit(0)));
+  process.once(signal, () => void server.close().then(() => module.close()).then(() => caches.close()).then(() => db.close()).finally(() => process.exit(0)));

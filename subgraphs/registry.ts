@@ -3,7 +3,8 @@
 import type { Database, DomainSubgraph, SubgraphName } from "./kernel/database.js";
 import type { SubgraphModule } from "./kernel/subgraph-server.js";
 import type { SubgraphSeeder } from "./kernel/demo/seeder.js";
-import type { Peers } from "./kernel/access/peer-grant.js";
+import type { SubgraphDeps } from "./kernel/subgraph-deps.js";
+import type { CacheHub } from "./kernel/cache/hub.js";
 import { createResidentsSubgraph } from "./residents/index.js";
 import { createResidentsSeeder } from "./residents/seed.js";
 import { createDischargeSubgraph } from "./discharge/index.js";
@@ -18,8 +19,8 @@ import { createUsageSubgraph } from "./usage/index.js";
 
 type AnySubgraph = SubgraphModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each module has its own context type
 
-/** Subgraphs are built from the database and their peers (the residents subgraph decides access). */
-export const subgraphFactories: Record<SubgraphName, (db: Database, peers: Peers) => AnySubgraph> = {
+/** Subgraphs are built from the database, their peers (the residents subgraph decides access) and the caches. */
+export const subgraphFactories: Record<SubgraphName, (db: Database, deps: SubgraphDeps) => AnySubgraph> = {
   residents: createResidentsSubgraph,
   discharge: createDischargeSubgraph,
   labs: createLabsSubgraph,
@@ -29,7 +30,7 @@ export const subgraphFactories: Record<SubgraphName, (db: Database, peers: Peers
 };
 
 /** Demo data exists for the domain subgraphs only; the audit trail is never seeded or reset. */
-export const seederFactories: Record<DomainSubgraph, (db: Database) => SubgraphSeeder> = {
+export const seederFactories: Record<DomainSubgraph, (db: Database, caches: CacheHub) => SubgraphSeeder> = {
   residents: createResidentsSeeder,
   discharge: createDischargeSeeder,
   labs: createLabsSeeder,

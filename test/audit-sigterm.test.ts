@@ -9,7 +9,7 @@ let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let child: ChildProcess | undefined;
 beforeAll(async () => {
   scratch = await createScratchDatabase("sigterm");
-  await seedDemoData(scratch.db, { residents: 40 });
+  await seedDemoData(scratch.db, { residents: 40, caches: scratch.caches });
 });
 afterAll(async () => {
   child?.kill("SIGKILL");

@@ -30,9 +30,9 @@ afterAll(() => scratch.drop());
 describe("demo seed", () => {
   it("is deterministic and independent of batch size", async () => {
     const progress: number[] = [];
-    const first = await seedDemoData(scratch.db, { residents: 90, today, batchSize: 1000 });
+    const first = await seedDemoData(scratch.db, { residents: 90, today, batchSize: 1000, caches: scratch.caches });
     const a = await fingerprint(scratch.db);
-    await seedDemoData(scratch.db, { residents: 90, today, batchSize: 7, onProgress: (done) => progress.push(done) });
+    await seedDemoData(scratch.db, { residents: 90, today, batchSize: 7, caches: scratch.caches, onProgress: (done) => progress.push(done) });
     const b = await fingerprint(scratch.db);
     expect(b).toEqual(a);
     expect(progress.at(-1)).toBe(90);

@@ -1,8 +1,9 @@
 // Care plans subgraph: versioned personalised and urgent-care plans, contributed to Resident.
 import type { Database } from "../kernel/database.js";
+import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
 import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
 import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
-import { fetchGrant, type Peers } from "../kernel/access/peer-grant.js";
+import { fetchGrant } from "../kernel/access/peer-grant.js";
 import { allow } from "graphql-shield";
 import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";
@@ -13,12 +14,12 @@ const schema = new URL("./schema.graphql", import.meta.url);
 /** Which section of the record each field contributed to Resident belongs to. */
 const SECTIONS = { carePlan: "CARE_PLAN", carePlanHistory: "CARE_PLAN_HISTORY" } as const;
 
-export const createCareplansSubgraph = (db: Database, peers: Peers) =>
+export const createCareplansSubgraph = (db: Database, { peers, caches }: SubgraphDeps) =>
   defineSubgraph<CareplansContext, CareplansRepository>({
     name: "careplans",
     schema,
     resolvers,
-    repo: createCareplansRepository(db),
+    repo: createCareplansRepository(db, caches.cache("careplans")),
     // Mutations check the caller's grant themselves (fetched from residents): a root mutation
     // cannot receive it through @requires.
     permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS, {

@@ -3,6 +3,7 @@
 // approved with a newer version in progress.
 import { Faker, en, en_GB } from "@faker-js/faker";
 import type { Database } from "../kernel/database.js";
+import type { CacheHub } from "../kernel/cache/hub.js";
 import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor, type Random } from "../kernel/demo/random.js";
@@ -90,4 +91,4 @@ export function careplansBatch(world: DemoWorld, people: DemoResident[]): Carepl
   return batch;
 }
 
-export const createCareplansSeeder = (db: Database) => defineSeeder("careplans", createCareplansRepository(db), careplansBatch);
+export const createCareplansSeeder = (db: Database, caches: CacheHub) => defineSeeder("careplans", createCareplansRepository(db, caches.cache("careplans")), careplansBatch);

@@ -1,5 +1,6 @@
 // Discharge subgraph: hospital stays, discharge summaries and emergency care, contributed to Resident.
 import type { Database } from "../kernel/database.js";
+import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
 import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
 import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
 import type { DischargeContext } from "./context.js";
@@ -11,12 +12,12 @@ const schema = new URL("./schema.graphql", import.meta.url);
 /** Which section of the record each field contributed to Resident belongs to. */
 const SECTIONS = { dischargeSummaries: "DISCHARGE_SUMMARIES", currentHospitalStay: "HOSPITAL_STAYS", hospitalStays: "HOSPITAL_STAYS", emergencyCareSummaries: "EMERGENCY_CARE" } as const;
 
-export const createDischargeSubgraph = (db: Database) =>
+export const createDischargeSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<DischargeContext, DischargeRepository>({
     name: "discharge",
     schema,
     resolvers,
-    repo: createDischargeRepository(db),
+    repo: createDischargeRepository(db, caches.cache("discharge")),
     permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
     context: (repo) => ({ loaders: createDischargeLoaders(repo) }),
   });

@@ -4,6 +4,8 @@ import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
+import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
+import type { EntityCache } from "../kernel/cache/entity-cache.js";
 
 export type { HospitalStay, DischargeSummary, EmergencyCareSummary } from "./prisma/generated/client.js";
 
@@ -14,25 +16,26 @@ export interface SummaryQuery {
 
 const newestFirst = (field: string) => [{ nhsNumber: "asc" as const }, { [field]: "desc" as const }, { id: "asc" as const }];
 
-export function createDischargeRepository(db: Database) {
+export function createDischargeRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("discharge"))));
+  const byResident = <R extends { nhsNumber: string }>(r: R) => r.nhsNumber;
   return {
-    stays: (ids: string[]) => prisma.hospitalStay.findMany({ where: { id: { in: ids } } }),
-    summaries: (ids: string[]) => prisma.dischargeSummary.findMany({ where: { id: { in: ids } } }),
-    summariesOfResidents: (nhsNumbers: string[], q: SummaryQuery) =>
+    stays: cachedRows(cache, "HospitalStay", (ids) => prisma.hospitalStay.findMany({ where: { id: { in: ids } } }), (s) => s.id),
+    summaries: cachedRows(cache, "DischargeSummary", (ids) => prisma.dischargeSummary.findMany({ where: { id: { in: ids } } }), (s) => s.id),
+    summariesOfResidents: cachedRelation(cache, "Resident", "summaries", (nhsNumbers: string[], q: SummaryQuery) =>
       prisma.dischargeSummary.findMany({
         where: { nhsNumber: { in: nhsNumbers }, AND: [q.since ? { dischargedAt: { gte: new Date(q.since) } } : {}, afterTimeKeyset("dischargedAt", q.after)] },
         orderBy: newestFirst("dischargedAt"),
-      }),
-    staysOfResidents: (nhsNumbers: string[], after: TimeKeyset | null) =>
-      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("admittedAt", after) }, orderBy: newestFirst("admittedAt") }),
-    currentStays: (nhsNumbers: string[]) =>
-      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "IN_PROGRESS" }, orderBy: { admittedAt: "desc" } }),
-    emergencyCareOfResidents: (nhsNumbers: string[], after: TimeKeyset | null) =>
+      }), byResident),
+    staysOfResidents: cachedRelation(cache, "Resident", "stays", (nhsNumbers: string[], after: TimeKeyset | null) =>
+      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("admittedAt", after) }, orderBy: newestFirst("admittedAt") }), byResident),
+    currentStays: cachedRelation(cache, "Resident", "currentStays", (nhsNumbers) =>
+      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "IN_PROGRESS" }, orderBy: { admittedAt: "desc" } }), byResident),
+    emergencyCareOfResidents: cachedRelation(cache, "Resident", "emergencyCare", (nhsNumbers: string[], after: TimeKeyset | null) =>
       prisma.emergencyCareSummary.findMany({
         where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("occurredAt", after) },
         orderBy: newestFirst("occurredAt"),
-      }),
+      }), byResident),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */
@@ -40,6 +43,11 @@ export function createDischargeRepository(db: Database) {
       await bulkInsert(db.sql, "discharge", "hospital_stay", batch.stays);
       await bulkInsert(db.sql, "discharge", "discharge_summary", batch.summaries);
       await bulkInsert(db.sql, "discharge", "emergency_care_summary", batch.emergencyCare);
+      await cache.purge([
+        ...[...batch.stays, ...batch.summaries, ...batch.emergencyCare].map((r) => cache.key("Resident", r.nhsNumber)),
+        ...batch.stays.map((s) => cache.key("HospitalStay", s.id)),
+        ...batch.summaries.map((s) => cache.key("DischargeSummary", s.id)),
+      ]);
     },
   };
 }

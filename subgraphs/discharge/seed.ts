@@ -1,6 +1,7 @@
 // Demo hospital activity: 0-3 finished stays each with a PRSB discharge summary, an admission in
 // progress for residents who are inpatients today, and some ED / ambulance contacts.
 import type { Database } from "../kernel/database.js";
+import type { CacheHub } from "../kernel/cache/hub.js";
 import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor } from "../kernel/demo/random.js";
@@ -103,4 +104,4 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
   return batch;
 }
 
-export const createDischargeSeeder = (db: Database) => defineSeeder("discharge", createDischargeRepository(db), dischargeBatch);
+export const createDischargeSeeder = (db: Database, caches: CacheHub) => defineSeeder("discharge", createDischargeRepository(db, caches.cache("discharge")), dischargeBatch);

@@ -44,7 +44,7 @@ export function manyWithArgsLoader<A, V>(fetch: (keys: string[], args: A) => Pro
   );
 }
 
-function groupRows<V>(keys: readonly string[], rows: V[], keyOf: (row: V) => string): V[][] {
+export function groupRows<V>(keys: readonly string[], rows: V[], keyOf: (row: V) => string): V[][] {
   const groups = new Map<string, V[]>(keys.map((k) => [k, []]));
   for (const row of rows) groups.get(keyOf(row))?.push(row);
   return keys.map((k) => groups.get(k) ?? []);

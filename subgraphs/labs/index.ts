@@ -1,5 +1,6 @@
 // Labs subgraph: diagnostic reports and observations contributed to Resident.
 import type { Database } from "../kernel/database.js";
+import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
 import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
 import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
 import type { LabsContext } from "./context.js";
@@ -11,12 +12,12 @@ const schema = new URL("./schema.graphql", import.meta.url);
 /** Which section of the record each field contributed to Resident belongs to. */
 const SECTIONS = { diagnosticReports: "DIAGNOSTIC_REPORTS" } as const;
 
-export const createLabsSubgraph = (db: Database) =>
+export const createLabsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<LabsContext, LabsRepository>({
     name: "labs",
     schema,
     resolvers,
-    repo: createLabsRepository(db),
+    repo: createLabsRepository(db, caches.cache("labs")),
     permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
     context: (repo) => ({ loaders: createLabsLoaders(repo) }),
   });

@@ -5,6 +5,8 @@ import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
+import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
+import type { EntityCache } from "../kernel/cache/entity-cache.js";
 
 export type { DiagnosticReport, Observation } from "./prisma/generated/client.js";
 
@@ -16,12 +18,12 @@ export interface ReportQuery {
   after: TimeKeyset | null;
 }
 
-export function createLabsRepository(db: Database) {
+export function createLabsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("labs"))));
   return {
-    reports: (ids: string[]) => prisma.diagnosticReport.findMany({ where: { id: { in: ids } } }),
+    reports: cachedRows(cache, "DiagnosticReport", (ids) => prisma.diagnosticReport.findMany({ where: { id: { in: ids } } }), (r) => r.id),
     /** Reports of these residents matching the query, ordered per resident by issuedAt desc, id asc. */
-    reportsOfResidents: (nhsNumbers: string[], q: ReportQuery) =>
+    reportsOfResidents: cachedRelation(cache, "Resident", "reports", (nhsNumbers: string[], q: ReportQuery) =>
       prisma.diagnosticReport.findMany({
         where: {
           nhsNumber: { in: nhsNumbers },
@@ -33,15 +35,19 @@ export function createLabsRepository(db: Database) {
           ],
         },
         orderBy: [{ nhsNumber: "asc" }, { issuedAt: "desc" }, { id: "asc" }],
-      }),
-    observations: (reportIds: string[]) =>
-      prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }),
+      }), (r) => r.nhsNumber),
+    observations: cachedRelation(cache, "DiagnosticReport", "observations", (reportIds) =>
+      prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }), (o) => o.reportId),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */
     async insertBatch(batch: LabsBatch) {
       await bulkInsert(db.sql, "labs", "diagnostic_report", batch.reports);
       await bulkInsert(db.sql, "labs", "observation", batch.observations);
+      await cache.purge([
+        ...batch.reports.map((r) => cache.key("Resident", r.nhsNumber)),
+        ...[...batch.reports.map((r) => r.id), ...batch.observations.map((o) => o.reportId)].map((id) => cache.key("DiagnosticReport", id)),
+      ]);
     },
   };
 }

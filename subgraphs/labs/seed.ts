@@ -1,6 +1,7 @@
 // Demo lab results: common care home panels with UK reference ranges and UCUM units, mostly
 // normal, about one result in seven outside its range and a few critical.
 import type { Database } from "../kernel/database.js";
+import type { CacheHub } from "../kernel/cache/hub.js";
 import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor, type Random } from "../kernel/demo/random.js";
@@ -115,4 +116,4 @@ export function labsBatch(world: DemoWorld, people: DemoResident[]): LabsBatch {
   return batch;
 }
 
-export const createLabsSeeder = (db: Database) => defineSeeder("labs", createLabsRepository(db), labsBatch);
+export const createLabsSeeder = (db: Database, caches: CacheHub) => defineSeeder("labs", createLabsRepository(db, caches.cache("labs")), labsBatch);

@@ -1,5 +1,6 @@
 // Medications subgraph: prescriptions with EPS dispensing status, contributed to Resident.
 import type { Database } from "../kernel/database.js";
+import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
 import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
 import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
 import type { MedicationsContext } from "./context.js";
@@ -11,12 +12,12 @@ const schema = new URL("./schema.graphql", import.meta.url);
 /** Which section of the record each field contributed to Resident belongs to. */
 const SECTIONS = { medications: "MEDICATIONS" } as const;
 
-export const createMedicationsSubgraph = (db: Database) =>
+export const createMedicationsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<MedicationsContext, MedicationsRepository>({
     name: "medications",
     schema,
     resolvers,
-    repo: createMedicationsRepository(db),
+    repo: createMedicationsRepository(db, caches.cache("medications")),
     permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS),
     context: (repo) => ({ loaders: createMedicationsLoaders(repo) }),
   });

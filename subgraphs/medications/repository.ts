@@ -4,27 +4,29 @@ import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
+import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
+import type { EntityCache } from "../kernel/cache/entity-cache.js";
 
 export type { MedicationRequest, EpsPrescription, MedicationDispense } from "./prisma/generated/client.js";
 
-export function createMedicationsRepository(db: Database) {
+export function createMedicationsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("medications"))));
   return {
-    requests: (ids: string[]) => prisma.medicationRequest.findMany({ where: { id: { in: ids } } }),
-    requestsOfResidents: (nhsNumbers: string[], statuses: MedicationRequestStatus[]) =>
+    requests: cachedRows(cache, "MedicationRequest", (ids) => prisma.medicationRequest.findMany({ where: { id: { in: ids } } }), (r) => r.id),
+    requestsOfResidents: cachedRelation(cache, "Resident", "requests", (nhsNumbers: string[], statuses: MedicationRequestStatus[]) =>
       prisma.medicationRequest.findMany({
         where: { nhsNumber: { in: nhsNumbers }, status: { in: statuses } },
         orderBy: [{ medicationName: "asc" }, { authoredOn: "desc" }, { id: "asc" }],
-      }),
+      }), (r) => r.nhsNumber),
     /** The latest EPS prescription of each request (`distinct` keeps the first, newest, row per request). */
-    latestPrescriptions: (requestIds: string[]) =>
+    latestPrescriptions: cachedRows(cache, "MedicationRequest", (requestIds) =>
       prisma.epsPrescription.findMany({
         where: { requestId: { in: requestIds } },
         orderBy: [{ requestId: "asc" }, { issuedAt: "desc" }, { id: "desc" }],
         distinct: ["requestId"],
-      }),
-    dispenses: (requestIds: string[]) =>
-      prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }),
+      }), (p) => p.requestId, "latestPrescription"),
+    dispenses: cachedRelation(cache, "MedicationRequest", "dispenses", (requestIds) =>
+      prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }), (d) => d.requestId),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */
@@ -32,6 +34,11 @@ export function createMedicationsRepository(db: Database) {
       await bulkInsert(db.sql, "medications", "medication_request", batch.requests);
       await bulkInsert(db.sql, "medications", "eps_prescription", batch.prescriptions);
       await bulkInsert(db.sql, "medications", "medication_dispense", batch.dispenses);
+      await cache.purge([
+        ...batch.requests.map((r) => cache.key("Resident", r.nhsNumber)),
+        ...[...batch.requests.map((r) => r.id), ...batch.prescriptions.map((p) => p.requestId), ...batch.dispenses.map((d) => d.requestId)]
+          .map((id) => cache.key("MedicationRequest", id)),
+      ]);
     },
   };
 }

@@ -2,6 +2,7 @@
 // request spread across every EPS business status (each appears within every 100 residents) and
 // dispense events consistent with that status.
 import type { Database } from "../kernel/database.js";
+import type { CacheHub } from "../kernel/cache/hub.js";
 import { defineSeeder } from "../kernel/demo/seeder.js";
 import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
 import { addDays, rngFor } from "../kernel/demo/random.js";
@@ -98,4 +99,4 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
   return batch;
 }
 
-export const createMedicationsSeeder = (db: Database) => defineSeeder("medications", createMedicationsRepository(db), medicationsBatch);
+export const createMedicationsSeeder = (db: Database, caches: CacheHub) => defineSeeder("medications", createMedicationsRepository(db, caches.cache("medications")), medicationsBatch);

@@ -1,5 +1,6 @@
 // Residents subgraph: owns the Resident entity, care homes, GP practices, allergies and conditions.
 import type { Database } from "../kernel/database.js";
+import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
 import { defineSubgraph } from "../kernel/subgraph-server.js";
 import type { ResidentsContext } from "./context.js";
 import { createResidentsLoaders } from "./loaders.js";
@@ -8,12 +9,12 @@ import { resolvers } from "./resolvers/index.js";
 import { createAccess } from "./access.js";
 import { permissions } from "./permissions.js";
 
-export const createResidentsSubgraph = (db: Database) =>
+export const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<ResidentsContext, ResidentsRepository>({
     name: "residents",
     schema: new URL("./schema.graphql", import.meta.url),
     resolvers,
-    repo: createResidentsRepository(db),
+    repo: createResidentsRepository(db, caches.cache("residents")),
     context: (repo, identity) => {
       const loaders = createResidentsLoaders(repo);
       return { repo, loaders, access: createAccess(repo, loaders, identity) };

@@ -4,36 +4,42 @@ import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
+import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
+import type { EntityCache } from "../kernel/cache/entity-cache.js";
 
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
 
-export function createResidentsRepository(db: Database) {
+export function createResidentsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("residents"))));
-  const today = () => new Date(new Date().toISOString().slice(0, 10));
-  const current = () => ({ startDate: { lte: today() }, OR: [{ endDate: null }, { endDate: { gte: today() } }] });
+  // "Current" depends on the day, so the day is part of what is cached (see the relations below).
+  const today = () => new Date().toISOString().slice(0, 10);
+  const current = (day: string) => ({ startDate: { lte: new Date(day) }, OR: [{ endDate: null }, { endDate: { gte: new Date(day) } }] });
+  const currentPlacements = cachedRelation(cache, "Resident", "currentPlacements", (nhsNumbers: string[], day: string) =>
+    prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...current(day) }, orderBy: { startDate: "desc" } }), (p) => p.nhsNumber);
+  const residentsOfHome = cachedRelation(cache, "CareHome", "residents", ([careHomeId]: string[], q: { day: string; after: string | null; limit: number }) =>
+    prisma.placement.findMany({
+      where: { careHomeId, ...current(q.day), ...(q.after ? { nhsNumber: { gt: q.after } } : {}) },
+      orderBy: { nhsNumber: "asc" },
+      take: q.limit,
+      select: { nhsNumber: true, careHomeId: true },
+    }), (p) => p.careHomeId);
 
   return {
-    residents: (nhsNumbers: string[]) => prisma.resident.findMany({ where: { nhsNumber: { in: nhsNumbers } } }),
-    careHomes: (ids: string[]) => prisma.careHome.findMany({ where: { id: { in: ids } } }),
-    gpPractices: (codes: string[]) => prisma.gpPractice.findMany({ where: { odsCode: { in: codes } } }),
-    placements: (nhsNumbers: string[]) =>
-      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }),
+    residents: cachedRows(cache, "Resident", (nhsNumbers) => prisma.resident.findMany({ where: { nhsNumber: { in: nhsNumbers } } }), (r) => r.nhsNumber),
+    careHomes: cachedRows(cache, "CareHome", (ids) => prisma.careHome.findMany({ where: { id: { in: ids } } }), (h) => h.id),
+    gpPractices: cachedRows(cache, "GpPractice", (codes) => prisma.gpPractice.findMany({ where: { odsCode: { in: codes } } }), (p) => p.odsCode),
+    placements: cachedRelation(cache, "Resident", "placements", (nhsNumbers) =>
+      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }), (p) => p.nhsNumber),
     /** Placements in force today for these residents (at most one each by the data rules). */
-    currentPlacements: (nhsNumbers: string[]) =>
-      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...current() }, orderBy: { startDate: "desc" } }),
-    allergies: (nhsNumbers: string[]) =>
-      prisma.allergy.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
-    conditions: (nhsNumbers: string[]) =>
-      prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
+    currentPlacements: (nhsNumbers: string[]) => currentPlacements(nhsNumbers, today()),
+    allergies: cachedRelation(cache, "Resident", "allergies", (nhsNumbers) =>
+      prisma.allergy.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }), (a) => a.nhsNumber),
+    conditions: cachedRelation(cache, "Resident", "conditions", (nhsNumbers) =>
+      prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }), (c) => c.nhsNumber),
     /** One page of the residents placed at a home today, keyset-paged by NHS number. */
     currentResidentsOfHome: (careHomeId: string, afterNhsNumber: string | null, limit: number) =>
-      prisma.placement.findMany({
-        where: { careHomeId, ...current(), ...(afterNhsNumber ? { nhsNumber: { gt: afterNhsNumber } } : {}) },
-        orderBy: { nhsNumber: "asc" },
-        take: limit,
-        select: { nhsNumber: true },
-      }),
-    organisations: (odsCodes: string[]) => prisma.organisation.findMany({ where: { odsCode: { in: odsCodes } } }),
+      residentsOfHome([careHomeId], { day: today(), after: afterNhsNumber, limit }),
+    organisations: cachedRows(cache, "Organisation", (odsCodes) => prisma.organisation.findMany({ where: { odsCode: { in: odsCodes } } }), (o) => o.odsCode),
     /** Break-glass sessions of one user still in force at `now`, for these residents. */
     activeBreakGlass: (userId: string, nhsNumbers: string[], now: Date) =>
       prisma.breakGlass.findMany({ where: { userId, nhsNumber: { in: nhsNumbers }, expiresAt: { gt: now } } }),
@@ -58,6 +64,12 @@ export function createResidentsRepository(db: Database) {
       await bulkInsert(db.sql, "residents", "placement", batch.placements);
       await bulkInsert(db.sql, "residents", "allergy", batch.allergies);
       await bulkInsert(db.sql, "residents", "condition", batch.conditions);
+      await cache.purge([
+        ...[...batch.residents, ...batch.placements, ...batch.allergies, ...batch.conditions].map((r) => cache.key("Resident", r.nhsNumber)),
+        ...[...batch.careHomes.map((h) => h.id), ...batch.placements.map((p) => p.careHomeId)].map((id) => cache.key("CareHome", id)),
+        ...batch.gpPractices.map((p) => cache.key("GpPractice", p.odsCode)),
+        ...batch.organisations.map((o) => cache.key("Organisation", o.odsCode)),
+      ]);
     },
   };
 }

@@ -6,6 +6,7 @@ import {
 } from "../kernel/demo/world.js";
 import { addDays, rngFor } from "../kernel/demo/random.js";
 import type { Database } from "../kernel/database.js";
+import type { CacheHub } from "../kernel/cache/hub.js";
 import { defineSeeder } from "../kernel/demo/seeder.js";
 import { createResidentsRepository, type ResidentsBatch } from "./repository.js";
 import type { OrganisationType } from "./prisma/generated/enums.js";
@@ -177,5 +178,5 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
 
 const emptyBatch = (): ResidentsBatch => ({ careHomes: [], gpPractices: [], organisations: [], residents: [], placements: [], allergies: [], conditions: [] });
 
-export const createResidentsSeeder = (db: Database) =>
-  defineSeeder("residents", createResidentsRepository(db), residentsBatch, (world) => ({ ...emptyBatch(), ...residentsReferenceData(world) }));
+export const createResidentsSeeder = (db: Database, caches: CacheHub) =>
+  defineSeeder("residents", createResidentsRepository(db, caches.cache("residents")), residentsBatch, (world) => ({ ...emptyBatch(), ...residentsReferenceData(world) }));

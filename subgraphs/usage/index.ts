@@ -1,13 +1,14 @@
 // Usage subgraph: the audit trail's analytics for analysts (no patient identity), and the
 // repository the gateway's audit writer appends access events through.
 import type { Database } from "../kernel/database.js";
+import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
 import { defineSubgraph } from "../kernel/subgraph-server.js";
 import type { UsageContext } from "./context.js";
 import { createUsageRepository, type UsageRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { permissions } from "./permissions.js";
 
-export const createUsageSubgraph = (db: Database) =>
+export const createUsageSubgraph = (db: Database, _deps: SubgraphDeps) =>
   defineSubgraph<UsageContext, UsageRepository>({
     name: "usage",
     schema: new URL("./schema.graphql", import.meta.url),

@@ -6,12 +6,15 @@ import { openDatabase } from "../../app/database.js";
 import { seedDemoData } from "../../app/seed.js";
 import { env } from "../../subgraphs/kernel/env.js";
 import { FIXTURE } from "./fixture.js";
+import { createCacheHub } from "../../subgraphs/kernel/cache/hub.js";
 
 const db = await openDatabase(env());
+const caches = createCacheHub(env());
 try {
   await migrateAll(db);
-  const result = await seedDemoData(db, { residents: FIXTURE.residents, today: FIXTURE.today });
+  const result = await seedDemoData(db, { residents: FIXTURE.residents, today: FIXTURE.today, caches });
   console.log(`\ntest database ready: ${result.residents} residents, ${result.rows} rows in ${result.seconds.toFixed(1)} s`);
 } finally {
+  await caches.close();
   await db.close();
 }

@@ -3,6 +3,7 @@ import pg from "pg";
 import { env } from "../../subgraphs/kernel/env.js";
 import { openPostgres, type Database } from "../../subgraphs/kernel/database.js";
 import { migrateAll } from "../../subgraphs/kernel/migrate.js";
+import { createCacheHub, type CacheHub } from "../../subgraphs/kernel/cache/hub.js";
 
 function urlFor(database: string): string {
   const url = new URL(env().DATABASE_URL!);
@@ -10,7 +11,7 @@ function urlFor(database: string): string {
   return url.toString();
 }
 
-export async function createScratchDatabase(label: string, opts: { migrate?: boolean } = {}): Promise<{ db: Database; url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(label: string, opts: { migrate?: boolean } = {}): Promise<{ db: Database; url: string; caches: CacheHub; drop(): Promise<void> }> {
   const name = `carerecord_${label}_${process.pid}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: urlFor("postgres") });
@@ -26,10 +27,14 @@ export async function createScratchDatabase(label: string, opts: { migrate?: boo
   const url = urlFor(name);
   const db = openPostgres(url, 4);
   if (opts.migrate !== false) await migrateAll(db);
+  // Its own cache namespace (the database name), on the tests' Redis.
+  const caches = createCacheHub({ ...env(), DATABASE_URL: url });
   return {
     db,
     url,
+    caches,
     drop: async () => {
+      await caches.close();
       await db.close();
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
