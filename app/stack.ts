@@ -11,6 +11,7 @@ import { startGateway } from "../gateway/server.js";
 import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
 import { createCacheHub, type CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
 
 export interface Stack {
   db: Database;
@@ -58,6 +59,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       internalSecret: env.INTERNAL_SECRET,
       logLevel: env.LOG_LEVEL,
       audit,
+      persistedQueries: createPersistedQueryStore(caches.link),
     });
     servers.push(gateway);
     return {

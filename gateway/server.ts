@@ -12,6 +12,9 @@ import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useScopes } from "./plugins/scopes.js";
+import { useMetrics } from "./plugins/metrics.js";
+import { usePersistedQueries } from "./plugins/persisted-queries.js";
+import type { PersistedQueryStore } from "./persisted-query-store.js";
 import type { AuditWriter } from "./audit/writer.js";
 import { limitPlugins } from "./limits.js";
 import type { TokenSettings } from "./tokens.js";
@@ -26,13 +29,19 @@ export interface GatewayOptions {
   internalSecret: string;
   logLevel: string;
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
+  persistedQueries: PersistedQueryStore;
 }
 
+// Parsing and validation results are cached in memory by graphql-yoga (on by default) and the
+// runtime memoises its delegation plans per operation; both are cheap to rebuild per replica and
+// tied to this supergraph, so they stay in process rather than in Redis.
 export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
   return createGatewayRuntime({
     supergraph: readFileSync(SUPERGRAPH_PATH, "utf8"),
     transportEntries: Object.fromEntries(Object.entries(opts.subgraphUrls).map(([name, location]) => [name, { location }])),
     plugins: () => [
+      useMetrics(opts.subgraphUrls),
+      usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),

@@ -6,6 +6,7 @@ import { startGateway } from "../gateway/server.js";
 import { openDatabase } from "../app/database.js";
 import { createAudit } from "../app/audit.js";
 import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
 
 const config = env();
 if (!config.DATABASE_URL) {
@@ -23,6 +24,7 @@ const gateway = await startGateway({
   internalSecret: config.INTERNAL_SECRET,
   logLevel: config.LOG_LEVEL,
   audit,
+  persistedQueries: createPersistedQueryStore(caches.link),
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

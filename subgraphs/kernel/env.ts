@@ -43,7 +43,9 @@ const schema = z
     CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
     CACHE_L1_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     CACHE_L2_TTL_S: z.coerce.number().int().min(1).max(86_400).default(600),
-    REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+    // Short, but above the event-loop stalls of a busy Node process, which would otherwise be
+    // mistaken for a slow Redis and open the circuit.
+    REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
     // Benchmarks only: measures what the subgraphs' graphql-shield layer costs. Refused in production.
     SHIELD: onOff.default("on"),
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),

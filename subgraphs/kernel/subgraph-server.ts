@@ -14,6 +14,7 @@ import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
 import { formatError } from "./errors.js";
 import { logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
+import { metricsResponse } from "./metrics.js";
 
 export interface BaseContext {
   identity: Identity;
@@ -107,6 +108,11 @@ export async function startSubgraphServer<C extends BaseContext>(
       if (url.pathname === "/healthz") {
         await module.ping();
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", subgraph: module.name }));
+        return;
+      }
+      if (url.pathname === "/metrics") {
+        const { body, contentType } = await metricsResponse();
+        res.writeHead(200, { "content-type": contentType }).end(body);
         return;
       }
       if (url.pathname !== "/graphql") {

@@ -1,0 +1,135 @@
+// The cache never serves stale or someone else's data: every write shows up in the very next
+// query on the instance that wrote it and within 100 ms on another instance, and cached rows are
+// still filtered by each caller's access rules.
+import { createLabsRepository } from "../subgraphs/labs/repository.js";
+import { createMedicationsRepository } from "../subgraphs/medications/repository.js";
+import { metrics } from "../subgraphs/kernel/metrics.js";
+import { gatewayQuery, gpAt, identities, nurseAt, type Stack } from "./support/stack.js";
+import { pickResident, startScratchStack, type Scratch } from "./support/scratch-stack.js";
+
+let scratch: Scratch;
+let stack: Stack;
+let close: () => Promise<void>;
+let who: { nhs: string; home: string; practice: string };
+beforeAll(async () => {
+  ({ scratch, stack, close } = await startScratchStack("cacheinv", 90)); // 90: more than one care home
+  who = await pickResident(stack, `NOT r.sharing_objection AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number AND m.status = 'ACTIVE')
+    AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL)`);
+});
+afterAll(() => close());
+
+const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
+  diagnosticReports(first: 100) { edges { node { id } } }
+  medications { id dispensing { prescriptionId epsStatus } dispenses { id } }
+  carePlan { id version status } } }`;
+const view = async (identity = nurseAt(who.home)) => {
+  const res = await gatewayQuery(stack, VIEW, { n: who.nhs }, identity);
+  expect(res.errors).toBeUndefined();
+  return res.data.resident;
+};
+const hits = async () => (await metrics.cacheHits.get()).values.reduce((n, v) => n + v.value, 0);
+const now = () => new Date();
+const provenance = () => ({ sourceSystem: "TEST", recordedAt: now(), updatedAt: now() });
+
+describe("invalidation", () => {
+  it("serves a repeated view from the cache", async () => {
+    // A CPU-starved process can see Redis time out and open the circuit for a second; the view
+    // must then still come from the cache once the link is healthy again.
+    let served = false;
+    for (let attempt = 0; attempt < 5 && !served; attempt++) {
+      await waitFor(() => stack.caches.link!.coherent, 3000);
+      await view();
+      const before = await hits();
+      await view();
+      served = (await hits()) > before;
+    }
+    expect(served).toBe(true);
+  });
+
+  it("shows a new lab result in the next query on the instance that wrote it", async () => {
+    const before = await view();
+    const id = `DR-TEST-${Date.now()}`;
+    const labs = createLabsRepository(stack.db, stack.caches.cache("labs"));
+    await labs.insertBatch({
+      reports: [{ id, nhsNumber: who.nhs, status: "FINAL", category: "CLINICAL_CHEMISTRY", code: "1000661000000107", display: "Serum potassium",
+        effectiveAt: now(), issuedAt: now(), performerName: "Test Lab", performerOds: "RJ1", abnormal: true, ...provenance() }],
+      observations: [{ id: `${id}-1`, reportId: id, position: 1, code: "1000661000000107", display: "Potassium", status: "FINAL", valueQuantity: 6.4,
+        unit: "mmol/L", referenceLow: 3.5, referenceHigh: 5.3, interpretation: "CRITICAL_HIGH", ...provenance() }],
+    });
+    await labs.close();
+    const after = await view();
+    expect(after.diagnosticReports.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(id);
+    expect(after.diagnosticReports.edges).toHaveLength(before.diagnosticReports.edges.length + 1);
+  });
+
+  it("shows a dispense written by another instance within 100 ms", async () => {
+    const before = await view();
+    const request = before.medications.find((m: { dispensing: unknown }) => m.dispensing) ?? before.medications[0];
+    const heard: number[] = [];
+    const stop = stack.caches.link!.onPurge(() => heard.push(performance.now()));
+    // Another replica: its own cache instance on the same Redis and database.
+    const meds = createMedicationsRepository(scratch.db, scratch.caches.cache("medications"));
+    const rx = `RX-TEST-${Date.now()}`;
+    const written = performance.now();
+    await meds.insertBatch({
+      requests: [],
+      prescriptions: [{ id: rx, requestId: request.id, prescriptionId: rx.slice(-18), status: "DISPENSED", issuedAt: now(), lastStatusChangeAt: now(),
+        pharmacyName: "Test Pharmacy", pharmacyOds: "FA001", ...provenance() }],
+      dispenses: [{ id: `${rx}-D`, prescriptionId: rx, requestId: request.id, status: "COMPLETED", pharmacyName: "Test Pharmacy", pharmacyOds: "FA001",
+        handedOverAt: now(), quantityValue: 28, quantityUnit: "tablet", ...provenance() }],
+    });
+    await meds.close();
+    await waitFor(() => heard.length > 0, 1000);
+    stop();
+    const delay = heard[0]! - written;
+    console.log(`cross-instance purge heard ${delay.toFixed(1)} ms after the write started`);
+    expect(delay).toBeLessThan(100);
+    const after = (await view()).medications.find((m: { id: string }) => m.id === request.id);
+    expect(after.dispensing).toEqual({ prescriptionId: rx.slice(-18), epsStatus: "DISPENSED" });
+    expect(after.dispenses.map((d: { id: string }) => d.id)).toContain(`${rx}-D`);
+  });
+
+  it("shows an approved care plan in the next query", async () => {
+    const before = (await view()).carePlan;
+    const submitted = await gatewayQuery(stack, `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "My garden",
+      concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`, { n: who.nhs }, nurseAt(who.home));
+    const id = submitted.data.submitCarePlanQuestionnaire.id;
+    await gatewayQuery(stack, `mutation ($id: ID!) { addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "Call 999",
+      cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { id } }`, { id }, gpAt(who.practice));
+    const approved = await gatewayQuery(stack, `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2030-01-01") { id status } }`, { id }, gpAt(who.practice));
+    expect(approved.data.approveCarePlan).toEqual({ id, status: "APPROVED" });
+    const after = (await view()).carePlan;
+    expect(after.id).toBe(id);
+    expect(after.id).not.toBe(before?.id);
+  });
+});
+
+describe("scope isolation", () => {
+  const CONDITIONS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { conditions { id } carePlanHistory { id } } }`;
+  it("rows cached for a GP's wider access are still filtered for a care home, refused to another home and cut down for urgent care", async () => {
+    const otherHome = (await pickResident(stack, `p.care_home_id <> '${who.home}'`)).home;
+    const restricted = (await stack.db.sql.query<{ id: string }>(
+      `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [who.nhs])).map((r) => r.id);
+    expect(restricted.length).toBeGreaterThan(0);
+    const gp = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, gpAt(who.practice));
+    expect(gp.data.resident.conditions.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(restricted));
+    for (let i = 0; i < 2; i++) {
+      // Twice: the second answer comes from the cache the GP's read filled.
+      const nurse = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, nurseAt(who.home));
+      expect(nurse.data.resident.conditions.length).toBeGreaterThan(0);
+      expect(nurse.data.resident.conditions.map((c: { id: string }) => c.id).filter((id: string) => restricted.includes(id))).toEqual([]);
+      const elsewhere = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, nurseAt(otherHome));
+      expect(elsewhere.data.resident).toBeNull();
+      expect(elsewhere.errors?.[0]?.extensions?.code).toBe("NO_CARE_RELATIONSHIP");
+      const paramedic = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, identities.paramedic);
+      expect(paramedic.data.resident.conditions).toBeNull();
+      expect(paramedic.data.resident.carePlanHistory).toBeNull();
+      expect(paramedic.errors?.map((e) => e.extensions?.code)).toEqual(["ROLE_NOT_PERMITTED", "ROLE_NOT_PERMITTED"]);
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, ms: number) {
+  const until = Date.now() + ms;
+  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+}
