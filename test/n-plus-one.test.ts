@@ -3,11 +3,15 @@
 // statement is ever repeated for another resident.
 import { queryStats } from "../subgraphs/kernel/prisma.js";
 import { fullSelection } from "./support/selection.js";
-import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
+import { env } from "../subgraphs/kernel/env.js";
+import { startStack } from "../app/stack.js";
+import { gatewayQuery, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Cache off: this is about what reaches PostgreSQL when nothing is cached (other test files
+  // share the same Redis and would warm it unpredictably).
+  stack = await startStack({ ...env(), CACHE: "off" }, { ephemeralPorts: true });
 });
 afterAll(() => {
   queryStats.onStatement = null;
@@ -24,8 +28,6 @@ const homeQuery = (selection: string) =>
 const template = (sql: string) => sql.replace(/\$\d+(,\s*\$\d+)*/g, "$n");
 
 async function statementsFor(selection: string, first: number) {
-  // Cold cache every time: this is about what reaches PostgreSQL when nothing is cached.
-  await stack.caches.purgeAll();
   const seen: string[] = [];
   queryStats.onStatement = (sql) => seen.push(template(sql));
   const res = await gatewayQuery(stack, homeQuery(selection), { first });

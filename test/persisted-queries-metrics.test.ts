@@ -1,0 +1,68 @@
+// Automatic persisted queries (stored in Redis, so every gateway replica knows a registered hash)
+// and the Prometheus endpoint.
+import { createHash } from "node:crypto";
+import { env } from "../subgraphs/kernel/env.js";
+import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
+import { post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.close());
+
+const QUERY = `query Apq { careHome(id: "CH00001") { name } } # ${process.pid}-${Date.now()}`;
+const hash = createHash("sha256").update(QUERY).digest("hex");
+const ext = (sha256Hash = hash) => ({ persistedQuery: { version: 1, sha256Hash } });
+
+describe("automatic persisted queries", () => {
+  it("asks for the query, registers it with a valid token, then runs it by hash", async () => {
+    const auth = { authorization: `Bearer ${await tokenFor()}` };
+    const unknown = await post(stack.gatewayUrl, { extensions: ext() }, auth);
+    expect(unknown.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+
+    const anonymous = await post(stack.gatewayUrl, { query: QUERY, extensions: ext() });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await post(stack.gatewayUrl, { extensions: ext() }, auth)).errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+
+    const registered = await post(stack.gatewayUrl, { query: QUERY, extensions: ext() }, auth);
+    expect(registered.errors).toBeUndefined();
+    const byHash = await post(stack.gatewayUrl, { extensions: ext() }, auth);
+    expect(byHash.errors).toBeUndefined();
+    expect(byHash.data).toEqual(registered.data);
+
+    // Another replica finds it in Redis.
+    const other = createCacheHub(env());
+    try {
+      const until = Date.now() + 3000;
+      while (!other.link!.readable && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(await createPersistedQueryStore(other.link).get(hash)).toBe(QUERY);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses a hash that does not match the query, and malformed extensions", async () => {
+    const auth = { authorization: `Bearer ${await tokenFor()}` };
+    const mismatch = await post(stack.gatewayUrl, { query: QUERY, extensions: ext("0".repeat(64)) }, auth);
+    expect(mismatch.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_HASH_MISMATCH");
+    const malformed = await post(stack.gatewayUrl, { extensions: { persistedQuery: { version: 2, sha256Hash: "abc" } } }, auth);
+    expect(malformed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("/metrics", () => {
+  it("exposes cache, Redis and per-subgraph latency metrics without request content", async () => {
+    await post(stack.gatewayUrl, { query: `{ careHome(id: "CH00001") { name residents(first: 3) { edges { node { allergies { id } } } } } }` },
+      { authorization: `Bearer ${await tokenFor()}` });
+    const res = await fetch(stack.gatewayUrl.replace(/\/graphql$/, "/metrics"));
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const name of ["carerecord_cache_hits_total", "carerecord_cache_misses_total", "carerecord_cache_evictions_total", "carerecord_redis_errors_total",
+      "carerecord_redis_circuit_open", "carerecord_subgraph_request_duration_seconds_bucket{le=\"0.001\",subgraph=\"residents\"}"]) expect(text).toContain(name);
+    expect(text).not.toMatch(/999\d{7}/); // no NHS number
+    const sub = await fetch(stack.subgraphUrls.labs.replace(/\/graphql$/, "/metrics"));
+    expect(sub.status).toBe(200);
+  });
+});
