@@ -24,6 +24,9 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       select: { nhsNumber: true, careHomeId: true },
     }), (p) => p.careHomeId);
 
+  const sessionsOfUser = cachedRelation(cache, "User", "breakGlass", (userIds: string[]) =>
+    prisma.breakGlass.findMany({ where: { userId: { in: userIds }, expiresAt: { gt: new Date() } } }), (b) => b.userId);
+
   return {
     residents: cachedRows(cache, "Resident", (nhsNumbers) => prisma.resident.findMany({ where: { nhsNumber: { in: nhsNumbers } } }), (r) => r.nhsNumber),
     careHomes: cachedRows(cache, "CareHome", (ids) => prisma.careHome.findMany({ where: { id: { in: ids } } }), (h) => h.id),
@@ -41,10 +44,21 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       residentsOfHome([careHomeId], { day: today(), after: afterNhsNumber, limit }),
     organisations: cachedRows(cache, "Organisation", (odsCodes) => prisma.organisation.findMany({ where: { odsCode: { in: odsCodes } } }), (o) => o.odsCode),
     /** Break-glass sessions of one user still in force at `now`, for these residents. */
-    activeBreakGlass: (userId: string, nhsNumbers: string[], now: Date) =>
-      prisma.breakGlass.findMany({ where: { userId, nhsNumber: { in: nhsNumbers }, expiresAt: { gt: now } } }),
+    /**
+     * Break-glass sessions of one user still in force at `now`, for these residents. Every request
+     * asks this (access decisions and the audit's purpose), so the user's unexpired sessions are
+     * cached and filtered by time here: starting a session purges them, expiry needs no purge.
+     */
+    activeBreakGlass: async (userId: string, nhsNumbers: string[], now: Date) => {
+      const wanted = new Set(nhsNumbers);
+      return (await sessionsOfUser([userId])).filter((b) => b.expiresAt > now && wanted.has(b.nhsNumber));
+    },
     breakGlassById: (ids: string[]) => prisma.breakGlass.findMany({ where: { id: { in: ids } } }),
-    startBreakGlass: (data: Prisma.BreakGlassCreateInput) => prisma.breakGlass.create({ data }),
+    startBreakGlass: async (data: Prisma.BreakGlassCreateInput) => {
+      const session = await prisma.breakGlass.create({ data });
+      await cache.purge([cache.key("User", session.userId)]);
+      return session;
+    },
     breakGlassForReview: (reviewed: boolean | null, limit: number, afterId: string | null) =>
       prisma.breakGlass.findMany({
         where: { ...(reviewed === null ? {} : reviewed ? { reviewedAt: { not: null } } : { reviewedAt: null }), ...(afterId ? { id: { gt: afterId } } : {}) },
