@@ -38,7 +38,16 @@ export interface GatewayOptions {
 export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
   return createGatewayRuntime({
     supergraph: readFileSync(SUPERGRAPH_PATH, "utf8"),
-    transportEntries: Object.fromEntries(Object.entries(opts.subgraphUrls).map(([name, location]) => [name, { location }])),
+    transportEntries: Object.fromEntries(
+      Object.entries(opts.subgraphUrls).map(([name, location]) => [
+        name,
+        // Never share one subgraph call between callers: the executor's in-flight deduplication
+        // keys on URL and body only, not on the identity header added per request, so two users
+        // sending the same query at once would both get the first user's answer
+        // (test/concurrent-isolation.test.ts).
+        { location, options: { deduplicateInflightRequests: false } },
+      ]),
+    ),
     plugins: () => [
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
