@@ -3,6 +3,7 @@
 import { SignJWT, jwtVerify } from "jose";
 import { z } from "zod";
 import { Identity, OrgType, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";
+import { hmacKey, rememberVerified } from "../subgraphs/kernel/verified-tokens.js";
 
 export interface TokenSettings {
   secret: string;
@@ -19,9 +20,18 @@ const Claims = z.object({
   training_completed: z.iso.date().nullable().optional(),
 });
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+const key = hmacKey;
 
-export async function verifyUserToken(token: string, settings: TokenSettings): Promise<Identity> {
+/** Verifies a user token; a token verified before is remembered until its expiry. */
+export function verifyUserToken(token: string, settings: TokenSettings): Promise<Identity> {
+  let verify = verifiers.get(settings);
+  if (!verify) verifiers.set(settings, (verify = rememberVerified((t) => verifyInFull(t, settings))));
+  return verify(token);
+}
+
+const verifiers = new WeakMap<TokenSettings, (token: string) => Promise<Identity>>();
+
+async function verifyInFull(token: string, settings: TokenSettings): Promise<{ value: Identity; expiresAt: number }> {
   const { payload } = await jwtVerify(token, key(settings.secret), {
     issuer: settings.issuer,
     audience: settings.audience,
@@ -29,7 +39,7 @@ export async function verifyUserToken(token: string, settings: TokenSettings): P
     requiredClaims: ["exp", "sub"],
   });
   const claims = Claims.parse(payload);
-  return Identity.parse({
+  const identity = Identity.parse({
     userId: claims.sub,
     name: claims.name,
     role: claims.role,
@@ -37,6 +47,7 @@ export async function verifyUserToken(token: string, settings: TokenSettings): P
     orgType: claims.org_type ?? defaultOrgTypeForRole[claims.role],
     trainingCompletedAt: claims.training_completed ?? null,
   });
+  return { value: identity, expiresAt: (payload.exp ?? 0) * 1000 };
 }
 
 export async function mintUserToken(identity: Identity, settings: TokenSettings, lifetime = "12h"): Promise<string> {

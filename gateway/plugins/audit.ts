@@ -14,6 +14,14 @@ export type BreakGlassLookup = (userId: string, nhsNumbers: string[]) => Promise
 
 export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): GatewayPlugin<IdentityContext> {
   const hashes = new WeakMap<DocumentNode, string>();
+  // Parsed documents are shared between requests (the parser cache), so their rewritten copies
+  // can be too.
+  const rewritten = new WeakMap<DocumentNode, DocumentNode>();
+  const withKeys = (document: DocumentNode, schema: Parameters<typeof withAuditKeys>[1]) => {
+    let out = rewritten.get(document);
+    if (!out) rewritten.set(document, (out = withAuditKeys(document, schema)));
+    return out;
+  };
   const hashOf = (document: DocumentNode) => {
     let hash = hashes.get(document);
     if (!hash) {
@@ -27,7 +35,7 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
     onExecute({ args, executeFn, setExecuteFn }) {
       const identity = (args.contextValue as Partial<IdentityContext>).identity;
       if (!identity) return;
-      const document = withAuditKeys(args.document, args.schema);
+      const document = withKeys(args.document, args.schema);
       const operationHash = hashOf(args.document);
       setExecuteFn((a) => executeFn({ ...a, document }));
       return {

@@ -5,13 +5,13 @@
 import { SignJWT, jwtVerify } from "jose";
 import { Identity } from "./identity.js";
 import { domainError, ErrorCode } from "./errors.js";
+import { hmacKey, rememberVerified } from "./verified-tokens.js";
 
 export const INTERNAL_HEADER = "x-carerecord-gateway";
 const ISSUER = "carerecord-gateway";
 const AUDIENCE = "carerecord-subgraphs";
 const LIFETIME_SECONDS = 60;
 
-const keyFor = (secret: string) => new TextEncoder().encode(secret);
 
 export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
   return new SignJWT({ identity })
@@ -20,18 +20,25 @@ export async function signInternalIdentity(identity: Identity, secret: string): 
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(keyFor(secret));
+    .sign(hmacKey(secret));
 }
+
+const verifiers = new Map<string, (token: string) => Promise<Identity>>();
+const verifierFor = (secret: string) => {
+  let verify = verifiers.get(secret);
+  if (!verify)
+    verifiers.set(secret, (verify = rememberVerified(async (token) => {
+      const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+      return { value: Identity.parse(payload.identity), expiresAt: (payload.exp ?? 0) * 1000 };
+    })));
+  return verify;
+};
 
 export async function verifyInternalIdentity(token: string | undefined | null, secret: string): Promise<Identity> {
   if (!token) throw domainError(ErrorCode.GatewaySignatureRequired, "Requests must come through the gateway");
   try {
-    const { payload } = await jwtVerify(token, keyFor(secret), {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ["HS256"],
-    });
-    return Identity.parse(payload.identity);
+    // The five subgraph calls of one request carry the same token: verified once, remembered.
+    return await verifierFor(secret)(token);
   } catch {
     throw domainError(ErrorCode.GatewaySignatureRequired, "The gateway signature is missing, invalid or expired");
   }
