@@ -28,6 +28,32 @@ export interface StackOptions {
   beforeServe?: (db: Database, caches: CacheHub) => Promise<void>;
 }
 
+/**
+ * Starts every subgraph of this process on its port (or ephemeral ports), residents first: the
+ * others ask it for access decisions on mutations. Started modules and servers are pushed onto the
+ * given arrays as they come up, so a caller can close them even if a later one fails.
+ */
+export async function startSubgraphs(
+  env: Env,
+  db: Database,
+  caches: CacheHub,
+  started: { modules: SubgraphModule[]; servers: RunningServer[] },
+  ephemeralPorts = false,
+): Promise<Record<SubgraphName, string>> {
+  const peers = { residentsUrl: "", internalSecret: env.INTERNAL_SECRET };
+  const urls: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPHS) {
+    const module = subgraphFactories[name](db, { peers, caches });
+    started.modules.push(module);
+    const port = ephemeralPorts ? 0 : subgraphPort(name, env);
+    const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, shield: env.SHIELD === "on" });
+    started.servers.push(server);
+    if (name === "residents") peers.residentsUrl = server.url;
+    urls[name] = server.url;
+  }
+  return urls as Record<SubgraphName, string>;
+}
+
 export async function startStack(env: Env, opts: StackOptions = {}): Promise<Stack> {
   const db = await openDatabase(env);
   const caches = createCacheHub(env);
@@ -37,18 +63,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
   try {
     await migrateAll(db);
     await opts.beforeServe?.(db, caches);
-    // residents comes first in SUBGRAPHS: the others ask it for access decisions on mutations.
-    const peers = { residentsUrl: "", internalSecret: env.INTERNAL_SECRET };
-    const deps = { peers, caches };
-    for (const name of SUBGRAPHS) {
-      const module = subgraphFactories[name](db, deps);
-      modules.push(module);
-      const port = opts.ephemeralPorts ? 0 : subgraphPort(name, env);
-      const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, shield: env.SHIELD === "on" });
-      if (name === "residents") peers.residentsUrl = server.url;
-      servers.push(server);
-    }
-    const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n, i) => [n, servers[i]!.url])) as Record<SubgraphName, string>;
+    const subgraphUrls = await startSubgraphs(env, db, caches, { modules, servers }, opts.ephemeralPorts);
     const audit = createAudit(db, caches);
     closers.push(audit);
     const gateway = await startGateway({
