@@ -33,6 +33,12 @@ const CURRENT = `p.start_date <= (now() AT TIME ZONE 'UTC')::date AND (p.end_dat
  * summary, an abnormal lab report, current medicines and an approved care plan.
  */
 export async function pickSubjects(sql: SqlRunner): Promise<Subjects> {
+  // A resident with something in every section the scenarios read.
+  const complete = (r: string) => `NOT ${r}.sharing_objection
+        AND EXISTS (SELECT 1 FROM discharge.discharge_summary d WHERE d.nhs_number = ${r}.nhs_number)
+        AND EXISTS (SELECT 1 FROM labs.diagnostic_report l WHERE l.nhs_number = ${r}.nhs_number AND l.abnormal)
+        AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = ${r}.nhs_number AND m.status IN ('ACTIVE', 'ON_HOLD'))
+        AND EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = ${r}.nhs_number AND c.status = 'APPROVED')`;
   const [home] = await sql.query<{ id: string; n: number }>(`
     SELECT p.care_home_id AS id, count(*)::int AS n
       FROM residents.placement p
@@ -40,19 +46,15 @@ export async function pickSubjects(sql: SqlRunner): Promise<Subjects> {
       JOIN residents.organisation o ON o.ods_code = p.care_home_id
      WHERE ${CURRENT} AND o.dspt_standard_met AND o.sharing_agreement_signed_on IS NOT NULL
      GROUP BY p.care_home_id
-    HAVING NOT bool_or(r.sharing_objection) AND count(*) BETWEEN 30 AND 50
+    HAVING NOT bool_or(r.sharing_objection) AND count(*) BETWEEN 30 AND 50 AND bool_or(${complete("r")})
      ORDER BY (p.care_home_id = 'CH00001') DESC, abs(count(*) - 40), p.care_home_id
      LIMIT 1`);
-  if (!home) throw new Error("no care home with 30-50 current residents and no objector: is the database seeded?");
+  if (!home) throw new Error("no care home with 30-50 current residents, no objector and one resident with every section: is the database seeded?");
   const [resident] = await sql.query<{ nhs: string; gp: string }>(
     `SELECT r.nhs_number AS nhs, r.gp_practice_code AS gp
        FROM residents.resident r
        JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.care_home_id = $1 AND ${CURRENT}
-      WHERE NOT r.sharing_objection
-        AND EXISTS (SELECT 1 FROM discharge.discharge_summary d WHERE d.nhs_number = r.nhs_number)
-        AND EXISTS (SELECT 1 FROM labs.diagnostic_report l WHERE l.nhs_number = r.nhs_number AND l.abnormal)
-        AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number AND m.status IN ('ACTIVE', 'ON_HOLD'))
-        AND EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = r.nhs_number AND c.status = 'APPROVED')
+      WHERE ${complete("r")}
       ORDER BY EXISTS (SELECT 1 FROM residents.allergy a WHERE a.nhs_number = r.nhs_number) DESC, r.nhs_number
       LIMIT 1`,
     [home.id],
