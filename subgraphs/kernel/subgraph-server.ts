@@ -7,7 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse, type DocumentNode } from "graphql";
-import { applyMiddleware, type IMiddlewareGenerator } from "graphql-middleware";
+import { applyPermissions, type Permissions } from "./access/rules.js";
 import type { SubgraphName } from "./database.js";
 import type { Identity } from "./identity.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
@@ -25,7 +25,7 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
   /** graphql-shield middleware: who may resolve which field (deny by default). */
-  permissions?: IMiddlewareGenerator<unknown, C, unknown>;
+  permissions?: Permissions;
   /** Per-request state (DataLoaders) for an authenticated caller. */
   createContext(identity: Identity): C;
   /** Resolves when the data store answers; used by /healthz. */
@@ -45,7 +45,7 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
   resolvers: object;
   repo: R;
   context: (repo: R, identity: Identity) => Omit<C, "identity">;
-  permissions?: IMiddlewareGenerator<unknown, C, unknown>;
+  permissions?: Permissions;
 }): SubgraphModule<C> {
   return {
     name: def.name,
@@ -94,7 +94,7 @@ export async function startSubgraphServer<C extends BaseContext>(
 ): Promise<RunningServer> {
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<C>({
-    schema: module.permissions && opts.shield !== false ? applyMiddleware(subgraphSchema, module.permissions) : subgraphSchema,
+    schema: module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema,
     formatError,
     includeStacktraceInErrorResponses: false,
     // No Apollo Studio: inline traces would only add cost to every response.

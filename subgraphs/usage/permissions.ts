@@ -1,8 +1,8 @@
 // Usage analytics are for analysts, the audit trail for the privacy officer; everything else is
 // denied by default.
-import { rule, shield } from "graphql-shield";
+import { rule } from "graphql-shield";
 import { denialError } from "../kernel/access/rules.js";
-import { federationQueryRules, federationTypeRules, shieldOptions } from "../kernel/access/rules.js";
+import { federationQueryRules, federationTypeRules, permissionsFrom } from "../kernel/access/rules.js";
 import type { UsageContext } from "./context.js";
 
 const isAnalyst = rule("analyst", { cache: "contextual" })((_p: unknown, _a: unknown, ctx: UsageContext) =>
@@ -13,8 +13,7 @@ const isPrivacyOfficer = rule("privacy-officer", { cache: "contextual" })((_p: u
   ctx.identity.role === "privacy_officer" ? true : denialError("ROLE_NOT_PERMITTED", { section: "AUDIT" }),
 );
 
-export const permissions = shield(
-  {
+export const permissions = permissionsFrom({
     ...(federationTypeRules as object),
     // No entities here, so no _entities field: only _service.
     Query: { _service: federationQueryRules._service, usage: isAnalyst, accessEvents: isPrivacyOfficer },
@@ -25,6 +24,4 @@ export const permissions = shield(
     UsageReport: isAnalyst,
     UsageCount: isAnalyst,
     UsagePeriodCount: isAnalyst,
-  },
-  shieldOptions,
-);
+});

@@ -4,11 +4,11 @@
 // refuse any section the decision does not cover. Everything else in the subgraph is reachable only
 // through a permitted section.
 import { Kind, type DocumentNode } from "graphql";
-import { allow, shield } from "graphql-shield";
+import { allow } from "graphql-shield";
 type ShieldRule = typeof allow;
 import { fromWire, type GrantWire } from "./grant.js";
 import { sectionAccess, type SectionAccess } from "./policy.js";
-import { federationQueryRules, federationTypeRules, sectionRule, shieldOptions } from "./rules.js";
+import { federationQueryRules, federationTypeRules, permissionsFrom, sectionRule } from "./rules.js";
 import type { Section } from "./sections.js";
 
 export interface ResidentRepresentation {
@@ -32,8 +32,7 @@ export function contributedSectionsPermissions(typeDefs: DocumentNode, sections:
     .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && !["Query", "Mutation", "Resident"].includes(d.name.value))
     .map((d) => (d as { name: { value: string } }).name.value);
   const rules: Partial<Record<Section, ReturnType<typeof sectionRule>>> = {};
-  return shield(
-    {
+  return permissionsFrom({
       ...(federationTypeRules as object),
       Query: federationQueryRules,
       ...(mutations ? { Mutation: mutations } : {}),
@@ -44,7 +43,5 @@ export function contributedSectionsPermissions(typeDefs: DocumentNode, sections:
         ...Object.fromEntries(Object.entries(sections).map(([field, section]) => [field, (rules[section] ??= sectionRule(section, grantOf))])),
       },
       ...Object.fromEntries(otherTypes.map((t) => [t, allow])),
-    },
-    shieldOptions,
-  );
+  });
 }
