@@ -109,8 +109,9 @@ function checks(input: ReportInput): Check[] {
       pass: (v) => v < 50,
       notApplicable: input.connections === 50 ? undefined : `this run used ${input.connections} connections`,
     },
-    { label: "growth: warm resident-view vs smallest size", target: "within 20 %", values: growth((g) => g.warm), pass: (v) => Math.abs(1 - v) <= 0.2, notApplicable: oneSize },
-    { label: "growth: cache-off resident-view vs smallest size", target: "within 20 %", values: growth((g) => g.cacheOff), pass: (v) => Math.abs(1 - v) <= 0.2, notApplicable: oneSize },
+    // The target bounds how much more data may cost: at most 20 % fewer req/s. Faster is not a failure.
+    { label: "growth: warm resident-view vs smallest size", target: "at most 20 % slower", values: growth((g) => g.warm), pass: (v) => v >= 0.8, notApplicable: oneSize },
+    { label: "growth: cache-off resident-view vs smallest size", target: "at most 20 % slower", values: growth((g) => g.cacheOff), pass: (v) => v >= 0.8, notApplicable: oneSize },
   ];
 }
 
