@@ -36,10 +36,13 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     only: { type: "string" },
     quick: { type: "boolean", default: false },
+    // Interleaved rounds (median reported): on a small shared machine one 10 s window is noisy.
+    repeat: { type: "string", default: "1" },
+    out: { type: "string", default: "RESULTS.md" },
   },
 });
 const usage = (why: string): never => {
-  console.error(`${why}\nusage: npm run bench -- [--residents N] [--scale N,N,...] [--duration S] [--connections C] [--only ${TARGETS.join(",")}] [--quick]`);
+  console.error(`${why}\nusage: npm run bench -- [--residents N] [--scale N,N,...] [--duration S] [--connections C] [--only ${TARGETS.join(",")}] [--quick] [--repeat N] [--out FILE.md]`);
   process.exit(2);
 };
 const count = (v: string, name: string, max: number) => {
@@ -50,6 +53,8 @@ const residents = count(values.residents!, "residents", 900_000);
 const scale = values.scale ? [...new Set(values.scale.split(",").map((v) => count(v.trim(), "scale", 900_000)))].sort((a, b) => a - b) : [residents];
 const duration = values.quick ? 3 : count(values.duration!, "duration", 3600);
 const connections = count(values.connections!, "connections", 10_000);
+const rounds = count(values.repeat!, "repeat", 20);
+const outFile = /^[\w.-]+\.md$/.test(values.out!) ? values.out! : usage("--out must be a file name ending in .md (written under bench/)");
 const only = values.only?.split(",").map((t) => t.trim());
 for (const t of only ?? []) if (!(TARGETS as readonly string[]).includes(t)) usage(`unknown target ${t}`);
 const selected = TARGETS.filter((t) => !only || only.includes(t));
@@ -199,8 +204,13 @@ async function main() {
   const tokens = await mintTokens(prepared.subjects, config, usersFor(connections));
   const phase: Phase = { scenarios: buildScenarios(prepared.subjects, tokens), reference: new Map() };
   log(`subjects: ${JSON.stringify(prepared.subjects)}`);
-  const results = new Map<string, Measurement>();
-  await runAll(selected, phase, () => phase.scenarios, (t, r) => r.forEach((m, s) => results.set(resultKey(t, s), m)));
+  const samples = new Map<string, Measurement[]>();
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) log(`round ${round} of ${rounds}`);
+    await runAll(selected, phase, () => phase.scenarios, (t, r) => r.forEach((m, s) => samples.set(resultKey(t, s), [...(samples.get(resultKey(t, s)) ?? []), m])));
+  }
+  const median = (ms: Measurement[]) => [...ms].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(ms.length / 2)]!;
+  const results = new Map([...samples].map(([k, ms]) => [k, median(ms)]));
 
   // Growth: resident-view, warm and cache-off, at each size (the main size's numbers are reused).
   const growthTargets = (["federated-cache-off", "federated-warm"] as const).filter((t) => selected.includes(t));
@@ -240,14 +250,15 @@ async function main() {
     subjects: prepared.subjects,
     duration,
     warmupSeconds: WARMUP_SECONDS,
+    rounds,
     connections,
     users: usersFor(connections),
     targets: selected,
     results,
     growth,
   });
-  writeFileSync(new URL("./RESULTS.md", import.meta.url), report);
-  log(`wrote bench/RESULTS.md`);
+  writeFileSync(new URL(`./${outFile}`, import.meta.url), report);
+  log(`wrote bench/${outFile}`);
 }
 
 main().then(

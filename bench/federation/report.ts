@@ -25,6 +25,8 @@ export interface ReportInput {
   subjects: Subjects;
   duration: number;
   warmupSeconds: number;
+  /** Interleaved rounds per configuration; each figure is the round with the median req/s. */
+  rounds: number;
   connections: number;
   /** Distinct users per role the requests rotate through. */
   users: number;
@@ -125,7 +127,7 @@ export function renderReport(input: ReportInput): string {
     ``,
     `- Machine: ${m.nproc} × ${m.model}, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}.`,
     `- Data: ${n0(input.residents)} residents (${input.seeding}). Subjects: care home ${s.careHome} (${s.homeResidents} current residents), resident ${s.nhsNumber}, GP practice ${s.gpPracticeCode}.`,
-    `- Load: autocannon in the benchmark's own process on the same machine, ${input.connections} connections, ${input.warmupSeconds} s warm-up then ${input.duration} s measured, per scenario and configuration; one configuration's processes run at a time, and each measurement starts once the servers are idle again.`,
+    `- Load: autocannon in the benchmark's own process on the same machine, ${input.connections} connections, ${input.warmupSeconds} s warm-up then ${input.duration} s measured, per scenario and configuration; one configuration's processes run at a time, and each measurement starts once the servers are idle again.${input.rounds > 1 ? ` Every configuration was measured in ${input.rounds} interleaved rounds (all configurations once, then again); each row is the round with the median req/s.` : ""}`,
     `- Users: each request comes from the next of ${input.users} distinct users of the scenario's role (care home nurses of ${s.careHome}, or ambulance clinicians of RRU), as concurrent requests from different staff would arrive.`,
     `- Every configuration's answers were checked before measuring: no errors, the expected sections, and \`data\` equal to \`${REFERENCE}\`'s.`,
     ``,
