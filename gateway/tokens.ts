@@ -20,7 +20,12 @@ const Claims = z.object({
   training_completed: z.iso.date().nullable().optional(),
 });
 
-const key = hmacKey;
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | null | undefined): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? null;
+}
+
+const verifiers = new WeakMap<TokenSettings, (token: string) => Promise<Identity>>();
 
 /** Verifies a user token; a token verified before is remembered until its expiry. */
 export function verifyUserToken(token: string, settings: TokenSettings): Promise<Identity> {
@@ -29,10 +34,8 @@ export function verifyUserToken(token: string, settings: TokenSettings): Promise
   return verify(token);
 }
 
-const verifiers = new WeakMap<TokenSettings, (token: string) => Promise<Identity>>();
-
 async function verifyInFull(token: string, settings: TokenSettings): Promise<{ value: Identity; expiresAt: number }> {
-  const { payload } = await jwtVerify(token, key(settings.secret), {
+  const { payload } = await jwtVerify(token, hmacKey(settings.secret), {
     issuer: settings.issuer,
     audience: settings.audience,
     algorithms: ["HS256"],
@@ -64,5 +67,5 @@ export async function mintUserToken(identity: Identity, settings: TokenSettings,
     .setAudience(settings.audience)
     .setIssuedAt()
     .setExpirationTime(lifetime)
-    .sign(key(settings.secret));
+    .sign(hmacKey(settings.secret));
 }

@@ -3,7 +3,7 @@
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import type { Identity } from "../../subgraphs/kernel/identity.js";
 import { domainError, ErrorCode } from "../../subgraphs/kernel/errors.js";
-import { verifyUserToken, type TokenSettings } from "../tokens.js";
+import { bearerToken, verifyUserToken, type TokenSettings } from "../tokens.js";
 
 export interface IdentityContext {
   identity: Identity;
@@ -12,11 +12,10 @@ export interface IdentityContext {
 export function useAuthentication(settings: TokenSettings): GatewayPlugin<IdentityContext> {
   return {
     async onContextBuilding({ context, extendContext }) {
-      const header = context.request?.headers.get("authorization") ?? "";
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw domainError(ErrorCode.Unauthenticated, "A bearer token is required (Authorization: Bearer <token>)");
+      const token = bearerToken(context.request?.headers.get("authorization"));
+      if (!token) throw domainError(ErrorCode.Unauthenticated, "A bearer token is required (Authorization: Bearer <token>)");
       try {
-        extendContext({ identity: await verifyUserToken(match[1]!, settings) });
+        extendContext({ identity: await verifyUserToken(token, settings) });
       } catch {
         throw domainError(ErrorCode.Unauthenticated, "The token is invalid or has expired");
       }

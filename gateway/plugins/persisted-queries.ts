@@ -8,7 +8,7 @@ import { GraphQLError } from "graphql";
 import { badInput, domainError, ErrorCode } from "../../subgraphs/kernel/errors.js";
 import { metrics } from "../../subgraphs/kernel/metrics.js";
 import type { PersistedQueryStore } from "../persisted-query-store.js";
-import { verifyUserToken, type TokenSettings } from "../tokens.js";
+import { bearerToken, verifyUserToken, type TokenSettings } from "../tokens.js";
 
 /** Longer operations are refused by the token limit anyway; this bounds what can be stored. */
 const MAX_QUERY_LENGTH = 20_000;
@@ -30,7 +30,7 @@ export function usePersistedQueries(store: PersistedQueryStore, tokens: TokenSet
         if (params.query.length > MAX_QUERY_LENGTH) throw badInput("The operation is too long to persist");
         if (createHash("sha256").update(params.query).digest("hex") !== hash)
           throw new GraphQLError("provided sha does not match query", { extensions: { code: "PERSISTED_QUERY_HASH_MISMATCH" } });
-        const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+        const bearer = bearerToken(request.headers.get("authorization"));
         const valid = bearer ? await verifyUserToken(bearer, tokens).then(() => true, () => false) : false;
         if (!valid) throw domainError(ErrorCode.Unauthenticated, "A valid bearer token is required to register a persisted query");
         await store.set(hash, params.query);

@@ -2,7 +2,7 @@
 // signature checked before anything else, errors masked, and a /healthz probe for containers.
 import http from "node:http";
 import { readFileSync } from "node:fs";
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
@@ -15,6 +15,7 @@ import { formatError } from "./errors.js";
 import { logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
 import { metricsResponse } from "./metrics.js";
+import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
 
 export interface BaseContext {
   identity: Identity;
@@ -70,24 +71,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1_000_000;
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error("body too large"), { status: 413 }));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 export async function startSubgraphServer<C extends BaseContext>(
   module: SubgraphModule<C>,
   opts: { host: string; port: number; internalSecret: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
@@ -119,33 +102,16 @@ export async function startSubgraphServer<C extends BaseContext>(
         res.writeHead(404).end();
         return;
       }
-      const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-      const raw = req.method === "POST" ? await readBody(req) : "";
-      let body: unknown = undefined;
-      if (raw) {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Body is not JSON", extensions: { code: "BAD_REQUEST" } }] }));
-          return;
-        }
-      }
+      const request = await apolloRequest(req, url);
+      if (!request) return sendBadJson(res);
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        httpGraphQLRequest: request,
         context: async () => {
-          const identity = await verifyInternalIdentity(headers.get(INTERNAL_HEADER), opts.internalSecret);
+          const identity = await verifyInternalIdentity(request.headers.get(INTERNAL_HEADER), opts.internalSecret);
           return module.createContext(identity);
         },
       });
-      const outHeaders: Record<string, string> = {};
-      for (const [k, v] of response.headers) outHeaders[k] = v;
-      res.writeHead(response.status ?? 200, outHeaders);
-      if (response.body.kind === "complete") res.end(response.body.string);
-      else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
+      await sendApolloResponse(res, response);
     } catch (error) {
       const status = (error as { status?: number }).status ?? 503;
       logger.warn({ subgraph: module.name, err: { name: (error as Error).name } }, "subgraph request failed outside GraphQL");

@@ -1,0 +1,57 @@
+// Apollo Server over node:http: turning a node request into Apollo's request and Apollo's response
+// back into a node response. Used by every subgraph server (and the benchmark's Apollo targets, so
+// they are served the same way).
+import type http from "node:http";
+import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from "@apollo/server";
+
+const MAX_BODY_BYTES = 1_000_000;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error("body too large"), { status: 413 }));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * The request as Apollo Server takes it, or null when a POST body is not JSON (answer it with
+ * `sendBadJson`). Rejects with `{ status: 413 }` when the body is over 1 MB.
+ */
+export async function apolloRequest(req: http.IncomingMessage, url: URL): Promise<HTTPGraphQLRequest | null> {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+  const raw = req.method === "POST" ? await readBody(req) : "";
+  let body: unknown = undefined;
+  if (raw) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  return { method: req.method ?? "GET", headers, search: url.search, body };
+}
+
+export function sendBadJson(res: http.ServerResponse): void {
+  res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Body is not JSON", extensions: { code: "BAD_REQUEST" } }] }));
+}
+
+export async function sendApolloResponse(res: http.ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of response.headers) headers[k] = v;
+  res.writeHead(response.status ?? 200, headers);
+  if (response.body.kind === "complete") res.end(response.body.string);
+  else {
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
