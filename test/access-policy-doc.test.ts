@@ -58,8 +58,9 @@ describe("scopes", () => {
   it("the scope table names the roles that hold each scope and the root fields that need it", async () => {
     const { SCOPES, scopesOf } = await import("../subgraphs/kernel/access/scopes.js");
     const supergraph = readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8");
-    const fieldsNeeding = (scope: string) =>
-      [...supergraph.matchAll(/^ {2}(\w+)\(.*@requiresScopes\(scopes: \[\["([^"]+)"\]\]\)$/gm)].filter((m) => m[2] === scope).map((m) => m[1]).sort();
+    const { rootScopes } = await import("../gateway/plugins/scopes.js");
+    const declared = [...rootScopes(supergraph).values()].flatMap((fields) => [...fields]);
+    const fieldsNeeding = (scope: string) => declared.filter(([, sets]) => sets.flat().includes(scope)).map(([field]) => field).sort();
     const [, ...rows] = table("scope");
     expect(rows.map(([s]) => s)).toEqual([...SCOPES]);
     for (const [scope, fields, roles] of rows) {

@@ -2,29 +2,28 @@
 // the scope is refused the whole operation before any subgraph is called, a role with it reaches
 // the subgraph (whose own rules then decide), and the refusal is in the audit trail.
 import { readFileSync } from "node:fs";
-import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from "graphql";
+import { Kind, parse, type ObjectTypeDefinitionNode } from "graphql";
 import { Role, defaultOrgTypeForRole, type Identity } from "../subgraphs/kernel/identity.js";
 import { ROLE_GROUP } from "../subgraphs/kernel/access/policy.js";
 import { SCOPES, scopesOf } from "../subgraphs/kernel/access/scopes.js";
 import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { rootScopes } from "../gateway/plugins/scopes.js";
 import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
 
-const supergraph = parse(readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8"));
+const supergraphSdl = readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8");
+const supergraph = parse(supergraphSdl);
 const rootFields = supergraph.definitions
   .filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && ["Query", "Mutation"].includes(d.name.value))
   .flatMap((t) => (t.fields ?? []).map((f) => ({ type: t.name.value, field: f })));
-const scopesOfField = (f: FieldDefinitionNode): string[][] | null => {
-  const d = f.directives?.find((x) => x.name.value === "requiresScopes");
-  const arg = d?.arguments?.[0]?.value;
-  if (!arg || arg.kind !== Kind.LIST) return null;
-  return arg.values.map((set) => (set.kind === Kind.LIST ? set.values.map((s) => (s.kind === Kind.STRING ? s.value : "?")) : []));
-};
+// The gateway's own reading of the directives (which also refuses any it would not enforce).
+const declared = rootScopes(supergraphSdl);
+const declaredScopes = (type: string, field: string) => declared.get(type)?.get(field) ?? null;
 
 describe("the published schema", () => {
   it("declares the scopes of every root field, from the known set", () => {
     expect(rootFields.length).toBeGreaterThan(5);
     for (const { type, field } of rootFields) {
-      const scopes = scopesOfField(field);
+      const scopes = declaredScopes(type, field.name.value);
       expect([`${type}.${field.name.value}`, scopes && scopes.length > 0]).toEqual([`${type}.${field.name.value}`, true]);
       for (const s of scopes!.flat()) expect(SCOPES).toContain(s);
     }
@@ -73,7 +72,7 @@ const OPERATIONS: Record<string, () => { query: string; variables?: Record<strin
   approveCarePlan: () => ({ query: `mutation { approveCarePlan(id: "CP-none-1", reviewDate: "2030-01-01") { id } }` }),
 };
 
-const cases = rootFields.flatMap(({ field }) => Role.options.map((role) => [field.name.value, role, scopesOfField(field)!] as const));
+const cases = rootFields.flatMap(({ type, field }) => Role.options.map((role) => [field.name.value, role, declaredScopes(type, field.name.value)!] as const));
 
 describe("scopes at the gateway", () => {
   it("has an operation for every root field", () => {

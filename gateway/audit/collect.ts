@@ -3,10 +3,11 @@
 // from the gateway.
 import {
   Kind, TypeInfo, getNamedType, isObjectType, visit, visitWithTypeInfo,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode,
+  type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode,
 } from "graphql";
 import { RESIDENT_FIELD_SECTIONS, type Section } from "../../subgraphs/kernel/access/sections.js";
 import { normaliseNhsNumber } from "../../subgraphs/kernel/nhs-number.js";
+import { fragmentsOf, selectedFields } from "../selections.js";
 
 /** Alias under which the gateway asks for every Resident's key, so events can name the resident. */
 export const AUDIT_KEY_ALIAS = "_auditNhsNumber";
@@ -54,8 +55,7 @@ export function collectSectionEvents(
   errors: readonly ResultError[] = [],
   variables: Record<string, unknown> = {},
 ): SectionEvent[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const fragments = fragmentsOf(document);
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
   const root = schema.getRootType(operation.operation);
@@ -65,17 +65,7 @@ export function collectSectionEvents(
   const errorAt = (path: (string | number)[]) =>
     errors.find((e) => e.path && path.every((p, i) => e.path![i] === p));
 
-  const fieldsOf = (set: SelectionSetNode, out: FieldNode[] = []): FieldNode[] => {
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD) out.push(s);
-      else if (s.kind === Kind.INLINE_FRAGMENT) fieldsOf(s.selectionSet, out);
-      else {
-        const fragment = fragments.get(s.name.value);
-        if (fragment) fieldsOf(fragment.selectionSet, out);
-      }
-    }
-    return out;
-  };
+  const fieldsOf = (set: SelectionSetNode) => selectedFields(set, fragments);
 
   const walk = (typeName: string, set: SelectionSetNode, value: unknown, path: (string | number)[]) => {
     if (value == null || typeof value !== "object") return;

@@ -11,8 +11,9 @@
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import {
   GraphQLError, Kind, getOperationAST, parse,
-  type DocumentNode, type FieldNode, type ObjectTypeDefinitionNode, type SelectionSetNode,
+  type DocumentNode, type ObjectTypeDefinitionNode,
 } from "graphql";
+import { fragmentsOf, selectedFields } from "../selections.js";
 import type { Identity } from "../../subgraphs/kernel/identity.js";
 import { DENIAL_MESSAGES } from "../../subgraphs/kernel/access/rules.js";
 import { scopesOf } from "../../subgraphs/kernel/access/scopes.js";
@@ -41,18 +42,6 @@ export function rootScopes(supergraphSdl: string): RootScopes {
   return out;
 }
 
-function rootFields(document: DocumentNode, set: SelectionSetNode, out: FieldNode[] = []): FieldNode[] {
-  for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) out.push(s);
-    else if (s.kind === Kind.INLINE_FRAGMENT) rootFields(document, s.selectionSet, out);
-    else {
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) rootFields(document, fragment.selectionSet, out);
-    }
-  }
-  return out;
-}
-
 /** The refusals for one operation and one set of held scopes (empty when it may run). */
 export function scopeRefusals(required: RootScopes, document: DocumentNode, operationName: string | null | undefined, held: readonly string[]): GraphQLError[] {
   const operation = getOperationAST(document, operationName);
@@ -60,7 +49,7 @@ export function scopeRefusals(required: RootScopes, document: DocumentNode, oper
   const rootType = { query: "Query", mutation: "Mutation", subscription: "Subscription" }[operation.operation];
   const byField = required.get(rootType);
   const holds = (alternatives: string[][]) => alternatives.some((set) => set.every((s) => held.includes(s)));
-  return rootFields(document, operation.selectionSet)
+  return selectedFields(operation.selectionSet, fragmentsOf(document))
     .filter((f) => {
       const sets = byField?.get(f.name.value);
       return sets !== undefined && !holds(sets);
