@@ -15,7 +15,7 @@ export interface Audit {
 
 export function createAudit(db: Database, caches: CacheHub): Audit {
   const usage = createUsageRepository(db);
-  // Break-glass sessions are read uncached; the repository needs its cache only for its other reads.
+  // The same cache as the residents subgraph in this process: a started break-glass session purges it.
   const residents = createResidentsRepository(db, caches.cache("residents"));
   const writer = new AuditWriter(usage);
   return {

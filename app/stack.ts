@@ -74,7 +74,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       internalSecret: env.INTERNAL_SECRET,
       logLevel: env.LOG_LEVEL,
       audit,
-      persistedQueries: createPersistedQueryStore(caches.link),
+      persistedQueries: createPersistedQueryStore(caches),
     });
     servers.push(gateway);
     return {

@@ -2,7 +2,7 @@
 // gateway replica, so a client registers a query once). Redis trouble only means a client is asked
 // to send the full query again.
 import { LRUCache } from "lru-cache";
-import type { RedisLink } from "../subgraphs/kernel/cache/redis-link.js";
+import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
 
 const TTL_SECONDS = 7 * 24 * 3600;
 
@@ -11,9 +11,10 @@ export interface PersistedQueryStore {
   set(hash: string, query: string): Promise<void>;
 }
 
-export function createPersistedQueryStore(link: RedisLink | null): PersistedQueryStore {
+export function createPersistedQueryStore(caches: Pick<CacheHub, "link" | "keyPrefix">): PersistedQueryStore {
+  const { link } = caches;
   const local = new LRUCache<string, string>({ max: 5000 });
-  const key = (hash: string) => `${link?.keyPrefix ?? ""}apq:${hash}`;
+  const key = (hash: string) => `${caches.keyPrefix}apq:${hash}`;
   return {
     async get(hash) {
       const hit = local.get(hash);

@@ -24,7 +24,7 @@ const gateway = await startGateway({
   internalSecret: config.INTERNAL_SECRET,
   logLevel: config.LOG_LEVEL,
   audit,
-  persistedQueries: createPersistedQueryStore(caches.link),
+  persistedQueries: createPersistedQueryStore(caches),
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

@@ -37,7 +37,7 @@ describe("automatic persisted queries", () => {
     try {
       const until = Date.now() + 3000;
       while (!other.link!.readable && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      expect(await createPersistedQueryStore(other.link).get(hash)).toBe(QUERY);
+      expect(await createPersistedQueryStore(other).get(hash)).toBe(QUERY);
     } finally {
       await other.close();
     }

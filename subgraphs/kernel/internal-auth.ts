@@ -12,7 +12,6 @@ const ISSUER = "carerecord-gateway";
 const AUDIENCE = "carerecord-subgraphs";
 const LIFETIME_SECONDS = 60;
 
-
 export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
   return new SignJWT({ identity })
     .setProtectedHeader({ alg: "HS256" })

@@ -7,7 +7,8 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse, type DocumentNode } from "graphql";
-import { applyPermissions, type Permissions } from "./access/rules.js";
+import type { IRules } from "graphql-shield";
+import { applyPermissions } from "./access/rules.js";
 import type { SubgraphName } from "./database.js";
 import type { Identity } from "./identity.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
@@ -26,7 +27,7 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
   /** graphql-shield middleware: who may resolve which field (deny by default). */
-  permissions?: Permissions;
+  permissions?: IRules;
   /** Per-request state (DataLoaders) for an authenticated caller. */
   createContext(identity: Identity): C;
   /** Resolves when the data store answers; used by /healthz. */
@@ -46,7 +47,7 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
   resolvers: object;
   repo: R;
   context: (repo: R, identity: Identity) => Omit<C, "identity">;
-  permissions?: Permissions;
+  permissions?: IRules;
 }): SubgraphModule<C> {
   return {
     name: def.name,

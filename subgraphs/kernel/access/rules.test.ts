@@ -2,7 +2,7 @@
 // rule-guarded fields and fields the rule tree does not mention stay behind the shield.
 import { buildSchema, graphql, isObjectType } from "graphql";
 import { allow, rule } from "graphql-shield";
-import { applyPermissions, denialError, permissionsFrom } from "./rules.js";
+import { applyPermissions, denialError } from "./rules.js";
 
 const open = () => "open";
 const schema = buildSchema(`type Query { open: String guarded: String unlisted: String thing: Thing } type Thing { a: String }`);
@@ -11,7 +11,7 @@ Object.assign(schema.getQueryType()!.getFields().guarded!, { resolve: () => "sec
 Object.assign(schema.getQueryType()!.getFields().unlisted!, { resolve: () => "secret" });
 Object.assign(schema.getQueryType()!.getFields().thing!, { resolve: () => ({ a: "x" }) });
 const refuse = rule("refuse", { cache: "no_cache" })(() => denialError("ROLE_NOT_PERMITTED"));
-const permitted = applyPermissions(schema, permissionsFrom({ Query: { open: allow, guarded: refuse, thing: allow }, Thing: allow }));
+const permitted = applyPermissions(schema, { Query: { open: allow, guarded: refuse, thing: allow }, Thing: allow });
 
 describe("applyPermissions", () => {
   it("unwraps allow-only fields and keeps rules and the deny-by-default fallback", async () => {

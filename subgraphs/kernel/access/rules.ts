@@ -43,14 +43,6 @@ export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C)
 export const federationQueryRules = { _entities: allow, _service: allow };
 export const federationTypeRules: IRules = { _Service: allow };
 
-/** A subgraph's permissions: its graphql-shield rule tree (deny by default). */
-export interface Permissions {
-  rules: IRules;
-}
-
-/** Builds a subgraph's permissions from its rule tree; every subgraph goes through this. */
-export const permissionsFrom = (rules: IRules): Permissions => ({ rules });
-
 /** Whether the rule tree says plain `allow` for this field (type-wide or field by field). */
 function allowedOutright(rules: IRules, type: string, field: string): boolean {
   const forType = (rules as Record<string, unknown>)[type];
@@ -66,14 +58,14 @@ function allowedOutright(rules: IRules, type: string, field: string): boolean {
  * Every other field — every section rule, and every field the tree does not mention (the
  * deny-by-default fallback) — keeps the shield.
  */
-export function applyPermissions(schema: GraphQLSchema, permissions: Permissions): GraphQLSchema {
-  const guarded = applyMiddleware(schema, shield(permissions.rules, shieldOptions));
+export function applyPermissions(schema: GraphQLSchema, rules: IRules): GraphQLSchema {
+  const guarded = applyMiddleware(schema, shield(rules, shieldOptions));
   for (const type of Object.values(guarded.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     const original = schema.getType(type.name);
     if (!isObjectType(original)) continue;
     for (const [name, field] of Object.entries(type.getFields()))
-      if (allowedOutright(permissions.rules, type.name, name)) field.resolve = original.getFields()[name]?.resolve;
+      if (allowedOutright(rules, type.name, name)) field.resolve = original.getFields()[name]?.resolve;
   }
   return guarded;
 }

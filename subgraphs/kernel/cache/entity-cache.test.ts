@@ -5,12 +5,12 @@ import { RedisLink } from "./redis-link.js";
 
 const url = process.env.REDIS_URL!;
 const settings = { enabled: true, l1MaxEntries: 1000, l1TtlMs: 60_000, l2TtlSeconds: 60 };
-const namespace = `unit-${process.pid}-${Date.now()}`;
+const keyPrefix = `cr:unit-${process.pid}-${Date.now()}:`;
 let a: RedisLink;
 let b: RedisLink;
 beforeAll(async () => {
-  a = new RedisLink({ url, timeoutMs: 500, namespace });
-  b = new RedisLink({ url, timeoutMs: 500, namespace });
+  a = new RedisLink({ url, timeoutMs: 500, keyPrefix });
+  b = new RedisLink({ url, timeoutMs: 500, keyPrefix });
   const until = Date.now() + 5000;
   while (!(a.coherent && b.coherent) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
 });
@@ -23,7 +23,7 @@ const slot = (cache: EntityCache, id: string) => ({ key: cache.key("Resident", i
 
 describe("EntityCache", () => {
   it("lets 100 concurrent misses for the same key cause one database read", async () => {
-    const cache = new EntityCache("sf", a.keyPrefix, a, settings);
+    const cache = new EntityCache("sf", keyPrefix, a, settings);
     let reads = 0;
     const load = async (missing: number[]) => {
       reads++;
@@ -36,8 +36,8 @@ describe("EntityCache", () => {
   });
 
   it("shares values through Redis with another instance, Dates intact, and drops them everywhere on purge", async () => {
-    const one = new EntityCache("share", a.keyPrefix, a, settings);
-    const two = new EntityCache("share", b.keyPrefix, b, settings);
+    const one = new EntityCache("share", keyPrefix, a, settings);
+    const two = new EntityCache("share", keyPrefix, b, settings);
     const value: { nhsNumber: string; recordedAt: Date; codes: { code: string }[]; note: string | null } = { nhsNumber: "9990000026", recordedAt: new Date("2025-05-06T07:08:09.123Z"), codes: [{ code: "x" }], note: null };
     await one.read([slot(one, "9990000026")], async () => [value]);
     await new Promise((r) => setTimeout(r, 50)); // the L2 write is fire-and-forget
@@ -55,13 +55,13 @@ describe("EntityCache", () => {
   });
 
   it("freezes what it hands out, so no caller can change another caller's copy", async () => {
-    const cache = new EntityCache("frozen", a.keyPrefix, a, settings);
+    const cache = new EntityCache("frozen", keyPrefix, a, settings);
     const [row] = await cache.read([slot(cache, "9990000034")], async () => [{ list: [1, 2] }]);
     expect(() => (row as { list: number[] }).list.push(3)).toThrow(TypeError);
   });
 
   it("with CACHE=off reads the database every time", async () => {
-    const cache = new EntityCache("off", a.keyPrefix, a, { ...settings, enabled: false });
+    const cache = new EntityCache("off", keyPrefix, a, { ...settings, enabled: false });
     let reads = 0;
     for (let i = 0; i < 3; i++) await cache.read([slot(cache, "9990000042")], async (m) => (reads++, m.map(() => 1)));
     expect(reads).toBe(3);

@@ -34,7 +34,7 @@ export class EntityCache {
 
   constructor(
     readonly name: string,
-    /** `cr:<namespace>:`: see RedisLinkOptions.namespace. */
+    /** `cr:<database>:` (see hub.ts). */
     private readonly keyPrefix: string,
     private readonly link: RedisLink | null,
     private readonly opts: EntityCacheOptions,
@@ -69,7 +69,7 @@ export class EntityCache {
     if (!this.opts.enabled) return load(slots.map((_, i) => i));
     const epoch = this.epoch;
     const out = new Array<V>(slots.length);
-    const useL1 = this.l1 !== null && (this.link === null || this.link.coherent);
+    const useL1 = this.l1Trusted;
 
     let todo: number[] = [];
     for (let i = 0; i < slots.length; i++) {
@@ -141,9 +141,13 @@ export class EntityCache {
   }
 
   private store(entries: { slot: Slot; value: unknown }[]): void {
-    const useL1 = this.l1 !== null && (this.link === null || this.link.coherent);
-    if (useL1) for (const e of entries) this.putL1(e.slot, e.value);
+    if (this.l1Trusted) for (const e of entries) this.putL1(e.slot, e.value);
     if (this.link) void this.link.setMany(entries.map((e) => ({ slot: e.slot, value: encode(e.value) })), this.opts.l2TtlSeconds);
+  }
+
+  /** L1 copies may be read and written: single process, or every purge is being heard. */
+  private get l1Trusted(): boolean {
+    return this.l1 !== null && (this.link === null || this.link.coherent);
   }
 
   private putL1(slot: Slot, value: unknown): void {

@@ -11,15 +11,10 @@ import { Redis } from "ioredis";
 import { logger } from "../logger.js";
 import { metrics } from "../metrics.js";
 
-
 export interface RedisLinkOptions {
   url: string;
-  /**
-   * Every key starts with `cr:<namespace>:`, the namespace naming the PostgreSQL database the rows
-   * came from, so two deployments (or a test's scratch database) sharing one Redis never read each
-   * other's rows; purges and the purge channel are scoped the same way.
-   */
-  namespace: string;
+  /** Every key this link writes or purges starts with this (see hub.ts); the channel is scoped by it too. */
+  keyPrefix: string;
   /** Per-command timeout; Redis on the same network answers in well under a millisecond. */
   timeoutMs: number;
   /** Consecutive failures that open the circuit, and how long it stays open. */
@@ -48,12 +43,10 @@ export class RedisLink {
   private timers = new Set<NodeJS.Timeout>();
   private readonly replayTimer: NodeJS.Timeout;
   private readonly channel: string;
-  readonly keyPrefix: string;
 
   constructor(private readonly opts: RedisLinkOptions) {
-    this.keyPrefix = `cr:${opts.namespace}:`;
     // Pub/sub is not scoped to a Redis database number, so the channel names it as well.
-    this.channel = `carerecord:cache:purge:${new URL(opts.url).pathname.slice(1) || "0"}:${opts.namespace}`;
+    this.channel = `carerecord:cache:purge:${new URL(opts.url).pathname.slice(1) || "0"}:${opts.keyPrefix}`;
     const common = {
       // Fail at once while disconnected instead of queueing behind a dead connection.
       enableOfflineQueue: false,
@@ -203,7 +196,7 @@ export class RedisLink {
     const ok = await this.guard("purge", async () => {
       let cursor = "0";
       do {
-        const [next, keys] = await this.client.scan(cursor, "MATCH", `${this.keyPrefix}*`, "COUNT", 1000);
+        const [next, keys] = await this.client.scan(cursor, "MATCH", `${this.opts.keyPrefix}*`, "COUNT", 1000);
         if (keys.length) await this.client.unlink(...keys);
         cursor = next;
       } while (cursor !== "0");
