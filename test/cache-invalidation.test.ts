@@ -6,6 +6,7 @@ import { createMedicationsRepository } from "../subgraphs/medications/repository
 import { metrics } from "../subgraphs/kernel/metrics.js";
 import { gatewayQuery, gpAt, identities, nurseAt, type Stack } from "./support/stack.js";
 import { pickResident, startScratchStack, type Scratch } from "./support/scratch-stack.js";
+import { counterTotal, waitFor } from "./support/observe.js";
 
 let scratch: Scratch;
 let stack: Stack;
@@ -27,7 +28,7 @@ const view = async (identity = nurseAt(who.home)) => {
   expect(res.errors).toBeUndefined();
   return res.data.resident;
 };
-const hits = async () => (await metrics.cacheHits.get()).values.reduce((n, v) => n + v.value, 0);
+const hits = () => counterTotal(metrics.cacheHits);
 const now = () => new Date();
 const provenance = () => ({ sourceSystem: "TEST", recordedAt: now(), updatedAt: now() });
 
@@ -128,8 +129,3 @@ describe("scope isolation", () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, ms: number) {
-  const until = Date.now() + ms;
-  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
-}

@@ -9,6 +9,7 @@ import { env } from "../subgraphs/kernel/env.js";
 import { startStack } from "../app/stack.js";
 import { gatewayQuery, nurseAt, type Stack } from "./support/stack.js";
 import { pickResident, startScratchStack } from "./support/scratch-stack.js";
+import { counterTotal, waitFor } from "./support/observe.js";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -39,14 +40,6 @@ const stopRedis = () =>
     redis.once("exit", () => resolve());
     redis.kill("SIGKILL");
   });
-
-async function waitFor(condition: () => boolean, ms: number) {
-  const until = Date.now() + ms;
-  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  return condition();
-}
-const total = async (c: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, layer?: string) =>
-  (await c.get()).values.filter((v) => !layer || v.labels.layer === layer).reduce((n, v) => n + v.value, 0);
 
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } allergies { id } medications { id dispensing { epsStatus } }
   diagnosticReports(first: 100) { edges { node { id observations { value } } } } carePlan { id status } } }`;
@@ -80,7 +73,7 @@ describe("Redis killed mid-test", () => {
     await view(); // cached now
 
     await stopRedis();
-    const errorsBefore = await total(metrics.redisErrors);
+    const errorsBefore = await counterTotal(metrics.redisErrors);
     const during: number[] = [];
     for (let i = 0; i < 10; i++) {
       const { data, ms } = await view();
@@ -88,7 +81,7 @@ describe("Redis killed mid-test", () => {
       during.push(ms);
     }
     expect(stack.caches.link!.coherent).toBe(false); // L1 is not trusted without the purge channel
-    expect(await total(metrics.redisErrors)).toBeGreaterThan(errorsBefore);
+    expect(await counterTotal(metrics.redisErrors)).toBeGreaterThan(errorsBefore);
     console.log(`views with Redis down: max ${Math.max(...during).toFixed(0)} ms`);
 
     // A write during the outage: no instance may keep serving what it replaced.
@@ -109,9 +102,9 @@ describe("Redis killed mid-test", () => {
     await startRedis(port);
     expect(await waitFor(() => stack.caches.link!.coherent, 10_000)).toBe(true);
     await view();
-    const hitsBefore = await total(metrics.cacheHits);
+    const hitsBefore = await counterTotal(metrics.cacheHits);
     const again = (await view()).data;
-    expect(await total(metrics.cacheHits)).toBeGreaterThan(hitsBefore);
+    expect(await counterTotal(metrics.cacheHits)).toBeGreaterThan(hitsBefore);
     expect(again).toEqual(afterWrite);
   });
 });

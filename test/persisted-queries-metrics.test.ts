@@ -5,6 +5,7 @@ import { env } from "../subgraphs/kernel/env.js";
 import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
 import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
 import { post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
+import { waitFor } from "./support/observe.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -35,8 +36,7 @@ describe("automatic persisted queries", () => {
     // Another replica finds it in Redis.
     const other = createCacheHub(env());
     try {
-      const until = Date.now() + 3000;
-      while (!other.link!.readable && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => other.link!.readable, 3000);
       expect(await createPersistedQueryStore(other).get(hash)).toBe(QUERY);
     } finally {
       await other.close();

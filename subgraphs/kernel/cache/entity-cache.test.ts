@@ -2,6 +2,7 @@
 // the other instance, values surviving the trip through Redis unchanged.
 import { EntityCache } from "./entity-cache.js";
 import { RedisLink } from "./redis-link.js";
+import { waitFor } from "../../../test/support/observe.js";
 
 const url = process.env.REDIS_URL!;
 const settings = { enabled: true, l1MaxEntries: 1000, l1TtlMs: 60_000, l2TtlSeconds: 60 };
@@ -11,8 +12,7 @@ let b: RedisLink;
 beforeAll(async () => {
   a = new RedisLink({ url, timeoutMs: 500, keyPrefix });
   b = new RedisLink({ url, timeoutMs: 500, keyPrefix });
-  const until = Date.now() + 5000;
-  while (!(a.coherent && b.coherent) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => a.coherent && b.coherent, 5000);
 });
 afterAll(async () => {
   await a.purgeAll();
