@@ -34,13 +34,23 @@ export function verifyUserToken(token: string, settings: TokenSettings): Promise
   return verify(token);
 }
 
+/** Clock difference tolerated between the identity provider and us, for `iat`, `nbf` and `exp`. */
+export const CLOCK_SKEW_SECONDS = 300;
+/** The longest a user token may live (`exp - iat`); the mint default. */
+export const MAX_LIFETIME_SECONDS = 12 * 3600;
+
 async function verifyInFull(token: string, settings: TokenSettings): Promise<{ value: Identity; expiresAt: number }> {
+  // maxTokenAge makes jose require `iat` and refuse one in the future (beyond the skew); `nbf` in
+  // the future is refused whenever present.
   const { payload } = await jwtVerify(token, hmacKey(settings.secret), {
     issuer: settings.issuer,
     audience: settings.audience,
     algorithms: ["HS256"],
-    requiredClaims: ["exp", "sub"],
+    requiredClaims: ["exp", "iat", "sub"],
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    maxTokenAge: MAX_LIFETIME_SECONDS,
   });
+  if (payload.exp! - payload.iat! > MAX_LIFETIME_SECONDS) throw new Error("token lifetime exceeds the maximum");
   const claims = Claims.parse(payload);
   const identity = Identity.parse({
     userId: claims.sub,
