@@ -1,6 +1,6 @@
 // User tokens. Claims follow NHS smartcard / RBAC login data; in production they come from the
 // identity provider, here `npm run token` mints them with the clearly marked development key.
-import { SignJWT, jwtVerify } from "jose";
+import { SignJWT, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
 import { Identity, OrgType, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";
 import { hmacKey, rememberVerified } from "../subgraphs/kernel/verified-tokens.js";
@@ -77,5 +77,11 @@ export async function mintUserToken(identity: Identity, settings: TokenSettings,
     .setAudience(settings.audience)
     .setIssuedAt()
     .setExpirationTime(lifetime)
-    .sign(hmacKey(settings.secret));
+    .sign(hmacKey(settings.secret))
+    .then((token) => {
+      // Never mint what verification would refuse.
+      const { iat, exp } = decodeJwt(token);
+      if (exp! - iat! > MAX_LIFETIME_SECONDS) throw new Error(`token lifetime ${lifetime} exceeds the maximum of ${MAX_LIFETIME_SECONDS / 3600} h`);
+      return token;
+    });
 }

@@ -106,6 +106,11 @@ describe("token times", () => {
     expect(res.data.resident.nhsNumber).toBe("9990000018");
   });
 
+  it("mints nothing the gateway would refuse: a lifetime over 12 hours is an error", async () => {
+    await expect(tokenFor(identities.gp, "13h")).rejects.toThrow(/exceeds the maximum/);
+    await expect(tokenFor(identities.gp, "12h")).resolves.toEqual(expect.any(String));
+  });
+
   it("counts a training date in the future as not trained", async () => {
     const e = env();
     const token = await new SignJWT({ name: "Test GP", role: "gp", org: "G00001", training_completed: "2999-01-01" })
