@@ -1,0 +1,44 @@
+// Per-user rate and concurrency limits (gateway/rate-limiter.ts), keyed by the verified user id:
+// placed after the authentication plugin, so a caller cannot spread load over made-up identities
+// and an unauthenticated request is refused before it counts against anyone. A refusal is HTTP 429
+// with RATE_LIMITED, extensions.retryAfterSeconds and a Retry-After header.
+import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { GraphQLError } from "graphql";
+import type { Identity } from "../../subgraphs/kernel/identity.js";
+import type { RateLimiter } from "../rate-limiter.js";
+
+const MESSAGES = {
+  rate: "Too many requests from this user; retry later",
+  concurrency: "Too many requests from this user at once; wait for an answer before sending more",
+} as const;
+
+export function useRateLimit(limiter: RateLimiter): GatewayPlugin<{ identity?: Identity }> {
+  // Admitted requests, released when their response is ready (or, if that never comes, when the
+  // limiter takes the entry as stale).
+  const inFlight = new WeakMap<Request, () => void>();
+  return {
+    async onContextBuilding({ context }) {
+      const identity = context.identity;
+      const request = context.request;
+      if (!identity || !request) return; // authentication has refused it already
+      const admission = await limiter.admit(identity.userId);
+      if (!admission.admitted) {
+        throw new GraphQLError(MESSAGES[admission.reason], {
+          extensions: {
+            code: "RATE_LIMITED",
+            retryAfterSeconds: admission.retryAfterSeconds,
+            http: { status: 429, headers: { "retry-after": String(admission.retryAfterSeconds) } },
+          },
+        });
+      }
+      inFlight.get(request)?.(); // a request object is admitted once; never leak the first slot
+      inFlight.set(request, admission.release);
+    },
+    onResponse({ request }) {
+      const release = inFlight.get(request);
+      if (!release) return;
+      inFlight.delete(request);
+      release();
+    },
+  };
+}
