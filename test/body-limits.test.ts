@@ -106,7 +106,7 @@ describe("a subgraph", () => {
           if (reps) sent.push({ bytes: body.length, representations: reps.length });
         });
       }
-      return emit.call(this, event, ...args);
+      return (emit as (this: http.Server, event: string, ...rest: unknown[]) => boolean).call(this, event, ...args);
     } as typeof emit;
     try {
       const query = `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber carePlan { id } } } } } }`;
