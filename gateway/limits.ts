@@ -11,7 +11,9 @@ import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { operationCost } from "./cost.js";
 import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
 import type { Env } from "../subgraphs/kernel/env.js";
-import { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
+import { createRateLimiter, type RateLimiter, type RateLimitSettings } from "./rate-limiter.js";
+import { rateLimited } from "./plugins/rate-limit.js";
+import type { Identity } from "../subgraphs/kernel/identity.js";
 
 export const LIMITS = { depth: 12, aliases: 15, tokens: 4000 } as const;
 
@@ -22,21 +24,31 @@ export interface GatewayLimits {
   rateLimiter: RateLimiter;
 }
 
+export function rateLimitSettings(env: Env): RateLimitSettings {
+  return {
+    perMinute: env.RATE_LIMIT_PER_MINUTE,
+    maxConcurrent: env.MAX_CONCURRENT_PER_USER,
+    costPerMinute: env.COST_PER_MINUTE_PER_USER,
+    // Room for two of the costliest operations at once, then the budget's pace.
+    costBurst: 2 * env.MAX_QUERY_COST,
+  };
+}
+
 /** The limits from the environment; the rate limits are shared through Redis when the hub has it. */
 export function gatewayLimits(env: Env, caches: Pick<CacheHub, "link" | "keyPrefix">): GatewayLimits {
   return {
     maxCost: env.MAX_QUERY_COST,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    rateLimiter: createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE, maxConcurrent: env.MAX_CONCURRENT_PER_USER }, caches),
+    rateLimiter: createRateLimiter(rateLimitSettings(env), caches),
   };
 }
 
-export function limitPlugins(maxCost: number) {
+export function limitPlugins(limits: GatewayLimits) {
   return [
     maxDepthPlugin({ n: LIMITS.depth, flattenFragments: true, exposeLimits: true }),
     maxAliasesPlugin({ n: LIMITS.aliases, exposeLimits: true }),
     maxTokensPlugin({ n: LIMITS.tokens, exposeLimits: true }),
-    useCostLimit(maxCost),
+    useCostLimit(limits.maxCost, limits.rateLimiter),
   ];
 }
 
@@ -46,12 +58,15 @@ export function costLimitExceeded(cost: number, limit: number): GraphQLError {
   });
 }
 
-/** Refuses an operation whose cost, with its variables, is over `maxCost`, before any subgraph call. */
-export function useCostLimit(maxCost: number): GatewayPlugin {
+/**
+ * Refuses an operation whose cost, with its variables, is over `maxCost`, and one whose cost the
+ * user's budget (rate-limiter.ts) no longer holds, before any subgraph call.
+ */
+export function useCostLimit(maxCost: number, limiter: RateLimiter): GatewayPlugin<{ identity?: Identity }> {
   // Operations without variables cost the same every time: priced once per parsed document.
   const fixed = new WeakMap<DocumentNode, Map<string, number | null>>();
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    async onExecute({ args, setResultAndStopExecution }) {
       const variables = args.variableValues as Record<string, unknown> | null | undefined;
       const hasVariables = variables != null && Object.keys(variables).length > 0;
       let cost: number | null | undefined;
@@ -64,7 +79,12 @@ export function useCostLimit(maxCost: number): GatewayPlugin {
           byName.set(args.operationName ?? "", cost);
         }
       }
-      if (cost !== null && cost > maxCost) setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
+      if (cost === null) return;
+      if (cost > maxCost) return setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
+      const identity = args.contextValue.identity;
+      if (!identity) return; // the authentication plugin has refused the request already
+      const charge = await limiter.charge(identity.userId, cost);
+      if (!charge.admitted) setResultAndStopExecution({ errors: [rateLimited(charge.reason, charge.retryAfterSeconds)] });
     },
   };
 }

@@ -63,7 +63,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useRateLimit(opts.limits.rateLimiter),
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
-      ...limitPlugins(opts.limits.maxCost),
+      ...limitPlugins(opts.limits),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),

@@ -14,6 +14,7 @@ import { createAudit } from "../app/audit.js";
 import { startGateway } from "../gateway/server.js";
 import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
 import { createRateLimiter } from "../gateway/rate-limiter.js";
+import { rateLimitSettings } from "../gateway/limits.js";
 import { identities, post, tokenFor, type Stack } from "./support/stack.js";
 
 const PER_MINUTE = 5;
@@ -22,7 +23,11 @@ const QUERY = `{ resident(nhsNumber: "9990000018") { nhsNumber } }`;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ ...env(), RATE_LIMIT_PER_MINUTE: PER_MINUTE, MAX_CONCURRENT_PER_USER: CONCURRENT }, { ephemeralPorts: true });
+  stack = await startStack(
+    // A cost budget of two operations of cost 1,000 that does not refill within the test.
+    { ...env(), RATE_LIMIT_PER_MINUTE: PER_MINUTE, MAX_CONCURRENT_PER_USER: CONCURRENT, MAX_QUERY_COST: 1000, COST_PER_MINUTE_PER_USER: 1 },
+    { ephemeralPorts: true },
+  );
 });
 afterAll(() => stack.close());
 
@@ -81,6 +86,30 @@ describe("requests per minute", () => {
   });
 });
 
+describe("cost budget", () => {
+  // 100 residents x (edge, node, name, placement) + the home: 401.
+  const costly = `query ($n: Int) { careHome(id: "CH00001") { residents(first: $n) { edges { node { name { family } currentPlacement { startDate } } } } } }`;
+
+  it("refuses a user whose recent operations used up the budget, counting the page size sent as a variable", async () => {
+    const user = freshNurse();
+    const run = async (n: number) => {
+      const res = await fetch(stack.gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await tokenFor(user)}` },
+        body: JSON.stringify({ query: costly, variables: { n } }),
+      });
+      return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+    };
+    for (let i = 0; i < 4; i++) expect((await run(100)).status).toBe(200); // 1,604 of 2,000
+    const refused = await run(100);
+    expectRateLimited(refused, 3600);
+    expect(refused.body.errors![0]!.message).toMatch(/too much/);
+    // (A sixth request would meet the per-minute limit of 5.) Another user has the whole budget.
+    const other = await ask(stack.gatewayUrl, freshNurse(), costly.replace("$n", "100").replace("($n: Int) ", ""));
+    expect(other.status).toBe(200);
+  });
+});
+
 describe("requests in flight", () => {
   // A residents subgraph that holds every request until told to answer: requests stay in flight
   // for as long as the test needs, without any timing.
@@ -110,7 +139,7 @@ describe("requests in flight", () => {
       audit,
       persistedQueries: createPersistedQueryStore(stack.caches),
       // The same Redis and key prefix as the stack's gateway: a second replica.
-      limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches) },
+      limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches) },
     });
   });
   afterAll(async () => {
@@ -167,13 +196,14 @@ describe("with Redis unreachable", () => {
     await new Promise<void>((r) => broken.listen(0, "127.0.0.1", r));
     const link = new RedisLink({ url: `redis://127.0.0.1:${(broken.address() as AddressInfo).port}/0`, keyPrefix: "cr:rate-test:", timeoutMs: 100 });
     try {
-      const limiter = createRateLimiter({ perMinute: 3, maxConcurrent: 2 }, { link, keyPrefix: "cr:rate-test:" });
+      const limiter = createRateLimiter({ perMinute: 3, maxConcurrent: 2, costPerMinute: 1, costBurst: 100 }, { link, keyPrefix: "cr:rate-test:" });
       const admissions = [];
       for (let i = 0; i < 4; i++) admissions.push(await limiter.admit("u1"));
       expect(admissions.map((a) => a.admitted)).toEqual([true, true, false, false]); // two in flight, then the concurrency bound
       for (const a of admissions) if (a.admitted) a.release();
       expect((await limiter.admit("u1")).admitted).toBe(false); // 5 > 3 per minute
       expect((await limiter.admit("u2")).admitted).toBe(true);
+      expect([await limiter.charge("u2", 60), await limiter.charge("u2", 60)].map((c) => c.admitted)).toEqual([true, false]);
     } finally {
       await link.close();
       await new Promise((r) => broken.close(r));

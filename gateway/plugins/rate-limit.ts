@@ -10,7 +10,19 @@ import type { RateLimiter } from "../rate-limiter.js";
 const MESSAGES = {
   rate: "Too many requests from this user; retry later",
   concurrency: "Too many requests from this user at once; wait for an answer before sending more",
+  cost: "This user has asked for too much in the last minute; retry later or ask for less",
 } as const;
+
+/** The refusal: HTTP 429, RATE_LIMITED, when to retry (body and Retry-After header). */
+export function rateLimited(reason: keyof typeof MESSAGES, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(MESSAGES[reason], {
+    extensions: {
+      code: "RATE_LIMITED",
+      retryAfterSeconds,
+      http: { status: 429, headers: { "retry-after": String(retryAfterSeconds) } },
+    },
+  });
+}
 
 export function useRateLimit(limiter: RateLimiter): GatewayPlugin<{ identity?: Identity }> {
   // Admitted requests, released when their response is ready (or, if that never comes, when the
@@ -22,15 +34,7 @@ export function useRateLimit(limiter: RateLimiter): GatewayPlugin<{ identity?: I
       const request = context.request;
       if (!identity || !request) return; // authentication has refused it already
       const admission = await limiter.admit(identity.userId);
-      if (!admission.admitted) {
-        throw new GraphQLError(MESSAGES[admission.reason], {
-          extensions: {
-            code: "RATE_LIMITED",
-            retryAfterSeconds: admission.retryAfterSeconds,
-            http: { status: 429, headers: { "retry-after": String(admission.retryAfterSeconds) } },
-          },
-        });
-      }
+      if (!admission.admitted) throw rateLimited(admission.reason, admission.retryAfterSeconds);
       inFlight.get(request)?.(); // a request object is admitted once; never leak the first slot
       inFlight.set(request, admission.release);
     },
