@@ -36,7 +36,17 @@ export function useRateLimit(limiter: RateLimiter): GatewayPlugin<{ identity?: I
       const admission = await limiter.admit(identity.userId);
       if (!admission.admitted) throw rateLimited(admission.reason, admission.retryAfterSeconds);
       inFlight.get(request)?.(); // a request object is admitted once; never leak the first slot
-      inFlight.set(request, admission.release);
+      // Released when the response is ready, or when the client goes away first (no response
+      // then): either way once.
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        request.signal?.removeEventListener("abort", release);
+        admission.release();
+      };
+      request.signal?.addEventListener("abort", release);
+      inFlight.set(request, release);
     },
     onResponse({ request }) {
       const release = inFlight.get(request);
