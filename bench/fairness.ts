@@ -129,7 +129,8 @@ async function main() {
       const check = await send(URL_UNDER_TEST, urgent);
       const problem = problemWith(check, urgent);
       if (problem) throw new Error(`urgent-care lookup is not answered correctly: ${problem}`);
-      const heavyAnswer = await fetch(URL_UNDER_TEST, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${attacker}` }, body: heavy.body });
+      // Checked as another nurse, so the attacker starts with a full cost budget.
+      const heavyAnswer = await fetch(URL_UNDER_TEST, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.nurses[SETTINGS.length + i]}` }, body: heavy.body });
       const heavyJson = (await heavyAnswer.json()) as { data?: { a?: { residents?: { edges?: unknown[] } } }; errors?: unknown[] };
       if (heavyAnswer.status !== 200 || !heavyJson.data?.a?.residents?.edges?.length)
         throw new Error(`the costliest query is not served: HTTP ${heavyAnswer.status} ${JSON.stringify(heavyJson.errors ?? []).slice(0, 300)}`);

@@ -29,8 +29,8 @@ export function rateLimitSettings(env: Env): RateLimitSettings {
     perMinute: env.RATE_LIMIT_PER_MINUTE,
     maxConcurrent: env.MAX_CONCURRENT_PER_USER,
     costPerMinute: env.COST_PER_MINUTE_PER_USER,
-    // Room for one of the costliest operations at once (two full dashboards), then the budget's pace.
-    costBurst: env.MAX_QUERY_COST,
+    // Room for two of the costliest operations in a row (four full dashboards), then the budget's pace.
+    costBurst: 2 * env.MAX_QUERY_COST,
   };
 }
 

@@ -55,7 +55,7 @@ const schema = z
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(65_536),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(8),
-    COST_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(600_000),
+    COST_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(1_200_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
