@@ -7,7 +7,7 @@ import { queryStats } from "../subgraphs/kernel/prisma.js";
 import { env } from "../subgraphs/kernel/env.js";
 import { operationCost } from "../gateway/cost.js";
 import { apiSchema, fullSelection } from "./support/selection.js";
-import { gatewayQuery, identities, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, identities, post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -48,7 +48,6 @@ async function expectRefused(query: string, variables: Record<string, unknown> =
 }
 
 async function fetchAs(query: string, variables: Record<string, unknown>, operationName: string) {
-  const { post, tokenFor } = await import("./support/stack.js");
   return post(stack.gatewayUrl, { query, variables, operationName }, { authorization: `Bearer ${await tokenFor()}` });
 }
 
