@@ -18,6 +18,7 @@ import { logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
 import { metricsResponse } from "./metrics.js";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
+import { PayloadTooLargeError, sendPayloadTooLarge } from "./body-limit.js";
 
 /** The organisation registry as a subgraph reads it (subgraphs/residents/registry.ts). */
 export interface OrganisationRegistry {
@@ -133,6 +134,7 @@ export async function startSubgraphServer<C extends BaseContext>(
       });
       await sendApolloResponse(res, response);
     } catch (error) {
+      if (error instanceof PayloadTooLargeError) return sendPayloadTooLarge(res, error);
       const status = (error as { status?: number }).status ?? 503;
       logger.warn({ subgraph: module.name, err: { name: (error as Error).name } }, "subgraph request failed outside GraphQL");
       if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
