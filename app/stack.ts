@@ -75,6 +75,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       logLevel: env.LOG_LEVEL,
       audit,
       persistedQueries: createPersistedQueryStore(caches),
+      timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
     });
     servers.push(gateway);
     return {

@@ -12,6 +12,7 @@ import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
+import { useSourceErrors } from "./plugins/source-errors.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   logLevel: string;
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
   persistedQueries: PersistedQueryStore;
+  /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
+  timeouts: { upstreamMs: number; requestDeadlineMs: number };
 }
 
 // Parsing and validation results are cached in memory by graphql-yoga (on by default) and the
@@ -53,6 +56,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
         { location, options: { deduplicateInflightRequests: false } },
       ]),
     ),
+    upstreamTimeout: opts.timeouts.upstreamMs,
+    requestDeadline: opts.timeouts.requestDeadlineMs,
     plugins: () => [
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
@@ -60,6 +65,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
       ...limitPlugins(),
+      // Before the audit, so it sees a failed subgraph's sections as SOURCE_UNAVAILABLE at their paths.
+      useSourceErrors(supergraph),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),

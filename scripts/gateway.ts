@@ -25,6 +25,7 @@ const gateway = await startGateway({
   logLevel: config.LOG_LEVEL,
   audit,
   persistedQueries: createPersistedQueryStore(caches),
+  timeouts: { upstreamMs: config.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: config.REQUEST_DEADLINE_MS },
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

@@ -49,6 +49,10 @@ const schema = z
     // Benchmarks only: measures what the subgraphs' graphql-shield layer costs. Refused in production.
     SHIELD: onOff.default("on"),
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
+    // A frozen subgraph must cost its own sections, not the whole view: each subgraph call gives up
+    // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
+    REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
