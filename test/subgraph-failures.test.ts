@@ -1,0 +1,98 @@
+// A subgraph in its own process, frozen (SIGSTOP: alive, never answering) and then killed (SIGKILL:
+// connection refused), under a running gateway with the production timeouts: the view still
+// answers, the failed subgraph's sections are null with SOURCE_UNAVAILABLE at their own paths
+// (aliases and fragments included) naming the section, and every other section arrives.
+import { parseEnv } from "../subgraphs/kernel/env.js";
+import { startChildSubgraph, type ChildSubgraph } from "./support/child-subgraph.js";
+import { startGatewayOver } from "./support/gateway-over.js";
+import { gatewayQuery, nurseAt, startTestStack, type GraphQLResponse, type Stack } from "./support/stack.js";
+import { pickResident } from "./support/scratch-stack.js";
+
+// The defaults a deployment gets (test/support/env.ts relaxes them for the rest of the suite).
+const DEFAULTS = parseEnv({});
+
+let base: Stack;
+let child: ChildSubgraph;
+let over: Awaited<ReturnType<typeof startGatewayOver>>;
+let resident: { nhs: string; home: string };
+
+beforeAll(async () => {
+  base = await startTestStack();
+  child = await startChildSubgraph("medications");
+  over = await startGatewayOver(base, { medications: child.url }, DEFAULTS);
+  resident = await pickResident(base, "NOT r.sharing_objection AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number)");
+}, 60_000);
+afterAll(async () => {
+  await child?.close();
+  await over?.close();
+  await base?.close();
+});
+
+const VIEW = `
+  fragment Meds on Resident { meds: medications { id dosageText } }
+  query View($nhs: NhsNumber!) {
+    resident(nhsNumber: $nhs) { nhsNumber name { family } allergies { display } diagnosticReports(first: 2) { edges { node { id } } } ...Meds }
+  }`;
+const HOME = `query Home($home: ID!) { careHome(id: $home) { name residents(first: 5) { edges { node { nhsNumber name { family } medications { id } } } } } }`;
+
+const view = () => gatewayQuery(over.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home));
+const home = () => gatewayQuery(over.stack, HOME, { home: resident.home }, nurseAt(resident.home));
+
+function expectMedicationsUnavailable(res: GraphQLResponse, paths: (string | number)[][]) {
+  expect(res.status).toBe(200);
+  expect(res.errors?.map((e) => e.path)).toEqual(paths);
+  for (const e of res.errors ?? []) {
+    expect(e.extensions).toMatchObject({ code: "SOURCE_UNAVAILABLE", section: "MEDICATIONS" });
+    // Neither the subgraph's address nor the request it was sent (NHS numbers) leaks out.
+    const text = JSON.stringify(e);
+    expect(text).not.toContain(new URL(child.url).port);
+    expect(text).not.toMatch(/\d{10}/);
+    expect(text).not.toMatch(/representations|127\.0\.0\.1/);
+  }
+}
+
+function expectViewDegraded(res: GraphQLResponse) {
+  expectMedicationsUnavailable(res, [["resident", "meds"]]);
+  const r = res.data.resident;
+  expect(r.meds).toBeNull();
+  expect(r.nhsNumber).toBe(resident.nhs);
+  expect(r.name.family).toEqual(expect.any(String));
+  expect(r.allergies).toEqual(expect.any(Array));
+  expect(r.diagnosticReports.edges).toEqual(expect.any(Array));
+}
+
+function expectHomeDegraded(res: GraphQLResponse) {
+  const edges = res.data.careHome.residents.edges as { node: { nhsNumber: string; name: { family: string }; medications: unknown } }[];
+  expect(edges.length).toBeGreaterThan(1);
+  expectMedicationsUnavailable(res, edges.map((_, i) => ["careHome", "residents", "edges", i, "node", "medications"]));
+  for (const { node } of edges) {
+    expect(node.medications).toBeNull();
+    expect(node.name.family).toEqual(expect.any(String));
+  }
+}
+
+describe("a failing subgraph costs its own sections only", () => {
+  it("answers in full while the subgraph is healthy", async () => {
+    // A cold stack's first queries (compiling, connecting) can outlast the production timeouts on
+    // a busy machine; that is not what this file tests, so warm up until one answers in full.
+    for (let i = 0; i < 5 && (await view()).errors; i++);
+    const res = await view();
+    expect(res.errors).toBeUndefined();
+    expect(res.data.resident.meds.length).toBeGreaterThan(0);
+    expect((await home()).errors).toBeUndefined();
+  });
+
+  it("frozen (SIGSTOP): the sections arrive without medications, which are SOURCE_UNAVAILABLE at their paths", async () => {
+    child.signal("SIGSTOP");
+    // No elapsed-time assertion: the test's own timeout (well under the hang seen before) bounds it.
+    const [v, h] = await Promise.all([view(), home()]);
+    expectViewDegraded(v);
+    expectHomeDegraded(h);
+  }, 15_000);
+
+  it("dead (SIGKILL): the same, instead of an unnamed INTERNAL_SERVER_ERROR on the parent", async () => {
+    child.signal("SIGKILL");
+    expectViewDegraded(await view());
+    expectHomeDegraded(await home());
+  }, 15_000);
+});
