@@ -6,6 +6,7 @@ import { callerDenial } from "../../kernel/access/policy.js";
 import { denialError } from "../../kernel/access/rules.js";
 import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
 import type { ResidentsContext } from "../context.js";
+import { idempotencyRequest } from "../../kernel/idempotency.js";
 
 export const BREAK_GLASS_HOURS = 4;
 
@@ -15,10 +16,11 @@ async function requirePreconditions(ctx: ResidentsContext) {
 }
 
 export const BreakGlassMutations = {
-  breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string }, ctx: ResidentsContext) => {
+  breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string; idempotencyKey?: string | null }, ctx: ResidentsContext) => {
     await requirePreconditions(ctx);
     const reason = args.reason.trim();
     if (reason.length < 10 || reason.length > 500) throw badInput("reason must be 10 to 500 characters: say why this access is needed");
+    const request = idempotencyRequest(ctx.identity.userId, "breakGlass", args);
     const now = new Date();
     const session = await ctx.repo.startBreakGlass({
       // Time-ordered ids so the review queue pages oldest first.
@@ -31,7 +33,7 @@ export const BreakGlassMutations = {
       reason,
       startedAt: now,
       expiresAt: new Date(now.getTime() + BREAK_GLASS_HOURS * 3_600_000),
-    });
+    }, request);
     return session;
   },
   closeBreakGlassReview: async (_: unknown, args: { id: string; note: string }, ctx: ResidentsContext) => {
