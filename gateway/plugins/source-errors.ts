@@ -3,7 +3,8 @@
 // SOURCE_UNAVAILABLE error at that field's own path, naming the section, instead of the runtime's
 // GATEWAY_TIMEOUT without a path (with the subgraph's URL and request body, NHS numbers included,
 // in its extensions) or a masked "Unexpected error." on the parent. When nothing at all could be
-// answered and every error says a dependency is down, the HTTP status is 503.
+// answered and every error says a dependency is down, the HTTP status is 503 (409 / 422 for a lost
+// race / a reused idempotency key).
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import {
   GraphQLError,
@@ -147,14 +148,23 @@ export function rewriteSourceErrors(
   return { ...result, errors: [...kept, ...added] };
 }
 
-/** 503 when nothing was answered and every error says a dependency is down (retry later). */
-export function markServiceUnavailable(result: ExecutionResult): void {
+// Retry-class codes that decide the HTTP status when the whole operation failed with them.
+const OPERATION_STATUS: Record<string, number> = { [SOURCE_UNAVAILABLE]: 503, [SERVICE_UNAVAILABLE]: 503, CONFLICT: 409, IDEMPOTENCY_KEY_REUSED: 422 };
+
+/**
+ * When nothing was answered and every error has one of these codes, the HTTP status says so: 503
+ * (a dependency is down, retry later), 409 (lost a race, retry), 422 (reused idempotency key).
+ * A partial answer stays 200: the errors sit at the sections they cost.
+ */
+export function markOperationStatus(result: ExecutionResult): void {
   const errors = result.errors ?? [];
   const data = result.data;
   const empty = data === null || data === undefined || Object.values(data).every((v) => v === null);
   if (!empty || errors.length === 0) return;
-  if (!errors.every((e) => e.extensions?.code === SOURCE_UNAVAILABLE || e.extensions?.code === SERVICE_UNAVAILABLE)) return;
-  for (const e of errors) (e.extensions as Record<string, unknown>).http = { status: 503 };
+  const statuses = new Set(errors.map((e) => OPERATION_STATUS[String(e.extensions?.code)]));
+  if (statuses.has(undefined) || statuses.size !== 1) return;
+  const [status] = statuses;
+  for (const e of errors) (e.extensions as Record<string, unknown>).http = { status };
 }
 
 export function useSourceErrors(supergraph: string): GatewayPlugin {
@@ -191,9 +201,9 @@ export function useSourceErrors(supergraph: string): GatewayPlugin {
           const failed = new Set(failures.get(args.contextValue as object) ?? []);
           if (failed.size > 0 || r.errors?.some((e) => failedSource(e as GraphQLError, failed))) {
             const rewritten = rewriteSourceErrors(r, args.document, args.schema, owners, failed, args.operationName);
-            markServiceUnavailable(rewritten);
+            markOperationStatus(rewritten);
             setResult(rewritten);
-          } else markServiceUnavailable(r);
+          } else markOperationStatus(r);
         },
       };
     },

@@ -19,7 +19,7 @@ function isConflict(error: unknown, depth = 0): boolean {
 
 export const conflict = () =>
   new GraphQLError("Another change to this record was made at the same moment. Try again.", {
-    extensions: { code: "CONFLICT", retryable: true, http: { status: 409 } },
+    extensions: { code: "CONFLICT", retryable: true },
   });
 
 export async function conflictsCoded<T>(write: () => Promise<T>): Promise<T> {

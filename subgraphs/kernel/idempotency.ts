@@ -28,7 +28,7 @@ export function idempotencyRequest(userId: string, operation: string, args: { id
 
 export const keyReused = () =>
   new GraphQLError("This idempotency key was already used for a different request. Use a new key for a new request.", {
-    extensions: { code: "IDEMPOTENCY_KEY_REUSED", http: { status: 422 } },
+    extensions: { code: "IDEMPOTENCY_KEY_REUSED" },
   });
 
 /** What an interactive Prisma transaction offers for raw SQL. */
