@@ -96,3 +96,25 @@ describe("a failing subgraph costs its own sections only", () => {
     expectHomeDegraded(await home());
   }, 15_000);
 });
+
+describe("the subgraph that owns the root of the view is down", () => {
+  let residents: ChildSubgraph;
+  let gateway: Awaited<ReturnType<typeof startGatewayOver>>;
+  beforeAll(async () => {
+    residents = await startChildSubgraph("residents");
+    gateway = await startGatewayOver(base, { residents: residents.url }, DEFAULTS);
+    for (let i = 0; i < 5 && (await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home))).errors; i++);
+  }, 60_000);
+  afterAll(async () => {
+    await residents?.close();
+    await gateway?.close();
+  });
+
+  it("answers 503 with SOURCE_UNAVAILABLE at the root field and the root null when nothing could be answered", async () => {
+    residents.signal("SIGKILL");
+    const res = await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home));
+    expect(res.status).toBe(503);
+    expect(res.data).toEqual({ resident: null });
+    expect(res.errors).toEqual([expect.objectContaining({ path: ["resident"], extensions: { code: "SOURCE_UNAVAILABLE", retryable: true } })]);
+  }, 15_000);
+});

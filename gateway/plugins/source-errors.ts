@@ -145,7 +145,10 @@ export function rewriteSourceErrors(
   // A failure nothing in the answer could be pinned to still says so, without its details.
   if (added.length === 0 && unlocated.length > 0) added.push(unavailable(unlocated[0]!.path as Path | undefined, undefined));
   logger.warn({ subgraphs: [...failed], sections: added.length }, "subgraph unavailable; its sections answered as SOURCE_UNAVAILABLE");
-  return { ...result, errors: [...kept, ...added] };
+  // When the root fetch itself failed the runtime answers without `data`; each root field is null.
+  const data =
+    result.data ?? (op && op.kind === Kind.OPERATION_DEFINITION ? Object.fromEntries(selectedFields(op.selectionSet, fragmentsOf(document)).map((f) => [f.alias?.value ?? f.name.value, null])) : result.data);
+  return { ...result, data, errors: [...kept, ...added] };
 }
 
 // Retry-class codes that decide the HTTP status when the whole operation failed with them.
