@@ -13,6 +13,7 @@ import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
+import { runtimeLogger } from "./runtime-logger.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
@@ -77,7 +78,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     landingPage: false,
     graphiql: false,
     // The gateway's own messages are operational (subgraph failures); request content is never logged.
-    logging: opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn",
+    // Through our logger with codes only: the runtime's own lines would print failed requests' bodies.
+    logging: runtimeLogger(opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn"),
   });
 }
 
