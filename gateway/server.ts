@@ -14,6 +14,7 @@ import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
 import { runtimeLogger } from "./runtime-logger.js";
+import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
@@ -58,8 +59,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       ]),
     ),
     upstreamTimeout: opts.timeouts.upstreamMs,
-    requestDeadline: opts.timeouts.requestDeadlineMs,
     plugins: () => [
+      useRequestDeadline(opts.timeouts.requestDeadlineMs),
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),

@@ -118,3 +118,25 @@ describe("the subgraph that owns the root of the view is down", () => {
     expect(res.errors).toEqual([expect.objectContaining({ path: ["resident"], extensions: { code: "SOURCE_UNAVAILABLE", retryable: true } })]);
   }, 15_000);
 });
+
+describe("the request deadline", () => {
+  let frozen: ChildSubgraph;
+  let gateway: Awaited<ReturnType<typeof startGatewayOver>>;
+  beforeAll(async () => {
+    frozen = await startChildSubgraph("medications");
+    // Subgraph calls may wait for ever here; only the request deadline can end the request.
+    gateway = await startGatewayOver(base, { medications: frozen.url }, { UPSTREAM_TIMEOUT_MS: 120_000, REQUEST_DEADLINE_MS: 3_000 });
+    for (let i = 0; i < 5 && (await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home))).errors; i++);
+  }, 60_000);
+  afterAll(async () => {
+    await frozen?.close();
+    await gateway?.close();
+  });
+
+  it("ends a request that outlives it with a coded, retryable SERVICE_UNAVAILABLE and HTTP 503", async () => {
+    frozen.signal("SIGSTOP");
+    const res = await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home));
+    expect(res.status).toBe(503);
+    expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: "SERVICE_UNAVAILABLE", retryable: true } })]);
+  }, 20_000);
+});
