@@ -77,6 +77,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       audit,
       persistedQueries: createPersistedQueryStore(caches),
       limits: gatewayLimits(env, caches),
+      timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
     });
     servers.push(gateway);
     return {

@@ -12,6 +12,9 @@ import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
+import { useSourceErrors } from "./plugins/source-errors.js";
+import { runtimeLogger } from "./runtime-logger.js";
+import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
@@ -34,6 +37,8 @@ export interface GatewayOptions {
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
   persistedQueries: PersistedQueryStore;
   limits: GatewayLimits;
+  /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
+  timeouts: { upstreamMs: number; requestDeadlineMs: number };
 }
 
 // Parsing and validation results are cached in memory by graphql-yoga (on by default) and the
@@ -56,7 +61,9 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
         { location, options: { deduplicateInflightRequests: false } },
       ]),
     ),
+    upstreamTimeout: opts.timeouts.upstreamMs,
     plugins: () => [
+      useRequestDeadline(opts.timeouts.requestDeadlineMs),
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
@@ -64,6 +71,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
       ...limitPlugins(opts.limits),
+      // Before the audit, so it sees a failed subgraph's sections as SOURCE_UNAVAILABLE at their paths.
+      useSourceErrors(supergraph),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
@@ -74,7 +83,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     landingPage: false,
     graphiql: false,
     // The gateway's own messages are operational (subgraph failures); request content is never logged.
-    logging: opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn",
+    // Through our logger with codes only: the runtime's own lines would print failed requests' bodies.
+    logging: runtimeLogger(opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn"),
   });
 }
 

@@ -27,6 +27,7 @@ const gateway = await startGateway({
   audit,
   persistedQueries: createPersistedQueryStore(caches),
   limits: gatewayLimits(config, caches),
+  timeouts: { upstreamMs: config.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: config.REQUEST_DEADLINE_MS },
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

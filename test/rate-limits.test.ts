@@ -139,6 +139,7 @@ describe("requests in flight", () => {
       logLevel: "error",
       audit,
       persistedQueries: createPersistedQueryStore(stack.caches),
+      timeouts: { upstreamMs: e.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: e.REQUEST_DEADLINE_MS },
       // The same Redis and key prefix as the stack's gateway: a second replica.
       limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches) },
     });

@@ -4,7 +4,8 @@
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import type { ExecutionResult } from "graphql";
 
-const INTERNAL_KEYS = ["originalError", "stacktrace", "exception"];
+// `request` and `serviceName`: the runtime attaches a failed subgraph call's URL and body (NHS numbers).
+const INTERNAL_KEYS = ["originalError", "stacktrace", "exception", "request", "serviceName"];
 
 function scrub(result: ExecutionResult): void {
   for (const error of result.errors ?? []) {

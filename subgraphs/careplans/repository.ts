@@ -5,8 +5,12 @@ import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
 import type { EntityCache } from "../kernel/cache/entity-cache.js";
+import { onceInTransaction, type IdempotencyRequest } from "../kernel/idempotency.js";
 
-export type { CarePlan } from "./prisma/generated/client.js";
+import type { CarePlan } from "./prisma/generated/client.js";
+import { conflictsCoded } from "../kernel/conflicts.js";
+
+export type { CarePlan };
 
 export function createCareplansRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("careplans"))));
@@ -19,25 +23,50 @@ export function createCareplansRepository(db: Database, cache: EntityCache) {
     await purgeResident(row.nhsNumber);
     return row;
   };
+  /**
+   * One write to a resident's plans in a transaction that holds the resident's lock (concurrent
+   * submissions queue for the next version number instead of colliding on it) and records the
+   * client's idempotency key, if any; a retry with the key gets the plan it first wrote.
+   */
+  const writeOnce = async (nhsNumber: string, request: IdempotencyRequest | undefined, write: (tx: Prisma.TransactionClient) => Promise<string>) => {
+    const { id } = await conflictsCoded(() =>
+      // Writers for one resident queue on its lock: wait for a connection and the lock well beyond
+      // Prisma's 2 s / 5 s defaults rather than fail a submission that is merely queued.
+      prisma.$transaction((tx) => onceInTransaction(tx, "careplans", request, [`careplans:resident:${nhsNumber}`], () => write(tx)), { maxWait: 10_000, timeout: 15_000 }),
+    );
+    await purgeResident(nhsNumber);
+    return prisma.carePlan.findUniqueOrThrow({ where: { id } });
+  };
+  /** The plan as it is now, under the resident's lock; `check` refuses a state the write does not apply to. */
+  const current = async (tx: Prisma.TransactionClient, id: string, check: (plan: CarePlan) => void) => {
+    const plan = await tx.carePlan.findUniqueOrThrow({ where: { id } });
+    check(plan);
+    return plan;
+  };
   return {
+    /** A new SUBMITTED version: `data` gets the next version number of the resident's plans. */
+    submitOnce: (nhsNumber: string, request: IdempotencyRequest | undefined, data: (version: number) => Prisma.CarePlanCreateInput) =>
+      writeOnce(nhsNumber, request, async (tx) => {
+        const version = ((await tx.carePlan.aggregate({ where: { nhsNumber }, _max: { version: true } }))._max.version ?? 0) + 1;
+        return (await tx.carePlan.create({ data: data(version) })).id;
+      }),
+    updateOnce: (plan: { id: string; nhsNumber: string }, request: IdempotencyRequest | undefined, check: (plan: CarePlan) => void, data: Prisma.CarePlanUpdateInput) =>
+      writeOnce(plan.nhsNumber, request, async (tx) => {
+        await current(tx, plan.id, check);
+        return (await tx.carePlan.update({ where: { id: plan.id }, data })).id;
+      }),
+    /** Approves one plan and supersedes the resident's current approved plan, atomically. */
+    approveOnce: (plan: { id: string; nhsNumber: string }, request: IdempotencyRequest | undefined, check: (plan: CarePlan) => void, approvedBy: string, reviewDate: Date, at: Date) =>
+      writeOnce(plan.nhsNumber, request, async (tx) => {
+        await current(tx, plan.id, check);
+        await tx.carePlan.updateMany({ where: { nhsNumber: plan.nhsNumber, status: "APPROVED" }, data: { status: "SUPERSEDED", supersededAt: at, updatedAt: at } });
+        return (await tx.carePlan.update({ where: { id: plan.id }, data: { status: "APPROVED", approvedAt: at, approvedBy, reviewDate, updatedAt: at } })).id;
+      }),
     plans: cachedRows(cache, "CarePlan", (ids) => prisma.carePlan.findMany({ where: { id: { in: ids } } }), (p) => p.id),
     approvedPlans: cachedRows(cache, "Resident", (nhsNumbers) =>
       prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "APPROVED" } }), (p) => p.nhsNumber, "approvedPlan"),
     planHistories: cachedRelation(cache, "Resident", "history", (nhsNumbers) =>
       prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ nhsNumber: "asc" }, { version: "desc" }] }), (p) => p.nhsNumber),
-    latestVersion: async (nhsNumber: string) =>
-      (await prisma.carePlan.aggregate({ where: { nhsNumber }, _max: { version: true } }))._max.version ?? 0,
-    createPlan: async (data: Prisma.CarePlanCreateInput) => written(await prisma.carePlan.create({ data })),
-    updatePlan: async (id: string, data: Prisma.CarePlanUpdateInput) => written(await prisma.carePlan.update({ where: { id }, data })),
-    /** Approves one plan and supersedes the resident's current approved plan, atomically. */
-    approve: async (plan: { id: string; nhsNumber: string }, approvedBy: string, reviewDate: Date, at: Date) => {
-      const result = await prisma.$transaction([
-        prisma.carePlan.updateMany({ where: { nhsNumber: plan.nhsNumber, status: "APPROVED" }, data: { status: "SUPERSEDED", supersededAt: at, updatedAt: at } }),
-        prisma.carePlan.update({ where: { id: plan.id }, data: { status: "APPROVED", approvedAt: at, approvedBy, reviewDate, updatedAt: at } }),
-      ]);
-      await purgeResident(plan.nhsNumber);
-      return result;
-    },
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

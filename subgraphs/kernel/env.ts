@@ -56,6 +56,10 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(8),
     COST_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(1_200_000),
+    // A frozen subgraph must cost its own sections, not the whole view: each subgraph call gives up
+    // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
+    REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

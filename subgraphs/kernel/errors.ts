@@ -2,6 +2,7 @@
 // one of these codes; anything else is an unexpected fault and is masked before it leaves a server.
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { logger } from "./logger.js";
+import { isUnavailable, serviceUnavailable } from "./unavailable.js";
 
 export const ErrorCode = {
   BadUserInput: "BAD_USER_INPUT",
@@ -48,6 +49,12 @@ const knownCodes = new Set<string>([
   "AUDIT_UNAVAILABLE",
   // Sent by the subgraph server itself (kernel/body-limit.ts) for a body over its bound.
   "PAYLOAD_TOO_LARGE",
+  // Failures of a dependency (kernel/unavailable.ts, gateway/plugins/source-errors.ts): retry later.
+  "SERVICE_UNAVAILABLE",
+  "SOURCE_UNAVAILABLE",
+  // Mutations (careplans/idempotency.ts): a key reused with other arguments; a write that lost a race.
+  "IDEMPOTENCY_KEY_REUSED",
+  "CONFLICT",
 ]);
 
 /**
@@ -62,6 +69,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (isUnavailable(original)) {
+    logger.warn({ err: { name: (original as Error)?.name, code: (original as { code?: unknown })?.code }, path: formatted.path }, "database or peer unavailable");
+    const { message, extensions } = serviceUnavailable();
+    return { message, path: formatted.path, locations: formatted.locations, extensions };
+  }
   logger.error(
     { err: { name: (original as Error)?.name, code: (original as { code?: unknown })?.code, stack: (original as Error)?.stack }, path: formatted.path },
     "unexpected error while resolving a request",

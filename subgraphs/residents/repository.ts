@@ -1,6 +1,7 @@
 // The only code in this subgraph that talks to Prisma. Every read takes a batch of keys so the
 // loaders can serve a whole care home with one statement per relation.
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
+import { onceInTransaction, type IdempotencyRequest } from "../kernel/idempotency.js";
 import type { Database } from "../kernel/database.js";
 import { countStatements, prismaOptions } from "../kernel/prisma.js";
 import { bulkInsert } from "../kernel/bulk-insert.js";
@@ -54,10 +55,11 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       return (await sessionsOfUser([userId])).filter((b) => b.expiresAt > now && wanted.has(b.nhsNumber));
     },
     breakGlassById: (ids: string[]) => prisma.breakGlass.findMany({ where: { id: { in: ids } } }),
-    startBreakGlass: async (data: Prisma.BreakGlassCreateInput) => {
-      const session = await prisma.breakGlass.create({ data });
-      await cache.purge([cache.key("User", session.userId)]);
-      return session;
+    /** Starts a session once per client idempotency key (kernel/idempotency.ts): a retry gets the first session. */
+    startBreakGlass: async (data: Prisma.BreakGlassCreateInput, request?: IdempotencyRequest) => {
+      const { id } = await prisma.$transaction((tx) => onceInTransaction(tx, "residents", request, [], async () => (await tx.breakGlass.create({ data })).id));
+      await cache.purge([cache.key("User", data.userId)]);
+      return prisma.breakGlass.findUniqueOrThrow({ where: { id } });
     },
     breakGlassForReview: (reviewed: boolean | null, limit: number, afterId: string | null) =>
       prisma.breakGlass.findMany({

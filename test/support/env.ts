@@ -6,3 +6,8 @@ process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgr
 process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1";
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "error";
 process.env.HOST = "127.0.0.1";
+// Subgraph calls on a cold stack (first query compiles, connects, fills caches) can take over a
+// second on a busy 2-core machine: the suite allows more than the production default so a healthy
+// but slow subgraph is never reported unavailable. Tests of the timeouts themselves set their own.
+process.env.UPSTREAM_TIMEOUT_MS ??= "10000";
+process.env.REQUEST_DEADLINE_MS ??= "30000";

@@ -7,6 +7,7 @@ import { SOURCE_SYSTEMS } from "../../kernel/demo/world.js";
 import type { CareplansContext } from "../context.js";
 import type { CarePlan } from "../repository.js";
 import type { CeilingOfTreatment, CprDecision, PlaceOfCare } from "../prisma/generated/enums.js";
+import { idempotencyRequest } from "../../kernel/idempotency.js";
 
 // Break-glass opens a record for viewing only: writeDenial needs the caller's own current relationship.
 async function requireGroup(ctx: CareplansContext, nhsNumber: string, group: RoleGroup) {
@@ -41,29 +42,34 @@ interface ClinicalInput {
 }
 
 export const CarePlanMutations = {
-  submitCarePlanQuestionnaire: async (_: unknown, args: { nhsNumber: string; input: QuestionnaireInput }, ctx: CareplansContext) => {
+  submitCarePlanQuestionnaire: async (_: unknown, args: { nhsNumber: string; input: QuestionnaireInput; idempotencyKey?: string | null }, ctx: CareplansContext) => {
     await requireGroup(ctx, args.nhsNumber, "CARE_HOME");
     const i = args.input;
     const now = new Date();
-    const version = (await ctx.repo.latestVersion(args.nhsNumber)) + 1;
-    return ctx.repo.createPlan({
-      id: `CP-${args.nhsNumber}-${version}`, nhsNumber: args.nhsNumber, version, status: "SUBMITTED",
+    const request = idempotencyRequest(ctx.identity.userId, "submitCarePlanQuestionnaire", args);
+    const fields = {
+      nhsNumber: args.nhsNumber, status: "SUBMITTED" as const,
       createdByName: ctx.identity.name, createdByOds: ctx.identity.orgCode, submittedAt: now,
       whatMattersToMe: text(i.whatMattersToMe, "whatMattersToMe"), concerns: list(i.concerns, "concerns"), goals: list(i.goals, "goals"),
       actions: [], supportOrganisations: [], diagnoses: [], keyMedications: [],
       wishesAndPreferences: i.wishesAndPreferences ? text(i.wishesAndPreferences, "wishesAndPreferences") : null,
       preferredPlaceOfCare: i.preferredPlaceOfCare, preferredPlaceOfDeath: i.preferredPlaceOfDeath,
-      cprDecision: "NOT_RECORDED", ceilingOfTreatment: "NOT_STATED",
+      cprDecision: "NOT_RECORDED" as const, ceilingOfTreatment: "NOT_STATED" as const,
       sourceSystem: SOURCE_SYSTEMS.careplans, recordedAt: now, updatedAt: now,
-    });
+    };
+    return ctx.repo.submitOnce(args.nhsNumber, request, (version) => ({ id: `CP-${args.nhsNumber}-${version}`, version, ...fields }));
   },
-  addCarePlanClinicalDetail: async (_: unknown, args: { id: string; input: ClinicalInput }, ctx: CareplansContext) => {
+  addCarePlanClinicalDetail: async (_: unknown, args: { id: string; input: ClinicalInput; idempotencyKey?: string | null }, ctx: CareplansContext) => {
     const p = await plan(ctx, args.id);
     await requireGroup(ctx, p.nhsNumber, "GP");
-    if (p.status !== "SUBMITTED") throw badInput("Clinical detail can be added to a submitted plan only");
+    const request = idempotencyRequest(ctx.identity.userId, "addCarePlanClinicalDetail", args);
+    // Checked on the plan as it is under the resident's lock, after a retry has found its key.
+    const submitted = (c: CarePlan) => {
+      if (c.status !== "SUBMITTED") throw badInput("Clinical detail can be added to a submitted plan only");
+    };
     const i = args.input;
     const now = new Date();
-    return ctx.repo.updatePlan(p.id, {
+    return ctx.repo.updateOnce(p, request, submitted, {
       diagnoses: i.diagnoses.slice(0, 20).map((d) => ({ code: text(d.code, "diagnosis code", 20), display: text(d.display, "diagnosis", 200) })),
       keyMedications: list(i.keyMedications, "keyMedications"), emergencyPlan: text(i.emergencyPlan, "emergencyPlan"),
       cprDecision: i.cprDecision, cprDecidedOn: i.cprDecision === "NOT_RECORDED" ? null : now, cprDecidedBy: ctx.identity.name,
@@ -71,13 +77,15 @@ export const CarePlanMutations = {
       clinicalDetailBy: ctx.identity.name, clinicalDetailOds: ctx.identity.orgCode, clinicalDetailAt: now, updatedAt: now,
     });
   },
-  approveCarePlan: async (_: unknown, args: { id: string; reviewDate: Date }, ctx: CareplansContext) => {
+  approveCarePlan: async (_: unknown, args: { id: string; reviewDate: Date; idempotencyKey?: string | null }, ctx: CareplansContext) => {
     const p = await plan(ctx, args.id);
     await requireGroup(ctx, p.nhsNumber, "GP");
-    if (p.status !== "SUBMITTED" || !p.clinicalDetailAt) throw badInput("Only a submitted plan with clinical detail can be approved");
+    const request = idempotencyRequest(ctx.identity.userId, "approveCarePlan", args);
+    const approvable = (c: CarePlan) => {
+      if (c.status !== "SUBMITTED" || !c.clinicalDetailAt) throw badInput("Only a submitted plan with clinical detail can be approved");
+    };
     const now = new Date();
     if (args.reviewDate <= now) throw badInput("reviewDate must be in the future");
-    const [, approved] = await ctx.repo.approve(p, ctx.identity.name, args.reviewDate, now);
-    return approved;
+    return ctx.repo.approveOnce(p, request, approvable, ctx.identity.name, args.reviewDate, now);
   },
 };

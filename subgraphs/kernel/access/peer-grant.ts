@@ -4,6 +4,7 @@ import type { Identity } from "../identity.js";
 import { INTERNAL_HEADER, signInternalIdentity } from "../internal-auth.js";
 import { fromWire, type GrantWire } from "./grant.js";
 import type { ResidentGrant } from "./policy.js";
+import { serviceUnavailable } from "../unavailable.js";
 
 export interface Peers {
   residentsUrl: string;
@@ -18,8 +19,13 @@ export async function fetchGrant(peers: Peers, identity: Identity, nhsNumber: st
     headers: { "content-type": "application/json", [INTERNAL_HEADER]: await signInternalIdentity(identity, peers.internalSecret) },
     body: JSON.stringify({ query: QUERY, variables: { r: [{ __typename: "Resident", nhsNumber }] } }),
   });
-  if (!res.ok) throw new Error(`residents subgraph answered ${res.status}`);
-  const body = (await res.json()) as { data?: { _entities?: ({ accessGrant?: GrantWire } | null)[] } };
+  // A residents subgraph that cannot decide (its database is down, it answers 5xx) is an outage,
+  // not a refusal: answering ROLE_NOT_PERMITTED would tell the client not to retry.
+  if (!res.ok) throw serviceUnavailable();
+  const body = (await res.json()) as { data?: { _entities?: ({ accessGrant?: GrantWire } | null)[] }; errors?: { extensions?: { code?: string } }[] };
+  const codes = body.errors?.map((e) => e.extensions?.code) ?? [];
+  if (codes.includes("SERVICE_UNAVAILABLE")) throw serviceUnavailable();
+  if (codes.includes("INTERNAL_SERVER_ERROR")) throw new Error("the residents subgraph failed to decide a grant");
   // No answer, an error or a malformed grant all deny (fromWire).
   return fromWire(body.data?._entities?.[0]?.accessGrant);
 }

@@ -2,6 +2,7 @@
 // plumbing through, and turn a policy decision into a field result or a coded error.
 import { GraphQLError, isObjectType, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
+import { isUnavailable, serviceUnavailable } from "../unavailable.js";
 import { allow, chain, rule, shield, type IRules } from "graphql-shield";
 import type { Identity } from "../identity.js";
 import { callerDenial, sectionAccess, type DenialCode, type OrganisationFacts, type ResidentGrant, type RoleGroup, type SectionAccess } from "./policy.js";
@@ -29,12 +30,29 @@ export function sectionDecision(grant: ResidentGrant, section: Section): { acces
   return { access, group: grant.group };
 }
 
+/**
+ * Runs what a rule needs to decide. graphql-shield turns anything a rule throws into its generic
+ * FORBIDDEN, which would tell a client "not allowed" when the truth is "the database is down, try
+ * again": a lookup that failed for want of a connection is answered SERVICE_UNAVAILABLE instead.
+ * Anything else still fails closed as FORBIDDEN.
+ */
+function decidedOrUnavailable<A extends unknown[]>(decide: (...args: A) => Promise<true | GraphQLError>) {
+  return async (...args: A): Promise<true | GraphQLError> => {
+    try {
+      return await decide(...args);
+    } catch (error) {
+      if (isUnavailable(error)) return serviceUnavailable();
+      throw error;
+    }
+  };
+}
+
 /** A shield rule for a section field, given how to find the grant for the parent resident. */
 export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C) => Promise<ResidentGrant> | ResidentGrant) {
-  return rule(`section:${section}`, { cache: "no_cache" })(async (parent: P, _args: unknown, ctx: C) => {
+  return rule(`section:${section}`, { cache: "no_cache" })(decidedOrUnavailable(async (parent: P, _args: unknown, ctx: C) => {
     const decision = sectionDecision(await grantOf(parent, ctx), section);
     return decision instanceof GraphQLError ? decision : true;
-  });
+  }));
 }
 
 /**
@@ -56,11 +74,11 @@ export interface PreconditionContext {
  * decided by callerDenial. applyPermissions puts it in front of every root field of every subgraph,
  * so no query or mutation can be reached without it; cached per request.
  */
-export const preconditions = rule("preconditions", { cache: "contextual" })(async (_p: unknown, _a: unknown, ctx: PreconditionContext) => {
+export const preconditions = rule("preconditions", { cache: "contextual" })(decidedOrUnavailable(async (_p: unknown, _a: unknown, ctx: PreconditionContext) => {
   if (!ctx.organisation) throw new Error("a subgraph with root fields must give its context the organisation registry");
   const denied = callerDenial(ctx.identity, await ctx.organisation());
   return denied ? denialError(denied) : true;
-});
+}));
 
 /** Root fields that only the gateway's federation plumbing calls; each entity's fields keep their own rules. */
 const FEDERATION_ROOT_FIELDS: ReadonlySet<string> = new Set(["_entities", "_service"]);

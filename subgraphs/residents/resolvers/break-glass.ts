@@ -4,15 +4,17 @@ import { randomUUID } from "node:crypto";
 import { badInput, domainError, ErrorCode } from "../../kernel/errors.js";
 import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
 import type { ResidentsContext } from "../context.js";
+import { idempotencyRequest } from "../../kernel/idempotency.js";
 
 export const BREAK_GLASS_HOURS = 4;
 
 // The caller's preconditions are checked before any of these runs: applyPermissions chains them in
 // front of every root field (kernel/access/rules.ts).
 export const BreakGlassMutations = {
-  breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string }, ctx: ResidentsContext) => {
+  breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string; idempotencyKey?: string | null }, ctx: ResidentsContext) => {
     const reason = args.reason.trim();
     if (reason.length < 10 || reason.length > 500) throw badInput("reason must be 10 to 500 characters: say why this access is needed");
+    const request = idempotencyRequest(ctx.identity.userId, "breakGlass", args);
     const now = new Date();
     const session = await ctx.repo.startBreakGlass({
       // Time-ordered ids so the review queue pages oldest first.
@@ -25,7 +27,7 @@ export const BreakGlassMutations = {
       reason,
       startedAt: now,
       expiresAt: new Date(now.getTime() + BREAK_GLASS_HOURS * 3_600_000),
-    });
+    }, request);
     return session;
   },
   closeBreakGlassReview: async (_: unknown, args: { id: string; note: string }, ctx: ResidentsContext) => {

@@ -1,0 +1,37 @@
+// A second gateway in front of a stack's subgraphs with some of them replaced (e.g. by a child
+// process a test can freeze or kill), sharing the stack's database, audit and caches.
+import type { SubgraphName } from "../../subgraphs/kernel/database.js";
+import { env, type Env } from "../../subgraphs/kernel/env.js";
+import { startGateway } from "../../gateway/server.js";
+import { createAudit } from "../../app/audit.js";
+import { createPersistedQueryStore } from "../../gateway/persisted-query-store.js";
+import { gatewayLimits } from "../../gateway/limits.js";
+import type { Stack } from "../../app/stack.js";
+
+export async function startGatewayOver(
+  stack: Stack,
+  replace: Partial<Record<SubgraphName, string>>,
+  timeouts: Partial<Pick<Env, "UPSTREAM_TIMEOUT_MS" | "REQUEST_DEADLINE_MS">> = {},
+): Promise<{ stack: Stack; close(): Promise<void> }> {
+  const e = { ...env(), ...timeouts };
+  const audit = createAudit(stack.db, stack.caches);
+  const gateway = await startGateway({
+    host: e.HOST,
+    port: 0,
+    subgraphUrls: { ...stack.subgraphUrls, ...replace },
+    tokens: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    internalSecret: e.INTERNAL_SECRET,
+    logLevel: e.LOG_LEVEL,
+    audit,
+    persistedQueries: createPersistedQueryStore(stack.caches),
+    timeouts: { upstreamMs: e.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: e.REQUEST_DEADLINE_MS },
+    limits: gatewayLimits(e, stack.caches),
+  });
+  return {
+    stack: { ...stack, gatewayUrl: gateway.url, subgraphUrls: { ...stack.subgraphUrls, ...replace } },
+    close: async () => {
+      await gateway.close();
+      await audit.close();
+    },
+  };
+}
