@@ -11,6 +11,7 @@ import { useAuthentication } from "./plugins/authenticate.js";
 import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useScrubErrors } from "./plugins/scrub-errors.js";
+import { engineLogger } from "./engine-logger.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
@@ -69,8 +70,9 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     maskedErrors: { isDev: false },
     landingPage: false,
     graphiql: false,
-    // The gateway's own messages are operational (subgraph failures); request content is never logged.
-    logging: opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn",
+    // The gateway's own messages are operational (subgraph failures); request content is never logged:
+    // they go through our pino logger as JSON, scrubbed (gateway/engine-logger.ts).
+    logging: engineLogger(opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn"),
   });
 }
 
