@@ -10,7 +10,7 @@ import { closeGracefully, listen } from "../subgraphs/kernel/http.js";
 import { useAuthentication } from "./plugins/authenticate.js";
 import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
-import { useScrubErrors } from "./plugins/scrub-errors.js";
+import { useErrorContract, useRequestContract } from "./plugins/error-contract.js";
 import { engineLogger } from "./engine-logger.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useScopes } from "./plugins/scopes.js";
@@ -55,6 +55,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       ]),
     ),
     plugins: () => [
+      // First: refuses what the engine cannot plan before any other plugin sees the operation.
+      useRequestContract(),
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
@@ -64,7 +66,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
-      useScrubErrors(),
+      // Last: every error leaves coded, scrubbed and with the status of its class.
+      useErrorContract(),
     ],
     // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
