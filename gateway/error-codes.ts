@@ -38,5 +38,7 @@ export const REQUEST_ERROR_STATUS: Record<string, StatusRule> = {
   PERSISTED_QUERY_NOT_FOUND: { status: 400, spec: true },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, spec: true },
   UNAUTHENTICATED: { status: 401 },
+  // The audit store could not be written, so the response was withheld: the service's fault, retryable.
+  AUDIT_UNAVAILABLE: { status: 503 },
   INTERNAL_SERVER_ERROR: { status: 500 },
 };
