@@ -50,3 +50,13 @@ export const logger = pino({
   },
 });
 
+
+/** Apollo Server's logger interface, written through pino (its default prints plain text to the console). */
+const apollo = logger.child({ component: "apollo-server" });
+const line = (args: unknown[]) => maskIdentifiers(args.map(String).join(" ").slice(0, MAX_STRING));
+export const apolloLogger = {
+  debug: (...args: unknown[]) => apollo.debug(line(args)),
+  info: (...args: unknown[]) => apollo.info(line(args)),
+  warn: (...args: unknown[]) => apollo.warn(line(args)),
+  error: (...args: unknown[]) => apollo.error(line(args)),
+};
