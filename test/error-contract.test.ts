@@ -253,7 +253,8 @@ describe("seeded fuzz", () => {
       let { query } = b;
       let variables = b.variables ? { ...b.variables } : undefined;
       let operationName = b.operationName;
-      const steps = 1 + Math.floor(rand() * 3);
+      // Zero steps now and then: valid operations must come back clean too (data may hold the NHS number).
+      const steps = Math.floor(rand() * 3);
       for (let s = 0; s < steps; s++) {
         const at = Math.floor(rand() * (query.length + 1));
         switch (Math.floor(rand() * 12)) {
@@ -317,7 +318,7 @@ describe("seeded fuzz", () => {
         for (const e of a.json.errors ?? []) {
           const code = e.extensions?.code;
           codes.set(code ?? "(none)", (codes.get(code ?? "(none)") ?? 0) + 1);
-          if (!code || !documented.has(code)) problems.push(`code ${code}: ${label}`);
+          if (!code || !documented.has(code) || code in NOT_CLIENT_TRIGGERABLE) problems.push(`code ${code}: ${label}`);
         }
         const spaced = `${base.nhs.slice(0, 3)}[ -]?${base.nhs.slice(3, 6)}[ -]?${base.nhs.slice(6)}`;
         if (new RegExp(spaced).test(JSON.stringify(a.json.errors ?? []))) problems.push(`echo: ${label}`);

@@ -10,8 +10,9 @@ import {
   type ASTNode, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
 } from "graphql";
 import { collectFields } from "graphql/execution/collectFields.js";
-import { maskIdentifiers } from "../../subgraphs/kernel/logger.js";
-import { REQUEST_ERROR_STATUS, type StatusRule } from "../error-codes.js";
+import { logger, maskIdentifiers } from "../../subgraphs/kernel/logger.js";
+import { isKnownCode } from "../../subgraphs/kernel/errors.js";
+import { GATEWAY_CODES, REQUEST_ERROR_STATUS, type StatusRule } from "../error-codes.js";
 
 const coded = (code: string, message: string, extra: { nodes?: ASTNode } = {}) =>
   new GraphQLError(message, { nodes: extra.nodes, extensions: { code } });
@@ -168,7 +169,12 @@ function codeFor(error: OutgoingError, requestLevel: boolean): { code: string; m
   const code = error.extensions?.code;
   const http = error.extensions?.http as { status?: number } | undefined;
   if (code === "BAD_REQUEST" && http?.status === 405) return { code: "METHOD_NOT_ALLOWED", message: error.message };
-  if (typeof code === "string") return { code, message: error.message };
+  if (typeof code === "string") {
+    if (isKnownCode(code) || code in GATEWAY_CODES) return { code, message: error.message };
+    // An engine code nobody documented (e.g. SUBREQUEST_HTTP_ERROR): clients only ever see documented ones.
+    logger.warn({ code, path: error.path }, "undocumented error code replaced by INTERNAL_SERVER_ERROR");
+    return { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." };
+  }
   if (/^Syntax Error:/.test(error.message)) return { code: "GRAPHQL_PARSE_FAILED", message: error.message };
   if (/^Variable "\$/.test(error.message)) return { code: "BAD_USER_INPUT", message: error.message.replace(/ got invalid value .*$/s, " got an invalid value.") };
   if (requestLevel && error.locations?.length) return { code: "GRAPHQL_VALIDATION_FAILED", message: error.message };

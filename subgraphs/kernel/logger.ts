@@ -10,7 +10,7 @@ import { env } from "./env.js";
 const NHS_LIKE = /(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)/g;
 /** Keys whose values are (parts of) a request or response: never logged, at any depth. */
 const REQUEST_KEYS = new Set([
-  "body", "variables", "variableValues", "query", "document", "params", "extensions", "data", "result",
+  "body", "variables", "variableValues", "query", "document", "params", "data", "result",
   "request", "response", "headers", "args", "input", "rawBody", "operation", "executionRequest", "context",
 ]);
 const MAX_STRING = 2_000;
