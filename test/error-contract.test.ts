@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Identity } from "../subgraphs/kernel/identity.js";
 import { ErrorCode } from "../subgraphs/kernel/errors.js";
 import { testNhsNumber } from "../subgraphs/kernel/nhs-number.js";
-import { GATEWAY_CODES } from "../gateway/error-codes.js";
+import { GATEWAY_CODES, REQUEST_ERROR_STATUS } from "../gateway/error-codes.js";
 import { startScratchStack } from "./support/scratch-stack.js";
 import { identities, nurseAt, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
@@ -342,6 +342,13 @@ describe("the README's Errors table", () => {
     const emitted = new Set([...knownCodes(), ...Object.keys(GATEWAY_CODES)]);
     expect([...documented.keys()].filter((c) => !emitted.has(c)).sort()).toEqual([]);
     expect([...emitted].filter((c) => !documented.has(c)).sort()).toEqual([]);
+  });
+
+  it("gives the status the gateway applies to each request-level code", () => {
+    for (const [code, rule] of Object.entries(REQUEST_ERROR_STATUS)) {
+      if (!documented.has(code)) continue;
+      expect({ code, status: documented.get(code)!.split(" ")[0] }).toEqual({ code, status: `${rule.status}${rule.spec ? "†" : ""}` });
+    }
   });
 
   it("has every code walked above, or listed as not yet walked / not client-triggerable", () => {

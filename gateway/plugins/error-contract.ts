@@ -29,13 +29,19 @@ function hasHostileString(value: unknown, depth = 0): boolean {
   return Object.entries(value).some(([k, v]) => HOSTILE.test(k) || hasHostileString(v, depth + 1));
 }
 
+/** Per parsed document (graphql-yoga caches parses, so repeated operations are checked once). */
+const hostileDocuments = new WeakMap<DocumentNode, boolean>();
+
 function documentHasHostileString(document: DocumentNode): boolean {
+  const known = hostileDocuments.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     StringValue(node) {
       if (HOSTILE.test(node.value)) found = true;
     },
   });
+  hostileDocuments.set(document, found);
   return found;
 }
 
@@ -176,7 +182,7 @@ function codeFor(error: OutgoingError, requestLevel: boolean): { code: string; m
     return { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." };
   }
   if (/^Syntax Error:/.test(error.message)) return { code: "GRAPHQL_PARSE_FAILED", message: error.message };
-  if (/^Variable "\$/.test(error.message)) return { code: "BAD_USER_INPUT", message: error.message.replace(/ got invalid value .*$/s, " got an invalid value.") };
+  if (/^Variable "\$/.test(error.message)) return { code: "BAD_USER_INPUT", message: error.message };
   if (requestLevel && error.locations?.length) return { code: "GRAPHQL_VALIDATION_FAILED", message: error.message };
   return { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." };
 }
@@ -197,7 +203,9 @@ function contract(result: ExecutionResult): ExecutionResult {
     if (rule) extensions.http = { headers: own?.headers, status: rule.status, spec: rule.spec ?? false };
     // Locations point into the client's own document: kept (graphql-yoga rebuilds them from these).
     const where = e instanceof GraphQLError ? { nodes: e.nodes, source: e.source, positions: e.positions } : {};
-    const out = new GraphQLError(maskIdentifiers(message), { ...where, path: error.path, extensions });
+    // graphql-js's variable messages quote the value; a subgraph's would too (our own are rebuilt above).
+    const safe = maskIdentifiers(message.replace(/^(Variable "\$\w+") got invalid value .*$/s, "$1 got an invalid value."));
+    const out = new GraphQLError(safe, { ...where, path: error.path, extensions });
     if (!(e instanceof GraphQLError) && error.locations) Object.defineProperty(out, "locations", { value: error.locations, enumerable: true });
     return out;
   });
