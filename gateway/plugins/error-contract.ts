@@ -198,7 +198,7 @@ function contract(result: ExecutionResult): ExecutionResult {
     delete extensions.http;
     const own = error.extensions?.http as StatusRule | undefined;
     // A request-level error always has a 4xx/5xx under application/graphql-response+json; codes this
-    // table does not know (e.g. AUDIT_UNAVAILABLE) keep the status their plugin chose.
+    // table does not know (added by other plugins) keep the status their plugin chose.
     const rule = requestLevel ? REQUEST_ERROR_STATUS[code] ?? own ?? { status: 400, spec: true } : code === "UNAUTHENTICATED" ? { status: 401 } : null;
     if (rule) extensions.http = { headers: own?.headers, status: rule.status, spec: rule.spec ?? false };
     // Locations point into the client's own document: kept (graphql-yoga rebuilds them from these).
