@@ -121,11 +121,11 @@ function beforeExecution(schema: GraphQLSchema, document: DocumentNode, operatio
 
 export function useRequestContract(): GatewayPlugin {
   return {
-    onRequestParse({ request, requestParser, setRequestParser, endResponse }) {
+    onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
       // Other methods are answered 405 by graphql-yoga's own check, after this hook.
       if (!requestParser && request.method === "POST") {
         // graphql-yoga answers an unsupported media type with an empty 415; give it a coded body.
-        endResponse(new Response(JSON.stringify({ errors: [{ message: "Send application/json (POST) or use GET", extensions: { code: "UNSUPPORTED_MEDIA_TYPE" } }] }), {
+        endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: "Send application/json (POST) or use GET", extensions: { code: "UNSUPPORTED_MEDIA_TYPE" } }] }), {
           status: 415,
           headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
         }));
