@@ -12,6 +12,7 @@ import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
 import { createCacheHub, type CacheHub } from "../subgraphs/kernel/cache/hub.js";
 import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
+import { gatewayLimits } from "../gateway/limits.js";
 
 export interface Stack {
   db: Database;
@@ -75,6 +76,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       logLevel: env.LOG_LEVEL,
       audit,
       persistedQueries: createPersistedQueryStore(caches),
+      limits: gatewayLimits(env, caches),
     });
     servers.push(gateway);
     return {

@@ -7,6 +7,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string;
     connections?: number;
+    /** Requests per second over all connections (bench/fairness.ts: the others' steady load). */
+    overallRate?: number;
     duration?: number;
     timeout?: number;
     /** Counts a "mismatch" for every response whose body this returns false for. */

@@ -28,6 +28,8 @@ export const GATEWAY_CODES = {
   OPERATION_RESOLUTION_FAILURE: { status: 400, spec: true },
   OPERATION_NOT_SUPPORTED: { status: 400, spec: true },
   QUERY_TOO_COMPLEX: { status: 400, spec: true },
+  COST_LIMIT_EXCEEDED: { status: 400, spec: true },
+  RATE_LIMITED: { status: 429 },
   PERSISTED_QUERY_HASH_MISMATCH: { status: 400, spec: true },
 } as const satisfies Record<string, StatusRule>;
 
@@ -38,6 +40,7 @@ export const REQUEST_ERROR_STATUS: Record<string, StatusRule> = {
   PERSISTED_QUERY_NOT_FOUND: { status: 400, spec: true },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, spec: true },
   UNAUTHENTICATED: { status: 401 },
+  PAYLOAD_TOO_LARGE: { status: 413 },
   // The audit store could not be written, so the response was withheld: the service's fault, retryable.
   AUDIT_UNAVAILABLE: { status: 503 },
   INTERNAL_SERVER_ERROR: { status: 500 },

@@ -18,7 +18,9 @@ import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
 import type { PersistedQueryStore } from "./persisted-query-store.js";
 import type { AuditWriter } from "./audit/writer.js";
-import { limitPlugins } from "./limits.js";
+import { limitPlugins, type GatewayLimits } from "./limits.js";
+import { useRateLimit } from "./plugins/rate-limit.js";
+import { withBodyLimit } from "./body-limit.js";
 import type { TokenSettings } from "./tokens.js";
 
 export const SUPERGRAPH_PATH = new URL("../schema/supergraph.graphql", import.meta.url);
@@ -32,6 +34,7 @@ export interface GatewayOptions {
   logLevel: string;
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
   persistedQueries: PersistedQueryStore;
+  limits: GatewayLimits;
 }
 
 // Parsing and validation results are cached in memory by graphql-yoga (on by default) and the
@@ -60,9 +63,10 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
+      useRateLimit(opts.limits.rateLimiter),
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
-      ...limitPlugins(),
+      ...limitPlugins(opts.limits),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
@@ -81,7 +85,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningServer> {
   const gateway = createGateway(opts);
-  const server = http.createServer(gateway);
+  const server = http.createServer(withBodyLimit(gateway, opts.limits.maxBodyBytes));
   const port = await listen(server, opts.host, opts.port);
   return {
     url: `http://${opts.host}:${port}/graphql`,

@@ -1,6 +1,6 @@
 // User tokens. Claims follow NHS smartcard / RBAC login data; in production they come from the
 // identity provider, here `npm run token` mints them with the clearly marked development key.
-import { SignJWT, jwtVerify } from "jose";
+import { SignJWT, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
 import { Identity, OrgType, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";
 import { hmacKey, rememberVerified } from "../subgraphs/kernel/verified-tokens.js";
@@ -34,13 +34,23 @@ export function verifyUserToken(token: string, settings: TokenSettings): Promise
   return verify(token);
 }
 
+/** Clock difference tolerated between the identity provider and us, for `iat`, `nbf` and `exp`. */
+export const CLOCK_SKEW_SECONDS = 300;
+/** The longest a user token may live (`exp - iat`); the mint default. */
+export const MAX_LIFETIME_SECONDS = 12 * 3600;
+
 async function verifyInFull(token: string, settings: TokenSettings): Promise<{ value: Identity; expiresAt: number }> {
+  // maxTokenAge makes jose require `iat` and refuse one in the future (beyond the skew); `nbf` in
+  // the future is refused whenever present.
   const { payload } = await jwtVerify(token, hmacKey(settings.secret), {
     issuer: settings.issuer,
     audience: settings.audience,
     algorithms: ["HS256"],
-    requiredClaims: ["exp", "sub"],
+    requiredClaims: ["exp", "iat", "sub"],
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    maxTokenAge: MAX_LIFETIME_SECONDS,
   });
+  if (payload.exp! - payload.iat! > MAX_LIFETIME_SECONDS) throw new Error("token lifetime exceeds the maximum");
   const claims = Claims.parse(payload);
   const identity = Identity.parse({
     userId: claims.sub,
@@ -67,5 +77,11 @@ export async function mintUserToken(identity: Identity, settings: TokenSettings,
     .setAudience(settings.audience)
     .setIssuedAt()
     .setExpirationTime(lifetime)
-    .sign(hmacKey(settings.secret));
+    .sign(hmacKey(settings.secret))
+    .then((token) => {
+      // Never mint what verification would refuse.
+      const { iat, exp } = decodeJwt(token);
+      if (exp! - iat! > MAX_LIFETIME_SECONDS) throw new Error(`token lifetime ${lifetime} exceeds the maximum of ${MAX_LIFETIME_SECONDS / 3600} h`);
+      return token;
+    });
 }

@@ -7,6 +7,7 @@ import { openDatabase } from "../app/database.js";
 import { createAudit } from "../app/audit.js";
 import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
 import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
+import { gatewayLimits } from "../gateway/limits.js";
 
 const config = env();
 if (!config.DATABASE_URL) {
@@ -25,6 +26,7 @@ const gateway = await startGateway({
   logLevel: config.LOG_LEVEL,
   audit,
   persistedQueries: createPersistedQueryStore(caches),
+  limits: gatewayLimits(config, caches),
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

@@ -1,6 +1,6 @@
 // Mints a user token signed with the configured (by default the development) key.
 //   npm run token -- --role care_home_nurse --org CH00001 [--name "A Nurse"] [--user u123]
-//                    [--org-type care_home] [--training 2025-04-01|none] [--lifetime 12h]
+//                    [--org-type care_home] [--training 2025-04-01|none] [--lifetime 12h (at most)]
 import { parseArgs } from "node:util";
 import { env } from "../subgraphs/kernel/env.js";
 import { Identity, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";

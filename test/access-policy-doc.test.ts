@@ -1,7 +1,7 @@
 // docs/access-policy.md and the code must say the same thing.
 import { readFileSync } from "node:fs";
 import { Role } from "../subgraphs/kernel/identity.js";
-import { LEAVER_WINDOW_DAYS, ROLE_GROUP, SECTION_MATRIX, SEES_RESTRICTED, type RoleGroup } from "../subgraphs/kernel/access/policy.js";
+import { LEAVER_WINDOW_DAYS, ROLE_GROUP, SECTION_MATRIX, SEES_RESTRICTED, writeDenial, type RoleGroup } from "../subgraphs/kernel/access/policy.js";
 import { SECTIONS } from "../subgraphs/kernel/access/sections.js";
 import { BREAK_GLASS_HOURS } from "../subgraphs/residents/resolvers/break-glass.js";
 
@@ -42,6 +42,28 @@ describe("docs/access-policy.md", () => {
     expect(doc).toContain(`are shown only to: ${[...SEES_RESTRICTED].join(", ")}.`);
     expect(doc).toContain(`for ${LEAVER_WINDOW_DAYS} days after a resident leaves`);
     expect(doc).toContain(`for ${BREAK_GLASS_HOURS} hours that user may see`);
+  });
+});
+
+describe("writes under break-glass", () => {
+  it("the table's refusal is writeDenial's for a grant resting on the glass; the group's own current relationship may write", () => {
+    const [header, ...rows] = table("write");
+    expect(header).toEqual(["write", "who may write", "with break-glass and no relationship"]);
+    expect(rows.map(([w]) => w)).toEqual(["`submitCarePlanQuestionnaire`", "`addCarePlanClinicalDetail`", "`approveCarePlan`"]);
+    for (const [, who, code] of rows) {
+      const group = who as RoleGroup;
+      expect(writeDenial({ allowed: true, group, breakGlass: true, relationship: "NONE" }, group)).toBe(code!.replace(/`/g, ""));
+      expect(writeDenial({ allowed: true, group, breakGlass: false, relationship: "CURRENT" }, group)).toBeNull();
+    }
+  });
+
+  it("has a Decisions section covering the cases the rules leave open", () => {
+    const [, ...rows] = table("case");
+    expect(rows.map(([c]) => c)).toEqual(expect.arrayContaining([
+      "the leaver window's boundary", "submitting a questionnaire for a resident who left",
+      "submitting (or adding clinical detail, approving) for a resident who objected to sharing",
+      "an objected resident in the home's resident list", "the token's `org_type` claim vs the registry",
+    ]));
   });
 });
 

@@ -85,9 +85,9 @@ export async function mintTokens(subjects: Subjects, config: Env, users: number)
     role === "care_home_nurse"
       ? { userId: `bench-nurse-${i}`, name: `Bench Nurse ${i}`, role, orgCode: subjects.careHome, orgType: "care_home", trainingCompletedAt: TRAINED }
       : { userId: `bench-paramedic-${i}`, name: `Bench Paramedic ${i}`, role, orgCode: "RRU", orgType: "ambulance_service", trainingCompletedAt: TRAINED };
-  // Long enough for a growth run at 400,000 residents.
+  // The longest lifetime the gateway accepts (gateway/tokens.ts); far more than a growth run at 400,000 residents needs.
   const mint = (role: "care_home_nurse" | "ambulance_clinician") =>
-    Promise.all(Array.from({ length: users }, (_, i) => mintUserToken(person(i + 1, role), settings, "24h")));
+    Promise.all(Array.from({ length: users }, (_, i) => mintUserToken(person(i + 1, role), settings, "12h")));
   return { nurses: await mint("care_home_nurse"), paramedics: await mint("ambulance_clinician") };
 }
 

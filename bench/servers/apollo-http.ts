@@ -6,6 +6,7 @@ import http from "node:http";
 import { GraphQLError } from "graphql";
 import type { ApolloServer, BaseContext } from "@apollo/server";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "../../subgraphs/kernel/apollo-http.js";
+import { PayloadTooLargeError, sendPayloadTooLarge } from "../../subgraphs/kernel/body-limit.js";
 import type { Identity } from "../../subgraphs/kernel/identity.js";
 import { closeGracefully, listen } from "../../subgraphs/kernel/http.js";
 import { bearerToken, verifyUserToken, type TokenSettings } from "../../gateway/tokens.js";
@@ -37,6 +38,7 @@ export async function serveApollo<C extends BaseContext>(
       });
       await sendApolloResponse(res, response);
     } catch (error) {
+      if (error instanceof PayloadTooLargeError) return sendPayloadTooLarge(res, error);
       if (!res.headersSent) res.writeHead((error as { status?: number }).status ?? 503, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: "unavailable" }));
     }

@@ -1,40 +1,74 @@
 // Works out, from an operation and its result, which sections of which residents were returned
-// (or refused) to the caller: the access events of one request. Pure, so it is unit-tested apart
-// from the gateway.
+// (or refused, or could not be shown) to the caller: the access events of one request. Pure, so
+// it is unit-tested apart from the gateway. Why the audit is derived this way, and what a client
+// can and cannot influence: docs/adr/0004-audit-derivation.md.
 import {
-  Kind, TypeInfo, getNamedType, isObjectType, visit, visitWithTypeInfo,
-  type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode,
+  GraphQLError, Kind, TypeInfo, getNamedType, getOperationAST, isObjectType, visit, visitWithTypeInfo,
+  type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext,
 } from "graphql";
 import { RESIDENT_FIELD_SECTIONS, type Section } from "../../subgraphs/kernel/access/sections.js";
-import { normaliseNhsNumber } from "../../subgraphs/kernel/nhs-number.js";
+import { isValidNhsNumber, normaliseNhsNumber } from "../../subgraphs/kernel/nhs-number.js";
 import { fragmentsOf, selectedFields } from "../selections.js";
 
-/** Alias under which the gateway asks for every Resident's key, so events can name the resident. */
-export const AUDIT_KEY_ALIAS = "_auditNhsNumber";
+/**
+ * Response keys starting with this are the gateway's own. A client document that uses one (as an
+ * alias or a field name) is refused at validation, so nothing a client writes can collide with,
+ * replace or hide the key the audit reads.
+ */
+export const RESERVED_PREFIX = "_carerecord";
 
-/** Adds `_auditNhsNumber: nhsNumber` to every selection of a Resident. */
+/** Alias under which the gateway asks for every Resident's key, so events can name the resident. */
+export const AUDIT_KEY_ALIAS = `${RESERVED_PREFIX}AuditKey`;
+
+/** Validation rule: refuses client documents that use the gateway's reserved response keys. */
+export function ReservedNamesRule(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      const responseKey = node.alias?.value ?? node.name.value;
+      if (responseKey.startsWith(RESERVED_PREFIX) || node.name.value.startsWith(RESERVED_PREFIX))
+        context.reportError(
+          new GraphQLError(`Names starting with "${RESERVED_PREFIX}" are reserved for the care record and cannot be used in a query.`, {
+            nodes: node,
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+          }),
+        );
+    },
+  };
+}
+
+/** Adds `<AUDIT_KEY_ALIAS>: nhsNumber` to every selection of a Resident. */
 export function withAuditKeys(document: DocumentNode, schema: GraphQLSchema): DocumentNode {
   const typeInfo = new TypeInfo(schema);
+  const key: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: AUDIT_KEY_ALIAS }, name: { kind: Kind.NAME, value: "nhsNumber" } };
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
       SelectionSet(node) {
-        const parent = typeInfo.getParentType();
-        if (parent?.name !== "Resident") return undefined;
-        if (node.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === AUDIT_KEY_ALIAS)) return undefined;
-        const key: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: AUDIT_KEY_ALIAS }, name: { kind: Kind.NAME, value: "nhsNumber" } };
+        if (typeInfo.getParentType()?.name !== "Resident") return undefined;
         return { ...node, selections: [...node.selections, key] };
       },
     }),
   );
 }
 
+/**
+ * ALLOWED: the section was served (possibly empty). DENIED: an access rule refused it.
+ * UNAVAILABLE: it was asked for but not shown because its source failed (or another fault).
+ */
+export type AccessOutcome = "ALLOWED" | "DENIED" | "UNAVAILABLE";
+
 export interface SectionEvent {
   nhsNumber: string;
   /** A section, or RECORD for a refused look-up of the resident as a whole. */
   section: Section | "RECORD";
-  outcome: "ALLOWED" | "DENIED";
+  outcome: AccessOutcome;
+  /** The error code behind a DENIED or UNAVAILABLE outcome. */
   denialCode: string | null;
+}
+
+/** A Resident came back without the key the audit needs: the response must be withheld. */
+export class AuditIntegrityError extends Error {
+  override name = "AuditIntegrityError";
 }
 
 interface ResultError {
@@ -42,11 +76,21 @@ interface ResultError {
   extensions?: Record<string, unknown>;
 }
 
+/** Codes an access rule gives; any other error on a section means it could not be shown. */
+const DENIAL_CODES: ReadonlySet<string> = new Set([
+  "ORG_NOT_REGISTERED", "ORG_DSPT_NOT_MET", "ORG_SHARING_AGREEMENT_MISSING", "TRAINING_NOT_COMPLETED",
+  "ROLE_NOT_PERMITTED", "NO_CARE_RELATIONSHIP", "SHARING_OBJECTION",
+]);
+
+const codeOf = (error: ResultError | undefined) => (typeof error?.extensions?.code === "string" ? error.extensions.code : null);
+
 /**
- * Walks the (rewritten) document alongside the result. Each Resident object yields one event per
- * section it selected: DENIED with the error's code when an error sits at or below that field,
- * ALLOWED otherwise (an empty section was still looked at). The audit key is removed from the
- * result as it is read.
+ * Walks the (rewritten) document's executed operation alongside the result. Each Resident object
+ * yields one event per section whose response key is present in the result (or has an error at
+ * or below it): what was served decides, so `@skip` / `@include`, fragments and aliases count
+ * exactly as the plain form. A section with a denial at or below it is DENIED; a section that is
+ * null because of any other error is UNAVAILABLE; otherwise ALLOWED (an empty section was still
+ * looked at). The audit key is removed from the result as it is read.
  */
 export function collectSectionEvents(
   document: DocumentNode,
@@ -54,18 +98,37 @@ export function collectSectionEvents(
   data: Record<string, unknown> | null | undefined,
   errors: readonly ResultError[] = [],
   variables: Record<string, unknown> = {},
+  operationName?: string | null,
 ): SectionEvent[] {
   const fragments = fragmentsOf(document);
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
   const root = schema.getRootType(operation.operation);
   if (!root) return [];
 
   const events = new Map<string, SectionEvent>();
-  const errorAt = (path: (string | number)[]) =>
-    errors.find((e) => e.path && path.every((p, i) => e.path![i] === p));
+  const errorsAt = (path: (string | number)[]) => errors.filter((e) => e.path && path.every((p, i) => e.path![i] === p));
+  // A Resident reached through two selections (two fragments asking for the same list) is walked
+  // twice; its key is removed on the first visit and remembered here for the next.
+  const keys = new WeakMap<object, string>();
 
-  const fieldsOf = (set: SelectionSetNode) => selectedFields(set, fragments);
+  const record = (event: SectionEvent) => {
+    const id = `${event.nhsNumber}:${event.section}`;
+    const previous = events.get(id);
+    // One event per resident and section; a denial wins, then not shown, then allowed.
+    const rank = { DENIED: 2, UNAVAILABLE: 1, ALLOWED: 0 } as const;
+    if (!previous || rank[event.outcome] > rank[previous.outcome]) events.set(id, event);
+  };
+
+  const residentKey = (object: Record<string, unknown>): string => {
+    const remembered = keys.get(object);
+    if (remembered) return remembered;
+    const key = object[AUDIT_KEY_ALIAS];
+    delete object[AUDIT_KEY_ALIAS];
+    if (typeof key !== "string" || !isValidNhsNumber(key)) throw new AuditIntegrityError("a resident was returned without a valid key");
+    keys.set(object, key);
+    return key;
+  };
 
   const walk = (typeName: string, set: SelectionSetNode, value: unknown, path: (string | number)[]) => {
     if (value == null || typeof value !== "object") return;
@@ -76,23 +139,21 @@ export function collectSectionEvents(
     const object = value as Record<string, unknown>;
     const type = schema.getType(typeName);
     if (!isObjectType(type)) return;
-    const fields = fieldsOf(set);
+    const fields = selectedFields(set, fragments);
     if (typeName === "Resident") {
-      const nhsNumber = object[AUDIT_KEY_ALIAS];
-      delete object[AUDIT_KEY_ALIAS];
-      if (typeof nhsNumber === "string") {
-        for (const f of fields) {
-          const section = RESIDENT_FIELD_SECTIONS[f.name.value];
-          if (!section) continue;
-          const key = f.alias?.value ?? f.name.value;
-          const error = errorAt([...path, key]);
-          const code = typeof error?.extensions?.code === "string" ? error.extensions.code : null;
-          const id = `${nhsNumber}:${section}`;
-          const previous = events.get(id);
-          // One event per resident and section; a denial anywhere in the section wins.
-          if (!previous || (error && previous.outcome === "ALLOWED"))
-            events.set(id, { nhsNumber, section, outcome: error ? "DENIED" : "ALLOWED", denialCode: error ? code : null });
-        }
+      const nhsNumber = residentKey(object);
+      for (const f of fields) {
+        const section = Object.hasOwn(RESIDENT_FIELD_SECTIONS, f.name.value) ? RESIDENT_FIELD_SECTIONS[f.name.value] : undefined;
+        if (!section) continue;
+        const key = f.alias?.value ?? f.name.value;
+        const sectionErrors = errorsAt([...path, key]);
+        // Skipped by a directive (or never resolved): not served, not an event.
+        if (!(key in object) && sectionErrors.length === 0) continue;
+        const denial = sectionErrors.find((e) => DENIAL_CODES.has(codeOf(e) ?? ""));
+        if (denial) record({ nhsNumber, section, outcome: "DENIED", denialCode: codeOf(denial) });
+        else if (sectionErrors.length > 0 && object[key] == null)
+          record({ nhsNumber, section, outcome: "UNAVAILABLE", denialCode: codeOf(sectionErrors[0]) ?? "INTERNAL_SERVER_ERROR" });
+        else record({ nhsNumber, section, outcome: "ALLOWED", denialCode: null });
       }
     }
     for (const f of fields) {
@@ -106,16 +167,17 @@ export function collectSectionEvents(
 
   // A refused `resident(nhsNumber:)` look-up returns null with the denial (or, refused by scope at
   // the gateway, no data at all): record it against the NHS number that was asked for.
-  for (const f of fieldsOf(operation.selectionSet)) {
+  for (const f of selectedFields(operation.selectionSet, fragments)) {
     if (f.name.value !== "resident") continue;
     const key = f.alias?.value ?? f.name.value;
-    const error = errorAt([key]);
+    const error = errorsAt([key])[0];
     if (data?.[key] != null || !error) continue;
     const arg = f.arguments?.find((a) => a.name.value === "nhsNumber")?.value;
     const raw = arg?.kind === Kind.STRING ? arg.value : arg?.kind === Kind.VARIABLE ? variables[arg.name.value] : null;
     const nhsNumber = typeof raw === "string" ? normaliseNhsNumber(raw) : null;
-    const code = typeof error.extensions?.code === "string" ? error.extensions.code : null;
-    if (nhsNumber) events.set(`${nhsNumber}:RECORD`, { nhsNumber, section: "RECORD", outcome: "DENIED", denialCode: code });
+    const code = codeOf(error);
+    if (nhsNumber)
+      record({ nhsNumber, section: "RECORD", outcome: code && DENIAL_CODES.has(code) ? "DENIED" : "UNAVAILABLE", denialCode: code ?? "INTERNAL_SERVER_ERROR" });
   }
   if (data) walk(root.name, operation.selectionSet, data, []);
   return [...events.values()];

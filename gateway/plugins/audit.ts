@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from "graphql";
-import { collectSectionEvents, withAuditKeys } from "../audit/collect.js";
+import { AuditIntegrityError, ReservedNamesRule, collectSectionEvents, withAuditKeys } from "../audit/collect.js";
 import type { AuditWriter } from "../audit/writer.js";
 import type { IdentityContext } from "./authenticate.js";
 import { logger } from "../../subgraphs/kernel/logger.js";
@@ -32,6 +32,10 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
     return hash;
   };
   return {
+    // The key the audit reads lives under a reserved response name; no client document may use it.
+    onValidate({ addValidationRule }) {
+      addValidationRule(ReservedNamesRule);
+    },
     onExecute({ args, executeFn, setExecuteFn }) {
       const identity = (args.contextValue as Partial<IdentityContext>).identity;
       if (!identity) return;
@@ -40,11 +44,16 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
       setExecuteFn((a) => executeFn({ ...a, document }));
       return {
         async onExecuteDone({ result, setResult }) {
-          if (!result || typeof result !== "object" || Symbol.asyncIterator in result) return;
+          if (!result || typeof result !== "object") return;
+          // A streamed result (subscription, @defer) could not be audited before it is shown.
+          if (Symbol.asyncIterator in result) {
+            setResult({ errors: [new GraphQLError("Streamed operations are not supported.", { extensions: { code: "OPERATION_NOT_SUPPORTED" } })] });
+            return;
+          }
           const r = result as ExecutionResult;
-          const events = collectSectionEvents(document, args.schema, r.data, r.errors, args.variableValues ?? {});
-          if (events.length === 0) return;
           try {
+            const events = collectSectionEvents(document, args.schema, r.data, r.errors, args.variableValues ?? {}, args.operationName);
+            if (events.length === 0) return;
             const reasons = await breakGlass(identity.userId, [...new Set(events.map((e) => e.nhsNumber))]);
             const occurredAt = new Date();
             await writer.record(
@@ -65,7 +74,8 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
               })),
             );
           } catch (error) {
-            logger.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, "access events could not be written; response withheld");
+            if (error instanceof AuditIntegrityError) logger.error({ err: { name: error.name } }, "a resident without its key in a result; response withheld");
+            else logger.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, "access events could not be written; response withheld");
             setResult({ errors: [new GraphQLError("The care record could not record this access, so nothing is shown. Try again.", { extensions: { code: "AUDIT_UNAVAILABLE" } })] });
           }
         },

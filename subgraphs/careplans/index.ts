@@ -9,6 +9,7 @@ import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";
 import { createCareplansRepository, type CareplansRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
+import { createOrganisationRegistry } from "../residents/registry.js";
 
 const schema = new URL("./schema.graphql", import.meta.url);
 /** Which section of the record each field contributed to Resident belongs to. */
@@ -25,5 +26,6 @@ export const createCareplansSubgraph = (db: Database, { peers, caches }: Subgrap
     permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS, {
       submitCarePlanQuestionnaire: allow, addCarePlanClinicalDetail: allow, approveCarePlan: allow,
     }),
+    registry: createOrganisationRegistry(db, caches),
     context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: (nhs: string) => fetchGrant(peers, identity, nhs) }),
   });

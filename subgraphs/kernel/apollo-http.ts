@@ -3,33 +3,23 @@
 // they are served the same way).
 import type http from "node:http";
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from "@apollo/server";
+import { readBodyWithin } from "./body-limit.js";
 
-const MAX_BODY_BYTES = 1_000_000;
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error("body too large"), { status: 413 }));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
+/**
+ * Above the largest request the gateway can send under its cost limit: the `_entities` call for
+ * every resident such an operation can name (test/body-limits.test.ts computes it).
+ */
+export const SUBGRAPH_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * The request as Apollo Server takes it, or null when a POST body is not JSON (answer it with
- * `sendBadJson`). Rejects with `{ status: 413 }` when the body is over 1 MB.
+ * `sendBadJson`). Rejects with a PayloadTooLargeError (answer it with `sendPayloadTooLarge`) when
+ * the body is over `maxBodyBytes`.
  */
-export async function apolloRequest(req: http.IncomingMessage, url: URL): Promise<HTTPGraphQLRequest | null> {
+export async function apolloRequest(req: http.IncomingMessage, url: URL, maxBodyBytes = SUBGRAPH_MAX_BODY_BYTES): Promise<HTTPGraphQLRequest | null> {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-  const raw = req.method === "POST" ? await readBody(req) : "";
+  const raw = req.method === "POST" ? (await readBodyWithin(req, maxBodyBytes)).toString("utf8") : "";
   let body: unknown = undefined;
   if (raw) {
     try {

@@ -49,6 +49,13 @@ const schema = z
     // Benchmarks only: measures what the subgraphs' graphql-shield layer costs. Refused in production.
     SHIELD: onOff.default("on"),
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
+    // Request limits (gateway/limits.ts): cost with variables applied, body size before parsing,
+    // per-user rate and concurrency. Defaults are calibrated in the README's "Limits" section.
+    MAX_QUERY_COST: z.coerce.number().int().min(1).default(150_000),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(65_536),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(8),
+    COST_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(1_200_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

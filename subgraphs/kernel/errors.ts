@@ -46,6 +46,8 @@ const knownCodes = new Set<string>([
   "NO_CARE_RELATIONSHIP",
   "SHARING_OBJECTION",
   "AUDIT_UNAVAILABLE",
+  // Sent by the subgraph server itself (kernel/body-limit.ts) for a body over its bound.
+  "PAYLOAD_TOO_LARGE",
 ]);
 
 /**

@@ -11,6 +11,7 @@ export const INTERNAL_HEADER = "x-carerecord-gateway";
 const ISSUER = "carerecord-gateway";
 const AUDIENCE = "carerecord-subgraphs";
 const LIFETIME_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 5;
 
 export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
   return new SignJWT({ identity })
@@ -27,7 +28,13 @@ const verifierFor = (secret: string) => {
   let verify = verifiers.get(secret);
   if (!verify)
     verifiers.set(secret, (verify = rememberVerified(async (token) => {
-      const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+      // `iat` and `exp` required, `iat` and `nbf` not in the future, lifetime at most the gateway's 60 s
+      // (a few seconds' skew between processes allowed).
+      const { payload } = await jwtVerify(token, hmacKey(secret), {
+        issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp", "iat"],
+        clockTolerance: CLOCK_SKEW_SECONDS, maxTokenAge: LIFETIME_SECONDS,
+      });
+      if (payload.exp! - payload.iat! > LIFETIME_SECONDS) throw new Error("internal token lifetime exceeds the maximum");
       return { value: Identity.parse(payload.identity), expiresAt: (payload.exp ?? 0) * 1000 };
     })));
   return verify;

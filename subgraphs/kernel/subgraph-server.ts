@@ -11,15 +11,25 @@ import type { IRules } from "graphql-shield";
 import { applyPermissions } from "./access/rules.js";
 import type { SubgraphName } from "./database.js";
 import type { Identity } from "./identity.js";
+import type { OrganisationFacts } from "./access/policy.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
 import { formatError } from "./errors.js";
 import { apolloLogger, logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
 import { metricsResponse } from "./metrics.js";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
+import { PayloadTooLargeError, sendPayloadTooLarge } from "./body-limit.js";
+
+/** The organisation registry as a subgraph reads it (subgraphs/residents/registry.ts). */
+export interface OrganisationRegistry {
+  organisation(odsCode: string): Promise<OrganisationFacts | null>;
+  close(): Promise<void>;
+}
 
 export interface BaseContext {
   identity: Identity;
+  /** The caller's organisation in the registry, once per request (the preconditions rule on every root field reads it). */
+  organisation?: () => Promise<OrganisationFacts | null>;
 }
 
 export interface SubgraphModule<C extends BaseContext = BaseContext> {
@@ -48,15 +58,25 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
   repo: R;
   context: (repo: R, identity: Identity) => Omit<C, "identity">;
   permissions?: IRules;
+  /** Where the caller's organisation facts come from; needed by a subgraph with root fields. */
+  registry?: OrganisationRegistry;
 }): SubgraphModule<C> {
   return {
     name: def.name,
     typeDefs: loadTypeDefs(def.schema),
     resolvers: def.resolvers as GraphQLResolverMap<C>,
     permissions: def.permissions,
-    createContext: (identity) => ({ identity, ...def.context(def.repo, identity) }) as C,
+    createContext: (identity) => {
+      let org: Promise<OrganisationFacts | null> | undefined;
+      const registry = def.registry;
+      const organisation = registry ? () => (org ??= registry.organisation(identity.orgCode)) : undefined;
+      return { identity, organisation, ...def.context(def.repo, identity) } as C;
+    },
     ping: () => def.repo.ping(),
-    close: async () => void (await def.repo.close()),
+    close: async () => {
+      await def.registry?.close();
+      await def.repo.close();
+    },
   };
 }
 
@@ -115,6 +135,7 @@ export async function startSubgraphServer<C extends BaseContext>(
       });
       await sendApolloResponse(res, response);
     } catch (error) {
+      if (error instanceof PayloadTooLargeError) return sendPayloadTooLarge(res, error);
       const status = (error as { status?: number }).status ?? 503;
       logger.warn({ subgraph: module.name, err: { name: (error as Error).name } }, "subgraph request failed outside GraphQL");
       if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });

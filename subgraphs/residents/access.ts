@@ -5,15 +5,11 @@ import type { Identity } from "../kernel/identity.js";
 import { residentGrant, type OrganisationFacts, type ResidentGrant } from "../kernel/access/policy.js";
 import type { ResidentsLoaders } from "./loaders.js";
 import type { ResidentsRepository } from "./repository.js";
+import { registryOf } from "./registry.js";
 
 export function createAccess(repo: ResidentsRepository, loaders: ResidentsLoaders, identity: Identity, now = new Date()) {
   let org: Promise<OrganisationFacts | null> | undefined;
-  const organisation = () =>
-    (org ??= repo.organisations([identity.orgCode]).then(([o]) =>
-      o
-        ? { odsCode: o.odsCode, type: o.type.toLowerCase(), dsptStandardMet: o.dsptStandardMet, sharingAgreementSigned: o.sharingAgreementSignedOn !== null }
-        : null,
-    ));
+  const organisation = () => (org ??= registryOf(repo)(identity.orgCode));
   const breakGlass = new DataLoader<string, boolean>(async (nhsNumbers) => {
     const active = new Set((await repo.activeBreakGlass(identity.userId, [...nhsNumbers], now)).map((b) => b.nhsNumber));
     return nhsNumbers.map((n) => active.has(n));

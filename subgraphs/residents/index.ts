@@ -17,7 +17,9 @@ export const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) 
     repo: createResidentsRepository(db, caches.cache("residents")),
     context: (repo, identity) => {
       const loaders = createResidentsLoaders(repo);
-      return { repo, loaders, access: createAccess(repo, loaders, identity) };
+      const access = createAccess(repo, loaders, identity);
+      // The preconditions rule and the resident grants share one registry lookup per request.
+      return { repo, loaders, access, organisation: access.organisation };
     },
     permissions,
   });

@@ -62,6 +62,8 @@ export const DEMO_ORGANISATIONS = [
   { odsCode: "CRO01", name: "Care record operator (privacy and administration)", type: "RECORD_OPERATOR" },
 ] as const;
 export const NON_COMPLIANT_HOMES = { dsptNotMet: "CH99901", noSharingAgreement: "CH99902" } as const;
+/** A record operator and an ICB failing the preconditions, for the audit and usage queries' denials. */
+export const NON_COMPLIANT_ORGANISATIONS = { operatorDsptNotMet: "CRO99", icbNoSharingAgreement: "QKK99" } as const;
 
 export function residentsReferenceData(world: DemoWorld): Pick<ResidentsBatch, "careHomes" | "gpPractices" | "organisations"> {
   const careHomes = Array.from({ length: careHomeCount(world.residentCount) }, (_, n) => {
@@ -95,6 +97,8 @@ export function residentsReferenceData(world: DemoWorld): Pick<ResidentsBatch, "
     ...DEMO_ORGANISATIONS.map((o) => organisation(o.odsCode, o.name, o.type)),
     organisation(NON_COMPLIANT_HOMES.dsptNotMet, "Unassessed Lodge", "CARE_HOME", { dspt: false, agreement: true }),
     organisation(NON_COMPLIANT_HOMES.noSharingAgreement, "Unsigned House", "CARE_HOME", { dspt: true, agreement: false }),
+    organisation(NON_COMPLIANT_ORGANISATIONS.operatorDsptNotMet, "Unassessed record operator", "RECORD_OPERATOR", { dspt: false, agreement: true }),
+    organisation(NON_COMPLIANT_ORGANISATIONS.icbNoSharingAgreement, "Unsigned ICB", "INTEGRATED_CARE_BOARD", { dspt: true, agreement: false }),
   ];
   return { careHomes, gpPractices, organisations };
 }

@@ -7,8 +7,9 @@ import type { UsageContext } from "./context.js";
 import { createUsageRepository, type UsageRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { permissions } from "./permissions.js";
+import { createOrganisationRegistry } from "../residents/registry.js";
 
-export const createUsageSubgraph = (db: Database, _deps: SubgraphDeps) =>
+export const createUsageSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<UsageContext, UsageRepository>({
     name: "usage",
     schema: new URL("./schema.graphql", import.meta.url),
@@ -16,4 +17,5 @@ export const createUsageSubgraph = (db: Database, _deps: SubgraphDeps) =>
     repo: createUsageRepository(db),
     context: (repo) => ({ repo }),
     permissions,
+    registry: createOrganisationRegistry(db, caches),
   });

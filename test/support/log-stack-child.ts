@@ -10,6 +10,7 @@ import { startStack } from "../../app/stack.js";
 import { startGateway } from "../../gateway/server.js";
 import { createAudit } from "../../app/audit.js";
 import { createPersistedQueryStore } from "../../gateway/persisted-query-store.js";
+import { gatewayLimits } from "../../gateway/limits.js";
 
 const e = env();
 const stack = await startStack(e, { ephemeralPorts: true });
@@ -26,6 +27,7 @@ const broken = await startGateway({
   logLevel: e.LOG_LEVEL,
   audit,
   persistedQueries: createPersistedQueryStore(stack.caches),
+  limits: gatewayLimits(e, stack.caches),
 });
 writeFileSync(process.argv[2]!, JSON.stringify({ gateway: stack.gatewayUrl, broken: broken.url }));
 process.once("SIGTERM", async () => {

@@ -2,16 +2,16 @@
 // the resident's GP adds clinical detail and approves it, which supersedes the approved version.
 import { badInput } from "../../kernel/errors.js";
 import { denialError } from "../../kernel/access/rules.js";
-import type { RoleGroup } from "../../kernel/access/policy.js";
+import { writeDenial, type RoleGroup } from "../../kernel/access/policy.js";
 import { SOURCE_SYSTEMS } from "../../kernel/demo/world.js";
 import type { CareplansContext } from "../context.js";
 import type { CarePlan } from "../repository.js";
 import type { CeilingOfTreatment, CprDecision, PlaceOfCare } from "../prisma/generated/enums.js";
 
+// Break-glass opens a record for viewing only: writeDenial needs the caller's own current relationship.
 async function requireGroup(ctx: CareplansContext, nhsNumber: string, group: RoleGroup) {
-  const grant = await ctx.grantFor(nhsNumber);
-  if (!grant.allowed) throw denialError(grant.code);
-  if (grant.group !== group) throw denialError("ROLE_NOT_PERMITTED", { section: "CARE_PLAN" });
+  const denied = writeDenial(await ctx.grantFor(nhsNumber), group);
+  if (denied) throw denialError(denied, denied === "ROLE_NOT_PERMITTED" ? { section: "CARE_PLAN" } : {});
 }
 
 const text = (value: string, field: string, max = 2000) => {

@@ -1,18 +1,21 @@
 // The grant as it travels between subgraphs (ResidentAccessGrant in kernel/shared.graphql).
-import type { DenialCode, ResidentGrant, RoleGroup } from "./policy.js";
+import type { DenialCode, Relationship, ResidentGrant, RoleGroup } from "./policy.js";
 
 export interface GrantWire {
   allowed: boolean;
   group: string | null;
   code: string | null;
   breakGlass: boolean;
+  /** CURRENT, LEAVER or NONE; absent (the sections' @requires do not ask for it) reads as NONE. */
+  relationship?: string | null;
 }
 
 export const toWire = (grant: ResidentGrant): GrantWire =>
   grant.allowed
-    ? { allowed: true, group: grant.group, code: null, breakGlass: grant.breakGlass }
-    : { allowed: false, group: null, code: grant.code, breakGlass: false };
+    ? { allowed: true, group: grant.group, code: null, breakGlass: grant.breakGlass, relationship: grant.relationship }
+    : { allowed: false, group: null, code: grant.code, breakGlass: false, relationship: "NONE" };
 
+const RELATIONSHIPS: ReadonlySet<string> = new Set(["CURRENT", "LEAVER", "NONE"]);
 const GROUPS: ReadonlySet<string> = new Set(["CARE_HOME", "GP", "URGENT_CARE", "ANALYST", "PRIVACY_OFFICER", "ADMINISTRATOR"]);
 
 /**
@@ -21,6 +24,9 @@ const GROUPS: ReadonlySet<string> = new Set(["CARE_HOME", "GP", "URGENT_CARE", "
  */
 export function fromWire(wire: Partial<GrantWire> | null | undefined): ResidentGrant {
   if (wire?.allowed === true && typeof wire.group === "string" && GROUPS.has(wire.group))
-    return { allowed: true, group: wire.group as RoleGroup, breakGlass: wire.breakGlass === true };
+    return {
+      allowed: true, group: wire.group as RoleGroup, breakGlass: wire.breakGlass === true,
+      relationship: (RELATIONSHIPS.has(wire.relationship ?? "") ? wire.relationship : "NONE") as Relationship,
+    };
   return { allowed: false, code: (typeof wire?.code === "string" ? wire.code : "ROLE_NOT_PERMITTED") as DenialCode };
 }

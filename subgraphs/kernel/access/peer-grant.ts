@@ -10,7 +10,7 @@ export interface Peers {
   internalSecret: string;
 }
 
-const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { accessGrant { allowed group code breakGlass } } } }`;
+const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { accessGrant { allowed group code breakGlass relationship } } } }`;
 
 export async function fetchGrant(peers: Peers, identity: Identity, nhsNumber: string): Promise<ResidentGrant> {
   const res = await fetch(peers.residentsUrl, {

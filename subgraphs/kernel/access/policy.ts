@@ -88,26 +88,51 @@ export type DenialCode =
   | "NO_CARE_RELATIONSHIP"
   | "SHARING_OBJECTION";
 
+/**
+ * The caller's own tie to the resident, whatever break-glass adds: `CURRENT` — the registered GP
+ * practice, or the care home the resident lives at today; `LEAVER` — the home the resident left
+ * within the leaver window; `NONE` — no relationship (urgent care, or anyone else).
+ */
+export type Relationship = "CURRENT" | "LEAVER" | "NONE";
+
 export type ResidentGrant =
-  | { allowed: true; group: RoleGroup; breakGlass: boolean }
+  | { allowed: true; group: RoleGroup; breakGlass: boolean; relationship: Relationship }
   | { allowed: false; code: DenialCode };
 
-/** Preconditions that hold for the caller whatever the resident. */
-export function callerDenial(identity: Identity, org: OrganisationFacts | null): DenialCode | null {
+/**
+ * Preconditions that hold for the caller whatever the resident, for every root field of every
+ * subgraph (kernel/access/rules.ts applies them). The registry decides the organisation's type: a
+ * token's org_type claim that disagrees with it is refused, never believed. A training date after
+ * today (UTC) is not a completed training.
+ */
+export function callerDenial(identity: Identity, org: OrganisationFacts | null, now = new Date()): DenialCode | null {
   const group = ROLE_GROUP[identity.role];
   if (!org || org.odsCode !== identity.orgCode) return "ORG_NOT_REGISTERED";
   if (!GROUP_ORG_TYPES[group].includes(org.type) || org.type !== identity.orgType) return "ROLE_NOT_PERMITTED";
   if (!org.dsptStandardMet) return "ORG_DSPT_NOT_MET";
   if (!org.sharingAgreementSigned) return "ORG_SHARING_AGREEMENT_MISSING";
-  if (!identity.trainingCompletedAt) return "TRAINING_NOT_COMPLETED";
+  if (!identity.trainingCompletedAt || identity.trainingCompletedAt > isoDay(now)) return "TRAINING_NOT_COMPLETED";
   return null;
 }
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 function dayOnly(d: Date): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
-/** True when the resident lives at (or left within the leaver window) the caller's care home. */
+/** True when the resident lives at the caller's care home today (the day they leave included). */
+export function placedNow(resident: ResidentFacts, careHomeId: string, now: Date): boolean {
+  const today = dayOnly(now);
+  return resident.placements.some(
+    (p) => p.careHomeId === careHomeId && dayOnly(p.startDate) <= today && (p.endDate === null || dayOnly(p.endDate) >= today),
+  );
+}
+
+/**
+ * True when the resident lives at, or left within the leaver window, the caller's care home. The
+ * window is inclusive: a resident who left on day D is visible up to and including day D + 7.
+ */
 export function placedAt(resident: ResidentFacts, careHomeId: string, now: Date): boolean {
   const today = dayOnly(now);
   return resident.placements.some(
@@ -131,13 +156,38 @@ export function residentGrant(
   const group = ROLE_GROUP[identity.role];
   if (Object.values(SECTION_MATRIX[group]).every((a) => a === "NONE")) return { allowed: false, code: "ROLE_NOT_PERMITTED" };
   const glass = breakGlassActive && CLINICAL_ROLES.has(identity.role);
-  const related =
-    group === "URGENT_CARE" ||
-    (group === "CARE_HOME" && placedAt(resident, identity.orgCode, now)) ||
-    (group === "GP" && resident.gpPracticeCode === identity.orgCode);
+  const relationship: Relationship =
+    group === "GP" && resident.gpPracticeCode === identity.orgCode ? "CURRENT"
+    : group === "CARE_HOME" && placedNow(resident, identity.orgCode, now) ? "CURRENT"
+    : group === "CARE_HOME" && placedAt(resident, identity.orgCode, now) ? "LEAVER"
+    : "NONE";
+  const related = group === "URGENT_CARE" || relationship !== "NONE";
   if (!related && !glass) return { allowed: false, code: "NO_CARE_RELATIONSHIP" };
   if (resident.sharingObjection && !glass) return { allowed: false, code: "SHARING_OBJECTION" };
-  return { allowed: true, group, breakGlass: glass && (!related || resident.sharingObjection) };
+  return { allowed: true, group, breakGlass: glass && (!related || resident.sharingObjection), relationship };
+}
+
+/**
+ * Whether a grant lets the caller write to the resident's record as `group` (care home staff
+ * submit the questionnaire, the GP adds clinical detail and approves). Break-glass is for viewing
+ * only: a write needs the caller's own current relationship, with no objection in the way. The
+ * leaver window is for reading (handover), not for starting a new plan version.
+ */
+export function writeDenial(grant: ResidentGrant, group: RoleGroup): DenialCode | null {
+  if (!grant.allowed) return grant.code;
+  if (grant.group !== group) return "ROLE_NOT_PERMITTED";
+  if (grant.relationship !== "CURRENT") return "NO_CARE_RELATIONSHIP";
+  // A current relationship that still needed the glass: the resident objected to sharing.
+  if (grant.breakGlass) return "SHARING_OBJECTION";
+  return null;
+}
+
+/**
+ * Whether legally restricted history may be shown: only to the role groups in SEES_RESTRICTED and
+ * only through the caller's own relationship (the registered GP), never through break-glass alone.
+ */
+export function seesRestricted(grant: ResidentGrant): boolean {
+  return grant.allowed && SEES_RESTRICTED.has(grant.group) && grant.relationship === "CURRENT";
 }
 
 export function sectionAccess(group: RoleGroup, section: Section): SectionAccess {

@@ -2,8 +2,9 @@
 // plumbing through, and turn a policy decision into a field result or a coded error.
 import { GraphQLError, isObjectType, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
-import { allow, rule, shield, type IRules } from "graphql-shield";
-import { sectionAccess, type DenialCode, type ResidentGrant, type RoleGroup, type SectionAccess } from "./policy.js";
+import { allow, chain, rule, shield, type IRules } from "graphql-shield";
+import type { Identity } from "../identity.js";
+import { callerDenial, sectionAccess, type DenialCode, type OrganisationFacts, type ResidentGrant, type RoleGroup, type SectionAccess } from "./policy.js";
 import type { Section } from "./sections.js";
 
 export const DENIAL_MESSAGES: Record<DenialCode, string> = {
@@ -43,6 +44,55 @@ export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C)
 export const federationQueryRules = { _entities: allow, _service: allow };
 export const federationTypeRules: IRules = { _Service: allow };
 
+/** What the preconditions rule needs from a subgraph's request context. */
+export interface PreconditionContext {
+  identity: Identity;
+  /** The caller's organisation in the registry (null when unknown), looked up once per request. */
+  organisation?: () => Promise<OrganisationFacts | null>;
+}
+
+/**
+ * The caller's preconditions (registry, organisation type, DSPT, sharing agreement, training),
+ * decided by callerDenial. applyPermissions puts it in front of every root field of every subgraph,
+ * so no query or mutation can be reached without it; cached per request.
+ */
+export const preconditions = rule("preconditions", { cache: "contextual" })(async (_p: unknown, _a: unknown, ctx: PreconditionContext) => {
+  if (!ctx.organisation) throw new Error("a subgraph with root fields must give its context the organisation registry");
+  const denied = callerDenial(ctx.identity, await ctx.organisation());
+  return denied ? denialError(denied) : true;
+});
+
+/** Root fields that only the gateway's federation plumbing calls; each entity's fields keep their own rules. */
+const FEDERATION_ROOT_FIELDS: ReadonlySet<string> = new Set(["_entities", "_service"]);
+
+/** Every root field of the schema other than federation's own (they all need the preconditions). */
+export function guardedRootFields(schema: GraphQLSchema): { type: "Query" | "Mutation"; field: string }[] {
+  return (["Query", "Mutation"] as const).flatMap((type) => {
+    const root = schema.getType(type);
+    return isObjectType(root) ? Object.keys(root.getFields()).filter((f) => !FEDERATION_ROOT_FIELDS.has(f)).map((field) => ({ type, field })) : [];
+  });
+}
+
+/** The rule tree with the preconditions chained in front of every guarded root field's own rule. */
+function withPreconditions(schema: GraphQLSchema, rules: IRules): IRules {
+  const out = { ...(rules as Record<string, unknown>) };
+  const isFieldMap = (x: unknown) => !!x && Object.getPrototypeOf(x) === Object.prototype;
+  for (const type of ["Query", "Mutation"] as const) {
+    const root = schema.getType(type);
+    if (!isObjectType(root)) continue;
+    const forType = out[type];
+    // A rule for the whole type becomes that rule on each of its fields, so the fields can be chained one by one.
+    const fieldRules: Record<string, unknown> = isFieldMap(forType)
+      ? { ...(forType as object) }
+      : forType ? Object.fromEntries(Object.keys(root.getFields()).map((f) => [f, forType])) : {};
+    for (const { field } of guardedRootFields(schema).filter((r) => r.type === type))
+      // A field the tree does not name keeps the deny-by-default fallback, behind the preconditions.
+      fieldRules[field] = chain(preconditions, (fieldRules[field] ?? shieldOptions.fallbackRule) as typeof preconditions);
+    out[type] = fieldRules;
+  }
+  return out as IRules;
+}
+
 /** Whether the rule tree says plain `allow` for this field (type-wide or field by field). */
 function allowedOutright(rules: IRules, type: string, field: string): boolean {
   const forType = (rules as Record<string, unknown>)[type];
@@ -58,7 +108,8 @@ function allowedOutright(rules: IRules, type: string, field: string): boolean {
  * Every other field — every section rule, and every field the tree does not mention (the
  * deny-by-default fallback) — keeps the shield.
  */
-export function applyPermissions(schema: GraphQLSchema, rules: IRules): GraphQLSchema {
+export function applyPermissions(schema: GraphQLSchema, given: IRules): GraphQLSchema {
+  const rules = withPreconditions(schema, given);
   const guarded = applyMiddleware(schema, shield(rules, shieldOptions));
   for (const type of Object.values(guarded.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;

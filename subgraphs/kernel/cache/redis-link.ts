@@ -130,6 +130,12 @@ export class RedisLink {
     await this.guard("write", () => this.client.set(key, value, "EX", ttlSeconds));
   }
 
+  /** One command for the link's other users (the gateway's rate limits), under the same timeout and circuit; null when Redis cannot answer. */
+  async command<T>(operation: string, fn: (client: Redis) => Promise<T>): Promise<T | null> {
+    if (this.client.status !== "ready") return null;
+    return this.guard(operation, () => fn(this.client));
+  }
+
   /**
    * Deletes keys in Redis and tells every instance to drop its L1 copies. Resolves once Redis has
    * deleted them (or, if Redis is unreachable, once the purge is queued for replay and L2 reads

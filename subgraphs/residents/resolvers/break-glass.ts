@@ -2,21 +2,15 @@
 // privacy officer.
 import { randomUUID } from "node:crypto";
 import { badInput, domainError, ErrorCode } from "../../kernel/errors.js";
-import { callerDenial } from "../../kernel/access/policy.js";
-import { denialError } from "../../kernel/access/rules.js";
 import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
 import type { ResidentsContext } from "../context.js";
 
 export const BREAK_GLASS_HOURS = 4;
 
-async function requirePreconditions(ctx: ResidentsContext) {
-  const denied = callerDenial(ctx.identity, await ctx.access.organisation());
-  if (denied) throw denialError(denied);
-}
-
+// The caller's preconditions are checked before any of these runs: applyPermissions chains them in
+// front of every root field (kernel/access/rules.ts).
 export const BreakGlassMutations = {
   breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string }, ctx: ResidentsContext) => {
-    await requirePreconditions(ctx);
     const reason = args.reason.trim();
     if (reason.length < 10 || reason.length > 500) throw badInput("reason must be 10 to 500 characters: say why this access is needed");
     const now = new Date();
@@ -35,7 +29,6 @@ export const BreakGlassMutations = {
     return session;
   },
   closeBreakGlassReview: async (_: unknown, args: { id: string; note: string }, ctx: ResidentsContext) => {
-    await requirePreconditions(ctx);
     const note = args.note.trim();
     if (note.length < 1 || note.length > 1000) throw badInput("note must be 1 to 1000 characters");
     const { count } = await ctx.repo.closeBreakGlassReview(args.id, ctx.identity.userId, note, new Date());
@@ -47,7 +40,6 @@ export const BreakGlassMutations = {
 
 export const BreakGlassQueries = {
   breakGlassSessions: async (_: unknown, args: { reviewed?: boolean | null; first?: number | null; after?: string | null }, ctx: ResidentsContext) => {
-    await requirePreconditions(ctx);
     const size = pageSize(args.first, 50);
     const after = decodeCursor(args.after, 1);
     const rows = await ctx.repo.breakGlassForReview(args.reviewed ?? null, size + 1, (after?.[0] as string | undefined) ?? null);

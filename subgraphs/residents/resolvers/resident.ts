@@ -2,7 +2,7 @@ import type { ResidentsContext } from "../context.js";
 import type { Allergy, Placement, Resident } from "../repository.js";
 import { provenanceField } from "../../kernel/provenance.js";
 import { z } from "zod";
-import { SEES_RESTRICTED } from "../../kernel/access/policy.js";
+import { seesRestricted } from "../../kernel/access/policy.js";
 import { toWire } from "../../kernel/access/grant.js";
 
 const Reactions = z.array(
@@ -18,10 +18,10 @@ export const ResidentResolvers = {
   placements: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.placements.load(r.nhsNumber),
   allergies: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.allergies.load(r.nhsNumber),
   // Legally restricted categories (assisted fertilisation, STI, termination, gender reassignment)
-  // are removed for everyone but the registered GP.
+  // are removed for everyone but the registered GP, break-glass or not (seesRestricted).
   conditions: async (r: Resident, _: unknown, ctx: ResidentsContext) => {
     const [grant, conditions] = await Promise.all([ctx.access.grant(r.nhsNumber), ctx.loaders.conditions.load(r.nhsNumber)]);
-    return grant.allowed && SEES_RESTRICTED.has(grant.group) ? conditions : conditions.filter((c) => c.restrictedCategory === null);
+    return seesRestricted(grant) ? conditions : conditions.filter((c) => c.restrictedCategory === null);
   },
   accessGrant: async (r: { nhsNumber: string }, _: unknown, ctx: ResidentsContext) => toWire(await ctx.access.grant(r.nhsNumber)),
   sharingObjection: (r: Resident) => ({ objected: r.sharingObjection, recordedAt: r.objectionRecordedAt }),

@@ -1,0 +1,205 @@
+// Fairness benchmark (not a test): one user sends the costliest query the limits allow, many at
+// once, while other users look up urgent-care plans at a steady rate; reports the lookup's p50 and
+// p99 alone and under the attack, for the default limits and for tighter ones. Runs the warm
+// federated stack as child processes (bench/federation/targets.ts), about 2 minutes in all, and
+// writes the "Fairness" section of bench/RESULTS.md (the rest of the file is kept).
+//   npm run bench:fairness -- [--duration 20] [--attackers 16]
+// Uses BENCH_DATABASE_URL / BENCH_REDIS_URL like `npm run bench`.
+import { parseArgs } from "node:util";
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import autocannon, { type Result } from "autocannon";
+import { parse } from "graphql";
+import { parseEnv, type Env } from "../subgraphs/kernel/env.js";
+import { migrateAll } from "../subgraphs/kernel/migrate.js";
+import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { openDatabase } from "../app/database.js";
+import { seedDemoData } from "../app/seed.js";
+import { operationCost } from "../gateway/cost.js";
+import { apiSchema, fullSelection } from "../test/support/selection.js";
+import { killChildrenOnExit, portInUse, startServer, waitUntilIdle, type ServerProcess } from "./federation/processes.js";
+import { buildScenarios, mintTokens, pickSubjects, type Subjects } from "./federation/scenarios.js";
+import { problemWith, send } from "./federation/load.js";
+import { GATEWAY_PORT, SUBGRAPH_BASE_PORT, processesFor } from "./federation/targets.js";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "20" },
+    attackers: { type: "string", default: "16" },
+    residents: { type: "string", default: "1000" },
+  },
+});
+const duration = Number(values.duration);
+const attackConnections = Number(values.attackers);
+const residents = Number(values.residents);
+/** The other users' steady load: requests per second, spread over this many ambulance clinicians. */
+const VICTIM_RATE = 20;
+const VICTIM_USERS = 20;
+
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/carerecord_bench";
+const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5";
+const config: Env = parseEnv({ ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CACHE: "on" });
+const URL_UNDER_TEST = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
+killChildrenOnExit();
+const started = performance.now();
+const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+/** The limit settings compared: the product's defaults, then a tighter cost budget and concurrency. */
+const SETTINGS: { label: string; env: Record<string, string> }[] = [
+  {
+    label: `defaults (COST_PER_MINUTE_PER_USER=${config.COST_PER_MINUTE_PER_USER}, MAX_CONCURRENT_PER_USER=${config.MAX_CONCURRENT_PER_USER}, RATE_LIMIT_PER_MINUTE=${config.RATE_LIMIT_PER_MINUTE})`,
+    env: {},
+  },
+  { label: "COST_PER_MINUTE_PER_USER=150000, MAX_CONCURRENT_PER_USER=2", env: { COST_PER_MINUTE_PER_USER: "150000", MAX_CONCURRENT_PER_USER: "2" } },
+];
+
+async function prepare(): Promise<Subjects> {
+  const db = await openDatabase(config);
+  try {
+    await migrateAll(db);
+    const [{ n }] = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM residents.resident`)) as [{ n: number }];
+    if (n < residents) {
+      log(`seeding ${residents} residents`);
+      const caches = createCacheHub(config);
+      try {
+        await seedDemoData(db, { residents, caches });
+      } finally {
+        await caches.close();
+      }
+      await db.sql.exec("ANALYZE");
+    }
+    return await pickSubjects(db.sql);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The costliest operation the cost limit lets through: the subject home's residents with every
+ * section (one fragment, so the token limit is not what stops it), twice over, at the largest page
+ * size that keeps the whole under the limit.
+ */
+function costliestQuery(home: string): { body: string; cost: number; first: number } {
+  const text = (first: number) =>
+    `query Heavy { a: careHome(id: "${home}") { residents(first: ${first}) { edges { node { ...All } } } } ` +
+    `b: careHome(id: "${home}") { residents(first: ${first}) { edges { node { ...All } } } } } ` +
+    `fragment All on Resident { ${fullSelection("Resident", ["CareHome", "GpPractice"])} }`;
+  let first = 100;
+  while (first > 1 && operationCost(apiSchema, parse(text(first)), "Heavy", {})! > config.MAX_QUERY_COST) first -= 1;
+  return { body: JSON.stringify({ operationName: "Heavy", query: text(first) }), cost: operationCost(apiSchema, parse(text(first)), "Heavy", {})!, first };
+}
+
+interface Row {
+  settings: string;
+  alone: Result;
+  attacked: Result;
+  attack: Result;
+}
+
+async function victims(tokens: string[], body: string, seconds = duration): Promise<Result> {
+  let turn = 0;
+  return autocannon({
+    url: URL_UNDER_TEST,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections: 4,
+    overallRate: VICTIM_RATE,
+    duration: seconds,
+    requests: [{ setupRequest: (r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${tokens[turn++ % tokens.length]}` } }) }],
+  });
+}
+
+async function main() {
+  for (let port = GATEWAY_PORT; port < SUBGRAPH_BASE_PORT + 6; port++)
+    if (await portInUse(port)) throw new Error(`port ${port} is in use: stop whatever listens there first`);
+  const subjects = await prepare();
+  const tokens = await mintTokens(subjects, config, VICTIM_USERS);
+  const urgent = buildScenarios(subjects, tokens).find((s) => s.name === "urgent-care-plan")!;
+  const heavy = costliestQuery(subjects.careHome);
+  log(`subjects ${JSON.stringify(subjects)}; costliest allowed query: 2 x residents(first: ${heavy.first}) with every section, cost ${heavy.cost} of ${config.MAX_QUERY_COST}`);
+  const rows: Row[] = [];
+  for (const [i, setting] of SETTINGS.entries()) {
+    log(setting.label);
+    // A fresh attacker per setting: the limits of the one before are still in Redis.
+    const attacker = tokens.nurses[i]!;
+    const servers: ServerProcess[] = [];
+    try {
+      for (const spec of processesFor("federated-warm", { databaseUrl, redisUrl, bareResponses: "" })) servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env } }));
+      const check = await send(URL_UNDER_TEST, urgent);
+      const problem = problemWith(check, urgent);
+      if (problem) throw new Error(`urgent-care lookup is not answered correctly: ${problem}`);
+      // Checked as another nurse, so the attacker starts with a full cost budget.
+      const heavyAnswer = await fetch(URL_UNDER_TEST, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.nurses[SETTINGS.length + i]}` }, body: heavy.body });
+      const heavyJson = (await heavyAnswer.json()) as { data?: { a?: { residents?: { edges?: unknown[] } } }; errors?: unknown[] };
+      if (heavyAnswer.status !== 200 || !heavyJson.data?.a?.residents?.edges?.length)
+        throw new Error(`the costliest query is not served: HTTP ${heavyAnswer.status} ${JSON.stringify(heavyJson.errors ?? []).slice(0, 300)}`);
+      log(`  heavy answer: ${(JSON.stringify(heavyJson).length / 1024).toFixed(0)} KiB`);
+      // Warm the cache and the connections, then measure the lookup alone.
+      await victims(tokens.paramedics, urgent.body, 3);
+      await waitUntilIdle(servers);
+      const alone = await victims(tokens.paramedics, urgent.body);
+      log(`  alone: p50 ${alone.latency.p50} ms, p99 ${alone.latency.p99} ms, ${alone["2xx"]} answered, non-2xx ${alone.non2xx}`);
+      await waitUntilIdle(servers);
+      const attack = autocannon({
+        url: URL_UNDER_TEST,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${attacker}` },
+        body: heavy.body,
+        connections: attackConnections,
+        duration: duration + 2,
+        timeout: 60,
+      });
+      await new Promise((r) => setTimeout(r, 2000));
+      const attacked = await victims(tokens.paramedics, urgent.body);
+      const attackResult = await attack;
+      log(`  attacked: p50 ${attacked.latency.p50} ms, p99 ${attacked.latency.p99} ms, ${attacked["2xx"]} answered, non-2xx ${attacked.non2xx}; attacker ${attackResult["2xx"]} served, ${attackResult.non2xx} refused`);
+      rows.push({ settings: setting.label, alone, attacked, attack: attackResult });
+      await waitUntilIdle(servers);
+    } finally {
+      for (const server of servers.reverse()) await server.stop();
+    }
+  }
+  writeSection(render(rows, subjects, heavy));
+  log("wrote the Fairness section of bench/RESULTS.md");
+}
+
+function render(rows: Row[], subjects: Subjects, heavy: { cost: number; first: number }): string {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+  const argv = process.argv.slice(2).join(" ");
+  const lines = [
+    "## Fairness",
+    "",
+    `Generated by \`npm run bench:fairness${argv ? ` -- ${argv}` : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC (${((performance.now() - started) / 1000).toFixed(0)} s; ${os.availableParallelism()} × ${cpu.split(" ").slice(0, 2).join(" ")}, ${process.version}), \`federated-warm\` processes.`,
+    "",
+    `- Attacker: one care home nurse (a different one per row) of ${subjects.careHome} sending the costliest query the cost limit allows (two aliases of the home's \`residents(first: ${heavy.first})\` with every section, cost ${heavy.cost.toLocaleString("en-GB")} of ${config.MAX_QUERY_COST.toLocaleString("en-GB")}) on ${attackConnections} connections at once, as fast as answered.`,
+    `- Others: ${VICTIM_USERS} ambulance clinicians looking up resident ${subjects.nhsNumber}'s urgent-care plan, ${VICTIM_RATE} requests/s in all, ${duration} s measured, alone and then while the attack runs.`,
+    "",
+    "| limits | others' p50 alone ms | others' p99 alone ms | p50 under attack ms | p99 under attack ms | p99 ratio | others refused | attacker served / refused |",
+    "|---|---:|---:|---:|---:|---:|---:|---|",
+    ...rows.map((r) =>
+      `| ${r.settings} | ${r.alone.latency.p50} | ${r.alone.latency.p99} | ${r.attacked.latency.p50} | ${r.attacked.latency.p99} | ${(r.attacked.latency.p99 / Math.max(1, r.alone.latency.p99)).toFixed(1)}x | ${r.attacked.non2xx} | ${r.attack["2xx"]} / ${r.attack.non2xx} |`),
+    "",
+    "Target: the others' p99 moves less than 2x under the attack.",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** Replaces the Fairness section of RESULTS.md (up to the next "## " heading), or appends it. */
+function writeSection(section: string) {
+  const file = new URL("./RESULTS.md", import.meta.url);
+  const current = readFileSync(file, "utf8");
+  const start = current.indexOf("\n## Fairness\n");
+  if (start < 0) return writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+  const next = current.indexOf("\n## ", start + 1);
+  writeFileSync(file, `${current.slice(0, start + 1)}${section}${next < 0 ? "" : `\n${current.slice(next + 1)}`}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`\nfairness benchmark failed: ${error.message}`);
+    process.exit(1);
+  },
+);
