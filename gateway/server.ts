@@ -10,10 +10,10 @@ import { closeGracefully, listen } from "../subgraphs/kernel/http.js";
 import { useAuthentication } from "./plugins/authenticate.js";
 import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
-import { useScrubErrors } from "./plugins/scrub-errors.js";
+import { useErrorContract, useRequestContract } from "./plugins/error-contract.js";
+import { engineLogger } from "./engine-logger.js";
 import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
-import { runtimeLogger } from "./runtime-logger.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
@@ -64,6 +64,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     upstreamTimeout: opts.timeouts.upstreamMs,
     plugins: () => [
       useRequestDeadline(opts.timeouts.requestDeadlineMs),
+      // Refuses what the engine cannot plan before any other plugin sees the operation.
+      useRequestContract(),
       useMetrics(opts.subgraphUrls),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
@@ -76,15 +78,16 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
-      useScrubErrors(),
+      // Last: every error leaves coded, scrubbed and with the status of its class.
+      useErrorContract(),
     ],
     // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     landingPage: false,
     graphiql: false,
-    // The gateway's own messages are operational (subgraph failures); request content is never logged.
-    // Through our logger with codes only: the runtime's own lines would print failed requests' bodies.
-    logging: runtimeLogger(opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn"),
+    // The gateway's own messages are operational (subgraph failures); request content is never logged:
+    // they go through our pino logger as JSON, scrubbed (gateway/engine-logger.ts).
+    logging: engineLogger(opts.logLevel === "debug" || opts.logLevel === "trace" ? opts.logLevel : opts.logLevel === "error" ? "error" : "warn"),
   });
 }
 

@@ -85,3 +85,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     extensions: { code: ErrorCode.Internal },
   };
 }
+
+/** Whether a code is one of the documented codes above (the gateway's error contract checks outgoing errors with it). */
+export const isKnownCode = (code: string) => knownCodes.has(code);

@@ -14,7 +14,7 @@ import type { Identity } from "./identity.js";
 import type { OrganisationFacts } from "./access/policy.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
 import { formatError } from "./errors.js";
-import { logger } from "./logger.js";
+import { apolloLogger, logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
 import { metricsResponse } from "./metrics.js";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
@@ -101,6 +101,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     schema: module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    logger: apolloLogger,
     // No Apollo Studio: inline traces would only add cost to every response.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
