@@ -141,8 +141,10 @@ describe("the request deadline", () => {
   let gateway: Awaited<ReturnType<typeof startGatewayOver>>;
   beforeAll(async () => {
     frozen = await startChildSubgraph("medications");
-    // Subgraph calls may wait for ever here; only the request deadline can end the request.
-    gateway = await startGatewayOver(base, { medications: frozen.url }, { UPSTREAM_TIMEOUT_MS: 120_000, REQUEST_DEADLINE_MS: 3_000 });
+    // The request deadline ends the request long before the subgraph call gives up; the call's
+    // timeout (twice the deadline) then lets the execution behind the 503 finish, so its audit
+    // can be read.
+    gateway = await startGatewayOver(base, { medications: frozen.url }, { UPSTREAM_TIMEOUT_MS: 6_000, REQUEST_DEADLINE_MS: 3_000 });
     for (let i = 0; i < 5 && (await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home))).errors; i++);
   }, 60_000);
   afterAll(async () => {
@@ -152,8 +154,19 @@ describe("the request deadline", () => {
 
   it("ends a request that outlives it with a coded, retryable SERVICE_UNAVAILABLE and HTTP 503", async () => {
     frozen.signal("SIGSTOP");
-    const res = await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, nurseAt(resident.home));
+    const userId = `failures-deadline-${Date.now()}`;
+    const res = await gatewayQuery(gateway.stack, VIEW, { nhs: resident.nhs }, { ...nurseAt(resident.home), userId });
     expect(res.status).toBe(503);
     expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: "SERVICE_UNAVAILABLE", retryable: true } })]);
-  }, 20_000);
+    // The execution behind the 503 ends when its subgraph call times out; what it resolved was
+    // never shown, so the audit records every section as not shown.
+    let rows: { section: string; outcome: string; denial_code: string | null }[] = [];
+    const read = async () => {
+      rows = await base.db.sql.query(`SELECT section, outcome::text, denial_code FROM usage.access_event WHERE user_id = $1`, [userId]);
+      return rows.length > 0;
+    };
+    for (let i = 0; i < 500 && !(await read()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.outcome === "ALLOWED")).toEqual([]);
+  }, 30_000);
 });

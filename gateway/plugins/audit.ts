@@ -52,7 +52,13 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
           }
           const r = result as ExecutionResult;
           try {
-            const events = collectSectionEvents(document, args.schema, r.data, r.errors, args.variableValues ?? {}, args.operationName);
+            const served = collectSectionEvents(document, args.schema, r.data, r.errors, args.variableValues ?? {}, args.operationName);
+            // The request deadline (or the client going away) aborts the request's signal; its answer
+            // has been given already (503) or will reach no one, so nothing of this result is shown.
+            const cut = (args.contextValue as { request?: Request }).request?.signal?.aborted === true;
+            const events = cut
+              ? served.map((e) => (e.outcome === "ALLOWED" ? { ...e, outcome: "UNAVAILABLE" as const, denialCode: "SERVICE_UNAVAILABLE" } : e))
+              : served;
             if (events.length === 0) return;
             const reasons = await breakGlass(identity.userId, [...new Set(events.map((e) => e.nhsNumber))]);
             const occurredAt = new Date();
