@@ -81,6 +81,10 @@ export async function startSubgraphServer<C extends BaseContext>(
     schema: module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The process that runs the server owns the signals (scripts/start.ts, scripts/subgraph.ts):
+    // Apollo's own SIGINT/SIGTERM handler would stop this server under the app's shutdown and then
+    // re-raise the signal, racing the app's orderly close (`npm start` hung 2 runs in 3).
+    stopOnTerminationSignals: false,
     // No Apollo Studio: inline traces would only add cost to every response.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
