@@ -85,7 +85,9 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       // Servers first (requests in flight finish and their events are queued), then the audit
       // writer flushes, then the database goes.
       close: async () => {
-        await Promise.all(servers.map((s) => s.close()));
+        // The gateway (started last) drains first: its requests in flight still call the subgraphs.
+        await gateway.close();
+        await Promise.all(servers.filter((s) => s !== gateway).map((s) => s.close()));
         await Promise.all(closers.map((c) => c.close()));
         await Promise.all(modules.map((m) => m.close()));
         await caches.close();

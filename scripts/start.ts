@@ -41,10 +41,13 @@ curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorizatio
   -d '${JSON.stringify({ query })}'
 `);
 
-// This process owns SIGINT/SIGTERM (Apollo Server's handlers are off, see subgraph-server.ts).
-// Hive Gateway's runtime still disposes itself on these signals; closing it again is a no-op.
+// This process owns SIGINT/SIGTERM. Apollo Server's handlers are off (subgraph-server.ts); Hive
+// Gateway's runtime installs one when it is created that disposes the gateway at once, aborting
+// requests in flight ("server is shutting down") before the graceful close below can let them
+// finish: it is removed here, and stack.close() disposes the gateway after its server has drained.
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.removeAllListeners(signal);
   process.on(signal, () => {
     if (stopping) {
       // A second Ctrl-C: the user does not want to wait for requests in flight.
