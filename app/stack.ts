@@ -46,7 +46,7 @@ export async function startSubgraphs(
     const module = subgraphFactories[name](db, { peers, caches });
     started.modules.push(module);
     const port = ephemeralPorts ? 0 : subgraphPort(name, env);
-    const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, shield: env.SHIELD === "on" });
+    const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, metricsToken: env.METRICS_TOKEN, shield: env.SHIELD === "on" });
     started.servers.push(server);
     if (name === "residents") peers.residentsUrl = server.url;
     urls[name] = server.url;
@@ -75,6 +75,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       logLevel: env.LOG_LEVEL,
       audit,
       persistedQueries: createPersistedQueryStore(caches),
+      metricsToken: env.METRICS_TOKEN,
     });
     servers.push(gateway);
     return {

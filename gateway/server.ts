@@ -31,6 +31,8 @@ export interface GatewayOptions {
   logLevel: string;
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
   persistedQueries: PersistedQueryStore;
+  /** Bearer token required on /metrics (env METRICS_TOKEN). */
+  metricsToken: string;
 }
 
 // Parsing and validation results are cached in memory by graphql-yoga (on by default) and the
@@ -54,7 +56,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       ]),
     ),
     plugins: () => [
-      useMetrics(opts.subgraphUrls),
+      useMetrics(opts.subgraphUrls, opts.metricsToken),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
       useForwardIdentity(opts.internalSecret),

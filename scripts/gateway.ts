@@ -25,6 +25,7 @@ const gateway = await startGateway({
   logLevel: config.LOG_LEVEL,
   audit,
   persistedQueries: createPersistedQueryStore(caches),
+  metricsToken: config.METRICS_TOKEN,
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

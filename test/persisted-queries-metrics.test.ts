@@ -1,5 +1,5 @@
 // Automatic persisted queries (stored in Redis, so every gateway replica knows a registered hash)
-// and the Prometheus endpoint.
+// and the Prometheus endpoint (for the scraper's bearer token only).
 import { createHash } from "node:crypto";
 import { env } from "../subgraphs/kernel/env.js";
 import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
@@ -53,16 +53,31 @@ describe("automatic persisted queries", () => {
 });
 
 describe("/metrics", () => {
+  const scrape = (url: string, headers: Record<string, string> = { authorization: `Bearer ${env().METRICS_TOKEN}` }) =>
+    fetch(url.replace(/\/graphql$/, "/metrics"), { headers });
+
   it("exposes cache, Redis and per-subgraph latency metrics without request content", async () => {
     await post(stack.gatewayUrl, { query: `{ careHome(id: "CH00001") { name residents(first: 3) { edges { node { allergies { id } } } } } }` },
       { authorization: `Bearer ${await tokenFor()}` });
-    const res = await fetch(stack.gatewayUrl.replace(/\/graphql$/, "/metrics"));
+    const res = await scrape(stack.gatewayUrl);
     expect(res.status).toBe(200);
     const text = await res.text();
     for (const name of ["carerecord_cache_hits_total", "carerecord_cache_misses_total", "carerecord_cache_evictions_total", "carerecord_redis_errors_total",
       "carerecord_redis_circuit_open", "carerecord_subgraph_request_duration_seconds_bucket{le=\"0.001\",subgraph=\"residents\"}"]) expect(text).toContain(name);
     expect(text).not.toMatch(/999\d{7}/); // no NHS number
-    const sub = await fetch(stack.subgraphUrls.labs.replace(/\/graphql$/, "/metrics"));
+    const sub = await scrape(stack.subgraphUrls.labs);
     expect(sub.status).toBe(200);
+  });
+
+  it("is refused without the metrics token, with a user token, or with a wrong one, on the gateway and every subgraph", async () => {
+    const userToken = await tokenFor();
+    const wrong = `${env().METRICS_TOKEN.slice(0, -1)}x`;
+    for (const url of [stack.gatewayUrl, ...Object.values(stack.subgraphUrls)]) {
+      for (const headers of [{}, { authorization: `Bearer ${userToken}` }, { authorization: `Bearer ${wrong}` }, { authorization: env().METRICS_TOKEN }]) {
+        const res = await scrape(url, headers);
+        expect([url, res.status]).toEqual([url, 401]);
+        expect(await res.text()).not.toContain("carerecord_");
+      }
+    }
   });
 });

@@ -15,7 +15,7 @@ import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
 import { formatError } from "./errors.js";
 import { logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
-import { metricsResponse } from "./metrics.js";
+import { metricsAuthorized, metricsResponse } from "./metrics.js";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
 
 export interface BaseContext {
@@ -74,7 +74,7 @@ export interface RunningServer {
 
 export async function startSubgraphServer<C extends BaseContext>(
   module: SubgraphModule<C>,
-  opts: { host: string; port: number; internalSecret: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
+  opts: { host: string; port: number; internalSecret: string; metricsToken: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
 ): Promise<RunningServer> {
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<C>({
@@ -99,6 +99,10 @@ export async function startSubgraphServer<C extends BaseContext>(
         return;
       }
       if (url.pathname === "/metrics") {
+        if (!metricsAuthorized(req.headers.authorization, opts.metricsToken)) {
+          res.writeHead(401, { "www-authenticate": "Bearer" }).end();
+          return;
+        }
         const { body, contentType } = await metricsResponse();
         res.writeHead(200, { "content-type": contentType }).end(body);
         return;
