@@ -76,6 +76,8 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       audit,
       persistedQueries: createPersistedQueryStore(caches),
       metricsToken: env.METRICS_TOKEN,
+      exposeSchema: env.NODE_ENV !== "production",
+      corsOrigins: env.CORS_ORIGINS,
     });
     servers.push(gateway);
     return {

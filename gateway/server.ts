@@ -15,6 +15,7 @@ import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
+import { useNoFieldSuggestions } from "./plugins/field-suggestions.js";
 import type { PersistedQueryStore } from "./persisted-query-store.js";
 import type { AuditWriter } from "./audit/writer.js";
 import { limitPlugins } from "./limits.js";
@@ -31,6 +32,10 @@ export interface GatewayOptions {
   logLevel: string;
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
   persistedQueries: PersistedQueryStore;
+  /** false in production: no introspection, no "Did you mean" suggestions (the schema is published as a file). */
+  exposeSchema: boolean;
+  /** Origins allowed to call from a browser (env CORS_ORIGINS); none by default. */
+  corsOrigins: readonly string[];
   /** Bearer token required on /metrics (env METRICS_TOKEN). */
   metricsToken: string;
 }
@@ -66,7 +71,17 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
       useScrubErrors(),
+      ...(opts.exposeSchema ? [] : [useNoFieldSuggestions()]),
     ],
+    disableIntrospection: opts.exposeSchema ? undefined : {},
+    // Only listed origins get CORS headers, and never Access-Control-Allow-Credentials: tokens travel
+    // in the Authorization header, not in cookies (the runtime's default reflects any origin with
+    // credentials allowed).
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (!origin || !opts.corsOrigins.includes(origin)) return false;
+      return { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["authorization", "content-type"], maxAge: 600 };
+    },
     // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     landingPage: false,

@@ -26,6 +26,8 @@ const gateway = await startGateway({
   audit,
   persistedQueries: createPersistedQueryStore(caches),
   metricsToken: config.METRICS_TOKEN,
+  exposeSchema: config.NODE_ENV !== "production",
+  corsOrigins: config.CORS_ORIGINS,
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

@@ -73,7 +73,7 @@ describe("/metrics", () => {
     const userToken = await tokenFor();
     const wrong = `${env().METRICS_TOKEN.slice(0, -1)}x`;
     for (const url of [stack.gatewayUrl, ...Object.values(stack.subgraphUrls)]) {
-      for (const headers of [{}, { authorization: `Bearer ${userToken}` }, { authorization: `Bearer ${wrong}` }, { authorization: env().METRICS_TOKEN }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${userToken}` }, { authorization: `Bearer ${wrong}` }, { authorization: env().METRICS_TOKEN }]) {
         const res = await scrape(url, headers);
         expect([url, res.status]).toEqual([url, 401]);
         expect(await res.text()).not.toContain("carerecord_");

@@ -33,6 +33,11 @@ const schema = z
     JWT_ISSUER: z.string().default("carerecord-dev-identity"),
     JWT_AUDIENCE: z.string().default("carerecord"),
     INTERNAL_SECRET: z.string().min(32).default(DEVELOPMENT_INTERNAL_SECRET),
+    // Browser origins allowed to call the gateway (comma-separated, exact match); none by default.
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
     // Bearer token the Prometheus scraper sends to /metrics on the gateway and every subgraph.
     METRICS_TOKEN: z.string().min(32).default(DEVELOPMENT_METRICS_TOKEN),
     SUBGRAPH_URL_RESIDENTS: optionalUrl,
