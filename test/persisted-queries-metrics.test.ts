@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { env } from "../subgraphs/kernel/env.js";
 import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
 import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
-import { post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
+import { REGISTRATIONS_PER_MINUTE } from "../gateway/plugins/persisted-queries.js";
+import { identities, post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 import { waitFor } from "./support/observe.js";
 
 let stack: Stack;
@@ -49,6 +50,61 @@ describe("automatic persisted queries", () => {
     expect(mismatch.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_HASH_MISMATCH");
     const malformed = await post(stack.gatewayUrl, { extensions: { persistedQuery: { version: 2, sha256Hash: "abc" } } }, auth);
     expect(malformed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("persisted queries: what cannot be done with them", () => {
+  const sha = (q: string) => createHash("sha256").update(q).digest("hex");
+  const run = `${process.pid}-${Date.now()}`;
+
+  it("does not reveal whether a hash is known without a valid token (401 both, same body)", async () => {
+    const auth = { authorization: `Bearer ${await tokenFor()}` };
+    const known = `query Known { careHome(id: "CH00001") { name } } # known ${run}`;
+    expect((await post(stack.gatewayUrl, { query: known, extensions: ext(sha(known)) }, auth)).errors).toBeUndefined();
+    expect((await post(stack.gatewayUrl, { extensions: ext(sha(known)) }, auth)).errors).toBeUndefined();
+    const unknownHash = sha(`never registered ${run}`);
+    for (const headers of [{} as Record<string, string>, { authorization: "Bearer not-a-token" }, { authorization: `Bearer ${(await tokenFor()).slice(0, -2)}xx` }]) {
+      const a = await post(stack.gatewayUrl, { extensions: ext(sha(known)) }, headers);
+      const b = await post(stack.gatewayUrl, { extensions: ext(unknownHash) }, headers);
+      expect(a.status).toBe(401);
+      expect(a.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect(b).toEqual(a);
+      expect(a.data ?? null).toBeNull();
+    }
+  });
+
+  it("stores only documents that parse and validate against the schema", async () => {
+    const auth = { authorization: `Bearer ${await tokenFor()}` };
+    const invalid = [
+      `not graphql at all ${run}`,
+      `{ careHome(id: "CH00001") { name } # unclosed ${run}`.replace(/ }$/, ""),
+      `{ careHome(id: "CH00001") { nameX } } # ${run}`,
+      `{ careHome(idX: "CH00001") { name } } # ${run}`,
+      `query ($id: ID!) { careHome(id: $id) { name } } query ($id: ID!) { careHome(id: $id) { name } } # ${run}`,
+      `{ careHome(id: "CH00001") { ...F } } # ${run}`,
+    ];
+    for (const query of invalid) {
+      const sent = await post(stack.gatewayUrl, { query, extensions: ext(sha(query)) }, auth);
+      expect(sent.errors?.length).toBeGreaterThan(0);
+      const byHash = await post(stack.gatewayUrl, { extensions: ext(sha(query)) }, auth);
+      expect([query, byHash.errors?.[0]?.extensions?.code]).toEqual([query, "PERSISTED_QUERY_NOT_FOUND"]);
+    }
+  });
+
+  it(`stores at most ${REGISTRATIONS_PER_MINUTE} documents per user per minute, even sent at once`, async () => {
+    const flooder = { ...identities.nurse, userId: `t-apq-flood-${run}` };
+    const auth = { authorization: `Bearer ${await tokenFor(flooder)}` };
+    const queries = Array.from({ length: REGISTRATIONS_PER_MINUTE + 10 }, (_, i) => `{ careHome(id: "CH00001") { name } } # flood ${run} ${i}`);
+    const answers = await Promise.all(queries.map((query) => post(stack.gatewayUrl, { query, extensions: ext(sha(query)) }, auth)));
+    // Every operation still ran; only the registration is bounded.
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    const stored = await Promise.all(queries.map(async (q) => (await post(stack.gatewayUrl, { extensions: ext(sha(q)) }, auth)).errors === undefined));
+    expect(stored.filter(Boolean)).toHaveLength(REGISTRATIONS_PER_MINUTE);
+    // Another user is not affected.
+    const other = `{ careHome(id: "CH00001") { name } } # other user ${run}`;
+    const otherAuth = { authorization: `Bearer ${await tokenFor({ ...identities.nurse, userId: `t-apq-other-${run}` })}` };
+    await post(stack.gatewayUrl, { query: other, extensions: ext(sha(other)) }, otherAuth);
+    expect((await post(stack.gatewayUrl, { extensions: ext(sha(other)) }, otherAuth)).errors).toBeUndefined();
   });
 });
 
