@@ -8,11 +8,10 @@ import { startSubgraphServer, type RunningServer, type SubgraphModule } from "..
 import { subgraphPort } from "../subgraphs/kernel/topology.js";
 import { subgraphFactories } from "../subgraphs/registry.js";
 import { startGateway } from "../gateway/server.js";
+import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
 import { createCacheHub, type CacheHub } from "../subgraphs/kernel/cache/hub.js";
-import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
-import { gatewayLimits } from "../gateway/limits.js";
 
 export interface Stack {
   db: Database;
@@ -47,7 +46,7 @@ export async function startSubgraphs(
     const module = subgraphFactories[name](db, { peers, caches });
     started.modules.push(module);
     const port = ephemeralPorts ? 0 : subgraphPort(name, env);
-    const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, shield: env.SHIELD === "on" });
+    const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, metricsToken: env.METRICS_TOKEN, shield: env.SHIELD === "on" });
     started.servers.push(server);
     if (name === "residents") peers.residentsUrl = server.url;
     urls[name] = server.url;
@@ -71,13 +70,8 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       host: env.HOST,
       port: opts.ephemeralPorts ? 0 : env.GATEWAY_PORT,
       subgraphUrls,
-      tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
-      internalSecret: env.INTERNAL_SECRET,
-      logLevel: env.LOG_LEVEL,
       audit,
-      persistedQueries: createPersistedQueryStore(caches),
-      limits: gatewayLimits(env, caches),
-      timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
+    ...gatewaySettings(env, caches),
     });
     servers.push(gateway);
     return {
@@ -88,7 +82,9 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       // Servers first (requests in flight finish and their events are queued), then the audit
       // writer flushes, then the database goes.
       close: async () => {
-        await Promise.all(servers.map((s) => s.close()));
+        // The gateway (started last) drains first: its requests in flight still call the subgraphs.
+        await gateway.close();
+        await Promise.all(servers.filter((s) => s !== gateway).map((s) => s.close()));
         await Promise.all(closers.map((c) => c.close()));
         await Promise.all(modules.map((m) => m.close()));
         await caches.close();

@@ -18,6 +18,7 @@ import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
+import { useNoFieldSuggestions } from "./plugins/field-suggestions.js";
 import type { PersistedQueryStore } from "./persisted-query-store.js";
 import type { AuditWriter } from "./audit/writer.js";
 import { limitPlugins, type GatewayLimits } from "./limits.js";
@@ -39,6 +40,12 @@ export interface GatewayOptions {
   limits: GatewayLimits;
   /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
   timeouts: { upstreamMs: number; requestDeadlineMs: number };
+  /** false in production: no introspection, no "Did you mean" suggestions (the schema is published as a file). */
+  exposeSchema: boolean;
+  /** Origins allowed to call from a browser (env CORS_ORIGINS); none by default. */
+  corsOrigins: readonly string[];
+  /** Bearer token required on /metrics (env METRICS_TOKEN). */
+  metricsToken: string;
 }
 
 // Parsing and validation results are cached in memory by graphql-yoga (on by default) and the
@@ -66,7 +73,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useRequestDeadline(opts.timeouts.requestDeadlineMs),
       // Refuses what the engine cannot plan before any other plugin sees the operation.
       useRequestContract(),
-      useMetrics(opts.subgraphUrls),
+      useMetrics(opts.subgraphUrls, opts.metricsToken),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
       useRateLimit(opts.limits.rateLimiter),
@@ -78,9 +85,19 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useAudit(opts.audit.writer, opts.audit.breakGlass),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
+      ...(opts.exposeSchema ? [] : [useNoFieldSuggestions()]),
       // Last: every error leaves coded, scrubbed and with the status of its class.
       useErrorContract(),
     ],
+    disableIntrospection: opts.exposeSchema ? undefined : {},
+    // Only listed origins get CORS headers, and never Access-Control-Allow-Credentials: tokens travel
+    // in the Authorization header, not in cookies (the runtime's default reflects any origin with
+    // credentials allowed).
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (!origin || !opts.corsOrigins.includes(origin)) return false;
+      return { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["authorization", "content-type"], maxAge: 600 };
+    },
     // isDev false: never echo original errors (bodies, stacks) back to clients, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     landingPage: false,

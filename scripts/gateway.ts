@@ -3,11 +3,10 @@ import { env } from "../subgraphs/kernel/env.js";
 import { logger } from "../subgraphs/kernel/logger.js";
 import { subgraphUrls } from "../subgraphs/kernel/topology.js";
 import { startGateway } from "../gateway/server.js";
+import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "../app/database.js";
 import { createAudit } from "../app/audit.js";
 import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
-import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
-import { gatewayLimits } from "../gateway/limits.js";
 
 const config = env();
 if (!config.DATABASE_URL) {
@@ -21,13 +20,8 @@ const gateway = await startGateway({
   host: config.HOST,
   port: config.PORT ?? config.GATEWAY_PORT,
   subgraphUrls: subgraphUrls(config),
-  tokens: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-  internalSecret: config.INTERNAL_SECRET,
-  logLevel: config.LOG_LEVEL,
   audit,
-  persistedQueries: createPersistedQueryStore(caches),
-  limits: gatewayLimits(config, caches),
-  timeouts: { upstreamMs: config.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: config.REQUEST_DEADLINE_MS },
+  ...gatewaySettings(config, caches),
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.

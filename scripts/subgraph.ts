@@ -24,7 +24,7 @@ const db = await openDatabase(config);
 await migrateSubgraph(db, name);
 const caches = createCacheHub(config);
 const module = subgraphFactories[name](db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
-const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, shield: config.SHIELD === "on" });
+const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, metricsToken: config.METRICS_TOKEN, shield: config.SHIELD === "on" });
 logger.info({ subgraph: name, url: server.url }, "subgraph listening");
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => void server.close().then(() => module.close()).then(() => caches.close()).then(() => db.close()).finally(() => process.exit(0)));

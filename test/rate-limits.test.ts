@@ -12,7 +12,7 @@ import { RedisLink } from "../subgraphs/kernel/cache/redis-link.js";
 import { startStack } from "../app/stack.js";
 import { createAudit } from "../app/audit.js";
 import { startGateway } from "../gateway/server.js";
-import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
+import { gatewaySettings } from "../gateway/settings.js";
 import { createRateLimiter } from "../gateway/rate-limiter.js";
 import { rateLimitSettings } from "../gateway/limits.js";
 import { identities, tokenFor, type Stack } from "./support/stack.js";
@@ -134,12 +134,9 @@ describe("requests in flight", () => {
       host: "127.0.0.1",
       port: 0,
       subgraphUrls: { ...stack.subgraphUrls, residents: `http://127.0.0.1:${port}/graphql` },
-      tokens: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
-      internalSecret: e.INTERNAL_SECRET,
-      logLevel: "error",
       audit,
-      persistedQueries: createPersistedQueryStore(stack.caches),
-      timeouts: { upstreamMs: e.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: e.REQUEST_DEADLINE_MS },
+      ...gatewaySettings(e, stack.caches),
+      logLevel: "error",
       // The same Redis and key prefix as the stack's gateway: a second replica.
       limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches) },
     });

@@ -9,16 +9,26 @@ export interface IdentityContext {
   identity: Identity;
 }
 
+async function authenticate(authorization: string | null | undefined, settings: TokenSettings): Promise<Identity> {
+  const token = bearerToken(authorization);
+  if (!token) throw domainError(ErrorCode.Unauthenticated, "A bearer token is required (Authorization: Bearer <token>)");
+  try {
+    return await verifyUserToken(token, settings);
+  } catch {
+    throw domainError(ErrorCode.Unauthenticated, "The token is invalid or has expired");
+  }
+}
+
 export function useAuthentication(settings: TokenSettings): GatewayPlugin<IdentityContext> {
   return {
+    // Checked before the operation is parsed and validated too: validation messages name the
+    // schema's fields and suggest others ("Did you mean ..."), which no unauthenticated caller may
+    // read. Verified tokens are remembered, so the second check below costs a map look-up.
+    async onParams({ request }) {
+      await authenticate(request.headers.get("authorization"), settings);
+    },
     async onContextBuilding({ context, extendContext }) {
-      const token = bearerToken(context.request?.headers.get("authorization"));
-      if (!token) throw domainError(ErrorCode.Unauthenticated, "A bearer token is required (Authorization: Bearer <token>)");
-      try {
-        extendContext({ identity: await verifyUserToken(token, settings) });
-      } catch {
-        throw domainError(ErrorCode.Unauthenticated, "The token is invalid or has expired");
-      }
+      extendContext({ identity: await authenticate(context.request?.headers.get("authorization"), settings) });
     },
   };
 }

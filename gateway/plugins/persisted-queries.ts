@@ -1,28 +1,60 @@
 // Automatic persisted queries (the Apollo protocol: extensions.persistedQuery { version: 1,
 // sha256Hash }). A client sends the hash; if the gateway does not know it, the client is told
-// PERSISTED_QUERY_NOT_FOUND and sends hash and query together, which registers it. Registering needs
-// a valid user token, so anonymous callers cannot fill the store.
+// PERSISTED_QUERY_NOT_FOUND and sends hash and query together, which registers it.
+// - Every persisted-query request needs a valid user token, look-ups included: without one the
+//   answer is 401 whether or not the hash is known, so the store cannot be probed.
+// - Only a document that parses and validates against the client schema is stored; an invalid one
+//   runs as an ordinary request (and gets its ordinary validation errors) without being stored.
+// - Each user may register a bounded number of documents a minute; above it the operation still
+//   runs, it is just not stored, so nobody can fill the store or spend the gateway's CPU on it.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import { GraphQLError } from "graphql";
+import { buildSchema, GraphQLError, parse, validate, type GraphQLSchema } from "graphql";
+import { LRUCache } from "lru-cache";
 import { badInput, domainError, ErrorCode } from "../../subgraphs/kernel/errors.js";
 import { metrics } from "../../subgraphs/kernel/metrics.js";
+import type { Identity } from "../../subgraphs/kernel/identity.js";
 import type { PersistedQueryStore } from "../persisted-query-store.js";
 import { bearerToken, verifyUserToken, type TokenSettings } from "../tokens.js";
 
 /** Longer operations are refused by the token limit anyway; this bounds what can be stored. */
 const MAX_QUERY_LENGTH = 20_000;
+/** Registrations per user per minute: far above what a real client's set of operations needs. */
+export const REGISTRATIONS_PER_MINUTE = 30;
+
+const API_SCHEMA_PATH = new URL("../../schema/api.graphql", import.meta.url);
 
 interface PersistedQueryExtension {
   version?: unknown;
   sha256Hash?: unknown;
 }
 
+function isValidOperation(schema: GraphQLSchema, query: string): boolean {
+  try {
+    return validate(schema, parse(query)).length === 0;
+  } catch {
+    return false; // does not parse
+  }
+}
+
 export function usePersistedQueries(store: PersistedQueryStore, tokens: TokenSettings): GatewayPlugin {
+  let schema: GraphQLSchema | undefined;
+  // Registrations in the current minute, per user (in process: each replica bounds its own share).
+  const registrations = new LRUCache<string, number>({ max: 100_000, ttl: 60_000, noUpdateTTL: true });
+
+  const authenticated = async (authorization: string | null): Promise<Identity> => {
+    const bearer = bearerToken(authorization);
+    const identity = bearer ? await verifyUserToken(bearer, tokens).catch(() => null) : null;
+    if (!identity) throw domainError(ErrorCode.Unauthenticated, "A valid bearer token is required to use persisted queries");
+    return identity;
+  };
+
   return {
     async onParams({ params, setParams, request }) {
       const pq = (params.extensions as { persistedQuery?: PersistedQueryExtension } | undefined)?.persistedQuery;
       if (!pq) return;
+      const identity = await authenticated(request.headers.get("authorization"));
       if (pq.version !== 1 || typeof pq.sha256Hash !== "string" || !/^[0-9a-f]{64}$/.test(pq.sha256Hash))
         throw badInput("persistedQuery must be { version: 1, sha256Hash: <64 hex digits> }");
       const hash = pq.sha256Hash;
@@ -30,9 +62,17 @@ export function usePersistedQueries(store: PersistedQueryStore, tokens: TokenSet
         if (params.query.length > MAX_QUERY_LENGTH) throw badInput("The operation is too long to persist");
         if (createHash("sha256").update(params.query).digest("hex") !== hash)
           throw new GraphQLError("provided sha does not match query", { extensions: { code: "PERSISTED_QUERY_HASH_MISMATCH" } });
-        const bearer = bearerToken(request.headers.get("authorization"));
-        const valid = bearer ? await verifyUserToken(bearer, tokens).then(() => true, () => false) : false;
-        if (!valid) throw domainError(ErrorCode.Unauthenticated, "A valid bearer token is required to register a persisted query");
+        const used = registrations.get(identity.userId) ?? 0;
+        if (used >= REGISTRATIONS_PER_MINUTE) {
+          metrics.persistedQueries.inc({ result: "rate_limited" });
+          return;
+        }
+        registrations.set(identity.userId, used + 1);
+        schema ??= buildSchema(readFileSync(API_SCHEMA_PATH, "utf8"));
+        if (!isValidOperation(schema, params.query)) {
+          metrics.persistedQueries.inc({ result: "invalid" });
+          return;
+        }
         await store.set(hash, params.query);
         metrics.persistedQueries.inc({ result: "registered" });
         return;

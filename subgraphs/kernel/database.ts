@@ -3,7 +3,7 @@
 // PGlite instance (data under DATA_DIR) through pglite-prisma-adapter. The rest of the code cannot
 // tell the difference.
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -73,7 +73,14 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
   const dir = path.resolve(dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const unlock = lockDataDir(dir);
+  let db: InstanceType<typeof PGlite>;
+  try {
+    db = await PGlite.create(dir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const adapter = new PrismaPGlite(db) as unknown as SqlDriverAdapterFactory;
   return {
     kind: "embedded",
@@ -90,6 +97,72 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
     },
     // Tables are schema-qualified in every Prisma model (@@schema), so one adapter serves all.
     adapterFor: () => adapter,
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
+}
+
+/** Another process (or this one) already has the embedded database open. */
+export class DataDirInUseError extends Error {}
+
+/**
+ * PGlite is single-process: two processes on one data folder corrupt it. The folder is claimed by
+ * creating `pglite.lock` (like PostgreSQL's postmaster.pid) holding the owner's pid, with an
+ * exclusive create so two processes starting together cannot both win; a lock whose process has
+ * gone (killed, crashed) is taken over. Returns the release function.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = `${dir}.lock`; // beside PGlite's folder, not inside it
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number.parseInt(readFileSafe(file), 10);
+      if (attempt >= 3 || (Number.isInteger(owner) && owner > 0 && isAlive(owner)))
+        throw new DataDirInUseError(
+          `The embedded database in ${path.dirname(dir)} is already in use by process ${owner}. ` +
+            `Stop that process first, or set DATA_DIR to another folder (or DATABASE_URL to use PostgreSQL).`,
+        );
+      unlinkSafe(file); // stale: its process has gone
+    }
+  }
+  const release = () => {
+    if (readFileSafe(file) === String(process.pid)) unlinkSafe(file);
+    process.off("exit", release);
+  };
+  // A process that exits without closing the database (process.exit in a handler) still frees it.
+  process.on("exit", release);
+  return release;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, owned by another user
+  }
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
+function unlinkSafe(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
 }

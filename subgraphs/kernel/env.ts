@@ -5,6 +5,7 @@ import { z } from "zod";
 /** Development-only secrets so the demo and tests run without setup. Refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = "carerecord-DEVELOPMENT-ONLY-jwt-secret-not-for-real-use";
 export const DEVELOPMENT_INTERNAL_SECRET = "carerecord-DEVELOPMENT-ONLY-internal-secret-not-for-real-use";
+export const DEVELOPMENT_METRICS_TOKEN = "carerecord-DEVELOPMENT-ONLY-metrics-token-not-for-real-use";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z
@@ -32,6 +33,13 @@ const schema = z
     JWT_ISSUER: z.string().default("carerecord-dev-identity"),
     JWT_AUDIENCE: z.string().default("carerecord"),
     INTERNAL_SECRET: z.string().min(32).default(DEVELOPMENT_INTERNAL_SECRET),
+    // Browser origins allowed to call the gateway (comma-separated, exact match); none by default.
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
+    // Bearer token the Prometheus scraper sends to /metrics on the gateway and every subgraph.
+    METRICS_TOKEN: z.string().min(32).default(DEVELOPMENT_METRICS_TOKEN),
     SUBGRAPH_URL_RESIDENTS: optionalUrl,
     SUBGRAPH_URL_DISCHARGE: optionalUrl,
     SUBGRAPH_URL_LABS: optionalUrl,
@@ -68,6 +76,8 @@ const schema = z
     if (env.SHIELD === "off") ctx.addIssue({ code: "custom", path: ["SHIELD"], message: "authorisation cannot be switched off in production" });
     if (env.INTERNAL_SECRET === DEVELOPMENT_INTERNAL_SECRET)
       ctx.addIssue({ code: "custom", path: ["INTERNAL_SECRET"], message: "the development key must not be used in production" });
+    if (env.METRICS_TOKEN === DEVELOPMENT_METRICS_TOKEN)
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "the development key must not be used in production" });
   });
 
 export type Env = z.infer<typeof schema>;

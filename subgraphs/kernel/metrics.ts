@@ -1,5 +1,6 @@
 // Prometheus metrics of the process (gateway and subgraphs share one registry in all-in-one mode;
 // each container exposes its own). Served at /metrics by the gateway and every subgraph server.
+import { timingSafeEqual } from "node:crypto";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export const registry = new Registry();
@@ -23,4 +24,16 @@ export const metrics = {
 /** The /metrics response body and content type. */
 export async function metricsResponse(): Promise<{ body: string; contentType: string }> {
   return { body: await registry.metrics(), contentType: registry.contentType };
+}
+
+/**
+ * /metrics is for the scraper only (it names subgraphs, cache sizes and traffic): the request must
+ * carry `Authorization: Bearer <METRICS_TOKEN>`. Compared in constant time.
+ */
+export function metricsAuthorized(authorization: string | null | undefined, token: string): boolean {
+  const sent = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+  if (!sent) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -16,7 +16,7 @@ import { INTERNAL_HEADER, verifyInternalIdentity } from "./internal-auth.js";
 import { formatError } from "./errors.js";
 import { apolloLogger, logger } from "./logger.js";
 import { closeGracefully, listen } from "./http.js";
-import { metricsResponse } from "./metrics.js";
+import { metricsAuthorized, metricsResponse } from "./metrics.js";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
 import { PayloadTooLargeError, sendPayloadTooLarge } from "./body-limit.js";
 
@@ -94,7 +94,7 @@ export interface RunningServer {
 
 export async function startSubgraphServer<C extends BaseContext>(
   module: SubgraphModule<C>,
-  opts: { host: string; port: number; internalSecret: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
+  opts: { host: string; port: number; internalSecret: string; metricsToken: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
 ): Promise<RunningServer> {
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<C>({
@@ -102,6 +102,10 @@ export async function startSubgraphServer<C extends BaseContext>(
     formatError,
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger,
+    // The process that runs the server owns the signals (scripts/start.ts, scripts/subgraph.ts):
+    // Apollo's own SIGINT/SIGTERM handler would stop this server under the app's shutdown and then
+    // re-raise the signal, racing the app's orderly close (`npm start` hung 2 runs in 3).
+    stopOnTerminationSignals: false,
     // No Apollo Studio: inline traces would only add cost to every response.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
@@ -116,6 +120,10 @@ export async function startSubgraphServer<C extends BaseContext>(
         return;
       }
       if (url.pathname === "/metrics") {
+        if (!metricsAuthorized(req.headers.authorization, opts.metricsToken)) {
+          res.writeHead(401, { "www-authenticate": "Bearer" }).end();
+          return;
+        }
         const { body, contentType } = await metricsResponse();
         res.writeHead(200, { "content-type": contentType }).end(body);
         return;

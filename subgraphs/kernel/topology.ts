@@ -1,9 +1,11 @@
 // Where each part listens. All-in-one mode and the gateway agree on these defaults; containers
-// override them with SUBGRAPH_URL_<NAME>.
+// override them with SUBGRAPH_URL_<NAME>. Port 0 (tests) means "any free port, read back".
 import { SUBGRAPHS, type SubgraphName } from "./database.js";
 import type { Env } from "./env.js";
 
+/** SUBGRAPH_BASE_PORT=0 gives every subgraph an ephemeral port (all-in-one mode finds them itself). */
 export function subgraphPort(name: SubgraphName, env: Pick<Env, "SUBGRAPH_BASE_PORT">): number {
+  if (env.SUBGRAPH_BASE_PORT === 0) return 0;
   return env.SUBGRAPH_BASE_PORT + SUBGRAPHS.indexOf(name);
 }
 

@@ -3,9 +3,8 @@
 import type { SubgraphName } from "../../subgraphs/kernel/database.js";
 import { env, type Env } from "../../subgraphs/kernel/env.js";
 import { startGateway } from "../../gateway/server.js";
+import { gatewaySettings } from "../../gateway/settings.js";
 import { createAudit } from "../../app/audit.js";
-import { createPersistedQueryStore } from "../../gateway/persisted-query-store.js";
-import { gatewayLimits } from "../../gateway/limits.js";
 import type { Stack } from "../../app/stack.js";
 
 export async function startGatewayOver(
@@ -19,13 +18,8 @@ export async function startGatewayOver(
     host: e.HOST,
     port: 0,
     subgraphUrls: { ...stack.subgraphUrls, ...replace },
-    tokens: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
-    internalSecret: e.INTERNAL_SECRET,
-    logLevel: e.LOG_LEVEL,
     audit,
-    persistedQueries: createPersistedQueryStore(stack.caches),
-    timeouts: { upstreamMs: e.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: e.REQUEST_DEADLINE_MS },
-    limits: gatewayLimits(e, stack.caches),
+    ...gatewaySettings(e, stack.caches),
   });
   return {
     stack: { ...stack, gatewayUrl: gateway.url, subgraphUrls: { ...stack.subgraphUrls, ...replace } },

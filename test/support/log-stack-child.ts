@@ -8,9 +8,8 @@ import { env } from "../../subgraphs/kernel/env.js";
 import { listen } from "../../subgraphs/kernel/http.js";
 import { startStack } from "../../app/stack.js";
 import { startGateway } from "../../gateway/server.js";
+import { gatewaySettings } from "../../gateway/settings.js";
 import { createAudit } from "../../app/audit.js";
-import { createPersistedQueryStore } from "../../gateway/persisted-query-store.js";
-import { gatewayLimits } from "../../gateway/limits.js";
 
 const e = env();
 const stack = await startStack(e, { ephemeralPorts: true });
@@ -22,13 +21,8 @@ const broken = await startGateway({
   host: e.HOST,
   port: 0,
   subgraphUrls: { ...stack.subgraphUrls, labs: `http://127.0.0.1:${closedPort}/graphql` },
-  tokens: { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
-  internalSecret: e.INTERNAL_SECRET,
-  logLevel: e.LOG_LEVEL,
   audit,
-  persistedQueries: createPersistedQueryStore(stack.caches),
-  limits: gatewayLimits(e, stack.caches),
-  timeouts: { upstreamMs: e.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: e.REQUEST_DEADLINE_MS },
+  ...gatewaySettings(e, stack.caches),
 });
 writeFileSync(process.argv[2]!, JSON.stringify({ gateway: stack.gatewayUrl, broken: broken.url }));
 process.once("SIGTERM", async () => {

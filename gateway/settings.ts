@@ -1,0 +1,23 @@
+// The gateway's options that come from configuration, built in one place for every way the
+// gateway is started (all-in-one stack, the gateway alone, tests with a second gateway).
+import type { Env } from "../subgraphs/kernel/env.js";
+import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createPersistedQueryStore } from "./persisted-query-store.js";
+import { gatewayLimits } from "./limits.js";
+import type { GatewayOptions } from "./server.js";
+
+export type GatewaySettings = Omit<GatewayOptions, "host" | "port" | "subgraphUrls" | "audit">;
+
+export function gatewaySettings(env: Env, caches: Pick<CacheHub, "link" | "keyPrefix">): GatewaySettings {
+  return {
+    tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    internalSecret: env.INTERNAL_SECRET,
+    logLevel: env.LOG_LEVEL,
+    persistedQueries: createPersistedQueryStore(caches),
+    limits: gatewayLimits(env, caches),
+    timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
+    metricsToken: env.METRICS_TOKEN,
+    exposeSchema: env.NODE_ENV !== "production",
+    corsOrigins: env.CORS_ORIGINS,
+  };
+}

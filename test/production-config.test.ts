@@ -1,0 +1,18 @@
+// The settings this helper added are read like the others: the metrics token's development
+// default is refused in production, and CORS_ORIGINS is an exact, comma-separated allow-list.
+import { parseEnv } from "../subgraphs/kernel/env.js";
+
+const production = { NODE_ENV: "production", JWT_SECRET: "j".repeat(40), INTERNAL_SECRET: "i".repeat(40) };
+
+describe("production configuration", () => {
+  it("refuses the development metrics token", () => {
+    expect(() => parseEnv(production)).toThrow(/METRICS_TOKEN: the development key must not be used in production/);
+    expect(parseEnv({ ...production, METRICS_TOKEN: "m".repeat(40) }).METRICS_TOKEN).toBe("m".repeat(40));
+    expect(() => parseEnv({ ...production, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+  });
+
+  it("reads CORS_ORIGINS as a list, empty by default", () => {
+    expect(parseEnv({}).CORS_ORIGINS).toEqual([]);
+    expect(parseEnv({ CORS_ORIGINS: " https://a.example.org, https://b.example.org ,," }).CORS_ORIGINS).toEqual(["https://a.example.org", "https://b.example.org"]);
+  });
+});

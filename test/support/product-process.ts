@@ -1,0 +1,43 @@
+// `npm start` as a real child process (tsx scripts/start.ts) on ephemeral ports, for tests that
+// send it signals or start two of them. Resolves once it has printed its gateway URL.
+import { spawn, type ChildProcess } from "node:child_process";
+
+export interface ProductProcess {
+  proc: ChildProcess;
+  gatewayUrl: string;
+  /** Exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+/**
+ * Starts the product with the test environment plus `overrides`; an override of `undefined`
+ * removes the variable (e.g. NODE_ENV, DATABASE_URL for the embedded database). GATEWAY_PORT and
+ * SUBGRAPH_BASE_PORT are 0 unless overridden: the OS picks free ports and the URL is read back.
+ */
+export function spawnProduct(overrides: Record<string, string | undefined>): { proc: ChildProcess; exited: Promise<number | null>; output(): string } {
+  const env: Record<string, string | undefined> = { ...process.env, GATEWAY_PORT: "0", SUBGRAPH_BASE_PORT: "0", LOG_LEVEL: "error", ...overrides };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  return { proc, exited, output: () => out };
+}
+
+export async function startProduct(overrides: Record<string, string | undefined>): Promise<ProductProcess> {
+  const started = spawnProduct(overrides);
+  const gatewayUrl = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const match = /Care record gateway: (http:\/\/\S+\/graphql)/.exec(started.output());
+      if (match) {
+        started.proc.stdout!.off("data", check);
+        resolve(match[1]!);
+      }
+    };
+    started.proc.stdout!.on("data", check);
+    started.exited.then((code) => reject(new Error(`product exited (${code}) before it was ready: ${started.output().slice(0, 500)}`)));
+  });
+  return { ...started, gatewayUrl };
+}
