@@ -1,20 +1,18 @@
 // Stopping the product with SIGTERM in the middle of load loses no access event: every view a
 // client received is in the audit trail after the process has exited.
-import type { ChildProcess } from "node:child_process";
 import { post, tokenFor } from "./support/stack.js";
-import { startProduct } from "./support/product-process.js";
+import { killProducts, startProduct } from "./support/product-process.js";
 import { waitFor } from "./support/observe.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
 import { seedDemoData } from "../app/seed.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
-let child: ChildProcess | undefined;
 beforeAll(async () => {
   scratch = await createScratchDatabase("sigterm");
   await seedDemoData(scratch.db, { residents: 40, caches: scratch.caches });
 });
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  killProducts();
   await scratch.drop();
 });
 
@@ -22,7 +20,6 @@ describe("SIGTERM during load", () => {
   it("every response a client received has its access events", async () => {
     // Ephemeral ports read back from the process (pid-derived ports once landed on PostgreSQL's 5432).
     const product = await startProduct({ DATABASE_URL: scratch.url });
-    child = product.proc;
     const { exited } = product;
     const userId = `sigterm-${process.pid}-${Date.now()}`;
     const token = await tokenFor({ userId, name: "Load Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" }, "5m");
@@ -47,7 +44,7 @@ describe("SIGTERM during load", () => {
     // In the middle of load: once answers are flowing (a cold start on a busy machine can take
     // longer than any fixed delay).
     await waitFor(() => delivered >= 80 || failed.length > 0, 60_000);
-    child!.kill("SIGTERM");
+    product.proc.kill("SIGTERM");
     const code = await exited;
     stop = true;
     await Promise.all(workers);
