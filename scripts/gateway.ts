@@ -1,4 +1,5 @@
 // Runs the gateway alone (its own container), pointing at SUBGRAPH_URL_<NAME> or the defaults.
+import { stopOnSignals } from "../app/shutdown.js";
 import { env } from "../subgraphs/kernel/env.js";
 import { logger } from "../subgraphs/kernel/logger.js";
 import { subgraphUrls } from "../subgraphs/kernel/topology.js";
@@ -25,5 +26,9 @@ const gateway = await startGateway({
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => void gateway.close().then(() => audit.close()).then(() => caches.close()).then(() => db.close()).finally(() => process.exit(0)));
+stopOnSignals(async () => {
+  await gateway.close();
+  await audit.close();
+  await caches.close();
+  await db.close();
+});

@@ -1,7 +1,7 @@
 // `npm start`: the whole product in one process. With no DATABASE_URL it runs on embedded
 // PostgreSQL (PGlite) under DATA_DIR and seeds demo data on first run.
+import { stopOnSignals } from "../app/shutdown.js";
 import { env } from "../subgraphs/kernel/env.js";
-import { logger } from "../subgraphs/kernel/logger.js";
 import { mintUserToken } from "../gateway/tokens.js";
 import { startStack } from "../app/stack.js";
 import { isEmpty, seedDemoData } from "../app/seed.js";
@@ -41,29 +41,5 @@ curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorizatio
   -d '${JSON.stringify({ query })}'
 `);
 
-// This process owns SIGINT/SIGTERM. Apollo Server's handlers are off (subgraph-server.ts); Hive
-// Gateway's runtime installs one when it is created that disposes the gateway at once, aborting
-// requests in flight ("server is shutting down") before the graceful close below can let them
-// finish: it is removed here, and stack.close() disposes the gateway after its server has drained.
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => {
-    if (stopping) {
-      // A second Ctrl-C: the user does not want to wait for requests in flight.
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    // Requests in flight get a grace period inside close(); a shutdown that still has not finished
-    // after 5 s is stuck, and a stuck process is worse than a non-zero exit code.
-    setTimeout(() => {
-      logger.error({ signal }, "shutdown did not finish within 5 s; exiting");
-      process.exit(1);
-    }, 5_000).unref();
-    stack.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+// Stop taking requests, let those in flight finish, flush their access events, then exit.
+stopOnSignals(() => stack.close());

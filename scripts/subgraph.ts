@@ -1,5 +1,6 @@
 // Runs one subgraph alone (one container per subgraph): `tsx scripts/subgraph.ts labs`.
 // Applies that subgraph's migrations first; listens on PORT or its default port.
+import { stopOnSignals } from "../app/shutdown.js";
 import { SUBGRAPHS, type SubgraphName } from "../subgraphs/kernel/database.js";
 import { env } from "../subgraphs/kernel/env.js";
 import { migrateSubgraph } from "../subgraphs/kernel/migrate.js";
@@ -26,5 +27,9 @@ const caches = createCacheHub(config);
 const module = subgraphFactories[name](db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
 const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, metricsToken: config.METRICS_TOKEN, shield: config.SHIELD === "on" });
 logger.info({ subgraph: name, url: server.url }, "subgraph listening");
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => void server.close().then(() => module.close()).then(() => caches.close()).then(() => db.close()).finally(() => process.exit(0)));
+stopOnSignals(async () => {
+  await server.close();
+  await module.close();
+  await caches.close();
+  await db.close();
+});

@@ -19,10 +19,6 @@ export function createCareplansRepository(db: Database, cache: EntityCache) {
     const versions = await prisma.carePlan.findMany({ where: { nhsNumber }, select: { id: true } });
     await cache.purge([cache.key("Resident", nhsNumber), ...versions.map((v) => cache.key("CarePlan", v.id))]);
   };
-  const written = async <T extends { nhsNumber: string }>(row: T) => {
-    await purgeResident(row.nhsNumber);
-    return row;
-  };
   /**
    * One write to a resident's plans in a transaction that holds the resident's lock (concurrent
    * submissions queue for the next version number instead of colliding on it) and records the
