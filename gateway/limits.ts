@@ -13,6 +13,7 @@ import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
 import type { Env } from "../subgraphs/kernel/env.js";
 import { createRateLimiter, type RateLimiter, type RateLimitSettings } from "./rate-limiter.js";
 import { rateLimited } from "./plugins/rate-limit.js";
+import { RefusalMemo } from "./refusal-memo.js";
 import type { Identity } from "../subgraphs/kernel/identity.js";
 
 export const LIMITS = { depth: 12, aliases: 15, tokens: 4000 } as const;
@@ -22,6 +23,8 @@ export interface GatewayLimits {
   /** Request bodies over this are refused (413) before anything parses them. */
   maxBodyBytes: number;
   rateLimiter: RateLimiter;
+  /** 429s already given, answered again at the door until their Retry-After (gateway/refusal-memo.ts). */
+  refusals: RefusalMemo;
 }
 
 export function rateLimitSettings(env: Env): RateLimitSettings {
@@ -40,6 +43,7 @@ export function gatewayLimits(env: Env, caches: Pick<CacheHub, "link" | "keyPref
     maxCost: env.MAX_QUERY_COST,
     maxBodyBytes: env.MAX_BODY_BYTES,
     rateLimiter: createRateLimiter(rateLimitSettings(env), caches),
+    refusals: new RefusalMemo(),
   };
 }
 

@@ -76,7 +76,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useMetrics(opts.subgraphUrls, opts.metricsToken),
       usePersistedQueries(opts.persistedQueries, opts.tokens),
       useAuthentication(opts.tokens),
-      useRateLimit(opts.limits.rateLimiter),
+      useRateLimit(opts.limits.rateLimiter, opts.limits.refusals),
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
       ...limitPlugins(opts.limits),
@@ -110,7 +110,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningServer> {
   const gateway = createGateway(opts);
-  const server = http.createServer(withBodyLimit(gateway, opts.limits.maxBodyBytes));
+  const server = http.createServer(opts.limits.refusals.wrap(withBodyLimit(gateway, opts.limits.maxBodyBytes)));
   const port = await listen(server, opts.host, opts.port);
   return {
     url: `http://${opts.host}:${port}/graphql`,

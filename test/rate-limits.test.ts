@@ -15,6 +15,7 @@ import { startGateway } from "../gateway/server.js";
 import { gatewaySettings } from "../gateway/settings.js";
 import { createRateLimiter } from "../gateway/rate-limiter.js";
 import { rateLimitSettings } from "../gateway/limits.js";
+import { RefusalMemo } from "../gateway/refusal-memo.js";
 import { identities, tokenFor, type Stack } from "./support/stack.js";
 import { waitFor } from "./support/observe.js";
 
@@ -70,6 +71,22 @@ describe("requests per minute", () => {
     // tokenFor mints a new token each time: the limit follows the user id inside it.
     for (let i = 0; i < PER_MINUTE; i++) await ask(stack.gatewayUrl, user);
     expectRateLimited(await ask(stack.gatewayUrl, user), 60);
+  });
+
+  it("answers a token refused for its rate at the door until its Retry-After, without reading the request", async () => {
+    const token = await tokenFor(freshNurse());
+    const send = (body: string, bearer = token) =>
+      fetch(stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body });
+    for (let i = 0; i < PER_MINUTE; i++) expect((await send(JSON.stringify({ query: QUERY }))).status).toBe(200);
+    expect((await send(JSON.stringify({ query: QUERY }))).status).toBe(429);
+    // Not JSON at all: the GraphQL server would answer 400 BAD_REQUEST; the door answers first.
+    const again = await send("{ not json");
+    expect(again.status).toBe(429);
+    const body = (await again.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(["RATE_LIMITED"]);
+    expect(again.headers.get("retry-after")).toBe(String(body.errors[0]!.extensions.retryAfterSeconds));
+    // The memo holds the exact token only: a forged variant is not answered from it (401, not 429).
+    expect((await send(JSON.stringify({ query: QUERY }), `${token.slice(0, -4)}AAAA`)).status).toBe(401);
   });
 
   it("does not count requests without a valid token against anyone (they get 401)", async () => {
@@ -138,7 +155,7 @@ describe("requests in flight", () => {
       ...gatewaySettings(e, stack.caches),
       logLevel: "error",
       // The same Redis and key prefix as the stack's gateway: a second replica.
-      limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches) },
+      limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches), refusals: new RefusalMemo() },
     });
   });
   afterAll(async () => {

@@ -6,6 +6,8 @@ import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { GraphQLError } from "graphql";
 import type { Identity } from "../../subgraphs/kernel/identity.js";
 import type { RateLimiter } from "../rate-limiter.js";
+import type { RefusalMemo } from "../refusal-memo.js";
+import { bearerToken } from "../tokens.js";
 
 const MESSAGES = {
   rate: "Too many requests from this user; retry later",
@@ -24,7 +26,7 @@ export function rateLimited(reason: keyof typeof MESSAGES, retryAfterSeconds: nu
   });
 }
 
-export function useRateLimit(limiter: RateLimiter): GatewayPlugin<{ identity?: Identity }> {
+export function useRateLimit(limiter: RateLimiter, refusals?: RefusalMemo): GatewayPlugin<{ identity?: Identity }> {
   // Admitted requests, released when their response is ready (or, if that never comes, when the
   // limiter takes the entry as stale).
   const inFlight = new WeakMap<Request, () => void>();
@@ -34,7 +36,11 @@ export function useRateLimit(limiter: RateLimiter): GatewayPlugin<{ identity?: I
       const request = context.request;
       if (!identity || !request) return; // authentication has refused it already
       const admission = await limiter.admit(identity.userId);
-      if (!admission.admitted) throw rateLimited(admission.reason, admission.retryAfterSeconds);
+      if (!admission.admitted) {
+        const token = bearerToken(request.headers.get("authorization"));
+        if (admission.reason === "rate" && token) refusals?.remember(token, admission.retryAfterSeconds);
+        throw rateLimited(admission.reason, admission.retryAfterSeconds);
+      }
       inFlight.get(request)?.(); // a request object is admitted once; never leak the first slot
       // Released when the response is ready, or when the client goes away first (no response
       // then): either way once.
