@@ -116,7 +116,7 @@ export class DataDirInUseError extends Error {}
  * exclusive create so two processes starting together cannot both win; a lock whose process has
  * gone (killed, crashed) is taken over. Returns the release function.
  */
-function lockDataDir(dir: string): () => void {
+export function lockDataDir(dir: string): () => void {
   const file = `${dir}.lock`; // beside PGlite's folder, not inside it
   for (let attempt = 0; ; attempt++) {
     try {
