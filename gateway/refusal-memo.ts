@@ -18,7 +18,7 @@ export class RefusalMemo {
 
   /**
    * Remembers a request-rate refusal: until its Retry-After the same token would be refused again
-   * whatever it sent (the sliding window cannot free a slot sooner). Refusals for requests in
+   * whatever it sent (the limiter's fixed one-minute window cannot free a slot sooner). Refusals for requests in
    * flight or for the cost budget are not remembered: a slot or a cheaper operation can fit sooner.
    */
   remember(token: string, retryAfterSeconds: number): void {

@@ -7,6 +7,7 @@ import {
   type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext,
 } from "graphql";
 import { RESIDENT_FIELD_SECTIONS, type Section } from "../../subgraphs/kernel/access/sections.js";
+import { DENIAL_MESSAGES } from "../../subgraphs/kernel/access/rules.js";
 import { isValidNhsNumber, normaliseNhsNumber } from "../../subgraphs/kernel/nhs-number.js";
 import { fragmentsOf, selectedFields } from "../selections.js";
 
@@ -76,11 +77,8 @@ interface ResultError {
   extensions?: Record<string, unknown>;
 }
 
-/** Codes an access rule gives; any other error on a section means it could not be shown. */
-const DENIAL_CODES: ReadonlySet<string> = new Set([
-  "ORG_NOT_REGISTERED", "ORG_DSPT_NOT_MET", "ORG_SHARING_AGREEMENT_MISSING", "TRAINING_NOT_COMPLETED",
-  "ROLE_NOT_PERMITTED", "NO_CARE_RELATIONSHIP", "SHARING_OBJECTION",
-]);
+/** Codes an access rule gives (the policy's own list); any other error on a section means it could not be shown. */
+const DENIAL_CODES: ReadonlySet<string> = new Set(Object.keys(DENIAL_MESSAGES));
 
 const codeOf = (error: ResultError | undefined) => (typeof error?.extensions?.code === "string" ? error.extensions.code : null);
 
