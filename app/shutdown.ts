@@ -10,22 +10,28 @@ const STUCK_AFTER_MS = 5_000;
 
 export function stopOnSignals(close: () => Promise<unknown>): void {
   let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C: the user does not want to wait for requests in flight.
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    // A stuck process is worse than a non-zero exit code.
+    setTimeout(() => {
+      logger.error({ signal }, `shutdown did not finish within ${STUCK_AFTER_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, STUCK_AFTER_MS).unref();
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => {
-      // A second Ctrl-C: the user does not want to wait for requests in flight.
-      if (stopping) process.exit(130);
-      stopping = true;
-      logger.info({ signal }, "shutting down");
-      // A stuck process is worse than a non-zero exit code.
-      setTimeout(() => {
-        logger.error({ signal }, `shutdown did not finish within ${STUCK_AFTER_MS / 1000} s; exiting`);
-        process.exit(1);
-      }, STUCK_AFTER_MS).unref();
-      close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
+    const ours = () => stop(signal);
+    // Ours goes on before the others come off. Node stops watching a signal when its last
+    // listener is removed, and a signal that had already arrived but not yet been dispatched is
+    // then dropped: removing the others first lost a SIGTERM sent right after start-up, and the
+    // process kept serving (test/shutdown.test.ts, "arrives while the handlers are swapped").
+    process.on(signal, ours);
+    for (const other of process.listeners(signal)) if (other !== ours) process.removeListener(signal, other);
   }
 }

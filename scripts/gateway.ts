@@ -24,7 +24,6 @@ const gateway = await startGateway({
   audit,
   ...gatewaySettings(config, caches),
 });
-logger.info({ url: gateway.url }, "gateway listening");
 // Stop taking requests, let those in flight finish, flush their access events, then exit.
 stopOnSignals(async () => {
   await gateway.close();
@@ -32,3 +31,4 @@ stopOnSignals(async () => {
   await caches.close();
   await db.close();
 });
+logger.info({ url: gateway.url }, "gateway listening");

@@ -21,6 +21,10 @@ const stack = await startStack(config, {
   process.exit(75); // EX_TEMPFAIL: try again once the other process has stopped
 });
 
+// Stop taking requests, let those in flight finish, flush their access events, then exit.
+// Installed before the ready banner: a supervisor (or a test) may signal as soon as it reads it.
+stopOnSignals(() => stack.close());
+
 const [home] = await stack.db.sql.query<{ care_home_id: string; nhs_number: string }>(
   `SELECT care_home_id, nhs_number FROM "residents"."placement" WHERE end_date IS NULL ORDER BY care_home_id, nhs_number LIMIT 1`,
 );
@@ -41,5 +45,3 @@ curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorizatio
   -d '${JSON.stringify({ query })}'
 `);
 
-// Stop taking requests, let those in flight finish, flush their access events, then exit.
-stopOnSignals(() => stack.close());

@@ -26,10 +26,10 @@ await migrateSubgraph(db, name);
 const caches = createCacheHub(config);
 const module = subgraphFactories[name](db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
 const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, metricsToken: config.METRICS_TOKEN, shield: config.SHIELD === "on" });
-logger.info({ subgraph: name, url: server.url }, "subgraph listening");
 stopOnSignals(async () => {
   await server.close();
   await module.close();
   await caches.close();
   await db.close();
 });
+logger.info({ subgraph: name, url: server.url }, "subgraph listening");

@@ -2,6 +2,7 @@
 // (Apollo Server and the gateway runtime install signal handlers of their own outside NODE_ENV=test,
 // which once raced the app's shutdown and left the process hanging). A stuck shutdown either never
 // exits (the test times out) or is cut by start.ts's 5 s watchdog with exit code 1.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,4 +29,27 @@ describe("npm start shuts down on a signal", () => {
       }
     }, 400_000); // three starts of the embedded database; slow on a busy machine
   }
+
+  it("exits when signalled the moment it reports ready, 3 times out of 3", async () => {
+    // No request first: the signal follows the ready banner as closely as a supervisor can send it.
+    for (let run = 0; run < 3; run++) {
+      const product = await startProduct(demo);
+      product.proc.kill("SIGTERM");
+      expect(await product.exited).toBe(0);
+    }
+  }, 400_000);
+
+  it("does not lose a signal that arrives while the handlers are swapped", async () => {
+    // Removing a library's handler before adding ours left Node with no listener for an instant,
+    // and a SIGTERM received but not yet dispatched was dropped: the process served on.
+    const child = spawn(process.execPath, ["--import", "tsx", "test/support/signal-race.ts"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    // Not a timing assertion: a bound that turns a lost signal (the child never exits) into a failure.
+    const bound = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    clearTimeout(bound);
+    expect(out).toContain("closed");
+    expect(code).toBe(0);
+  }, 60_000);
 });
