@@ -1,11 +1,11 @@
 // The gateway's audit dependencies: the usage subgraph's append-only store, through a
 // group-commit writer, and the residents subgraph's break-glass sessions for the purpose field.
-import type { Database } from "../subgraphs/kernel/database.js";
+import type { Database } from "../platform/db/database.js";
 import { createUsageRepository } from "../subgraphs/usage/repository.js";
 import { createResidentsRepository } from "../subgraphs/residents/repository.js";
 import { AuditWriter } from "../gateway/audit/writer.js";
 import type { BreakGlassLookup } from "../gateway/plugins/audit.js";
-import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import type { CacheHub } from "../platform/cache/hub.js";
 
 export interface Audit {
   writer: AuditWriter;

@@ -1,8 +1,8 @@
 // Opens the database the environment asks for: real PostgreSQL with DATABASE_URL (created if it
 // does not exist yet), otherwise the embedded PGlite under DATA_DIR.
 import pg from "pg";
-import { openEmbedded, openPostgres, type Database } from "../subgraphs/kernel/database.js";
-import type { Env } from "../subgraphs/kernel/env.js";
+import { openEmbedded, openPostgres, type Database } from "../platform/db/database.js";
+import type { Env } from "../platform/config/env.js";
 
 export async function openDatabase(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<Database> {
   if (!env.DATABASE_URL) return openEmbedded(env.DATA_DIR);

@@ -1,11 +1,11 @@
 // Streams deterministic demo data into every subgraph in batches, so memory stays flat whatever
 // the number of residents (400,000 is England's care home population).
-import { DOMAIN_SUBGRAPHS, type Database } from "../subgraphs/kernel/database.js";
-import { truncateSchema } from "../subgraphs/kernel/demo/seeder.js";
-import { demoResident, type DemoWorld } from "../subgraphs/kernel/demo/world.js";
-import { startOfDay } from "../subgraphs/kernel/demo/random.js";
+import { DOMAIN_SUBGRAPHS, type Database } from "../platform/db/database.js";
+import { truncateSchema } from "../platform/demo/seeder.js";
+import { demoResident, type DemoWorld } from "../platform/demo/world.js";
+import { startOfDay } from "../platform/demo/random.js";
 import { seederFactories } from "../subgraphs/registry.js";
-import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import type { CacheHub } from "../platform/cache/hub.js";
 
 export interface SeedOptions {
   residents: number;

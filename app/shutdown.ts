@@ -3,7 +3,7 @@
 // Gateway's runtime installs one when it is created that disposes the gateway at once, aborting
 // requests in flight ("server is shutting down") before a graceful close could let them finish,
 // so every handler installed before this call is removed.
-import { logger } from "../subgraphs/kernel/logger.js";
+import { logger } from "../platform/observability/logger.js";
 
 /** Requests in flight get a grace period inside `close`; a shutdown stuck longer than this exits 1. */
 const STUCK_AFTER_MS = 5_000;

@@ -1,17 +1,17 @@
 // Starts the whole product in one process: database (migrated), the five subgraphs on their own
 // HTTP ports and the gateway in front of them. Used by `npm start` and by the integration tests,
 // so the tests exercise exactly what users run.
-import { SUBGRAPHS, type Database, type SubgraphName } from "../subgraphs/kernel/database.js";
-import type { Env } from "../subgraphs/kernel/env.js";
-import { migrateAll } from "../subgraphs/kernel/migrate.js";
-import { startSubgraphServer, type RunningServer, type SubgraphModule } from "../subgraphs/kernel/subgraph-server.js";
-import { subgraphPort } from "../subgraphs/kernel/topology.js";
+import { SUBGRAPHS, type Database, type SubgraphName } from "../platform/db/database.js";
+import type { Env } from "../platform/config/env.js";
+import { migrateAll } from "../platform/db/migrate.js";
+import { startSubgraphServer, type RunningServer, type SubgraphModule } from "../platform/subgraph/server.js";
+import { subgraphPort } from "../platform/config/topology.js";
 import { subgraphFactories } from "../subgraphs/registry.js";
 import { startGateway } from "../gateway/server.js";
 import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
-import { createCacheHub, type CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createCacheHub, type CacheHub } from "../platform/cache/hub.js";
 
 export interface Stack {
   db: Database;

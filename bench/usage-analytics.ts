@@ -5,8 +5,8 @@
 // Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/carerecord_bench).
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openPostgres } from "../subgraphs/kernel/database.js";
-import { migrateSubgraph } from "../subgraphs/kernel/migrate.js";
+import { openPostgres } from "../platform/db/database.js";
+import { migrateSubgraph } from "../platform/db/migrate.js";
 import { createUsageRepository, type UsageFilter } from "../subgraphs/usage/repository.js";
 import { openDatabase } from "../app/database.js";
 

@@ -3,8 +3,8 @@
 // later, inside the GraphQL server). The body read here is handed on as a Buffer, which the
 // server adapter takes in place of the stream.
 import type http from "node:http";
-import { PayloadTooLargeError, readBodyWithin, sendPayloadTooLarge } from "../subgraphs/kernel/body-limit.js";
-import { logger } from "../subgraphs/kernel/logger.js";
+import { PayloadTooLargeError, readBodyWithin, sendPayloadTooLarge } from "../platform/http/body-limit.js";
+import { logger } from "../platform/observability/logger.js";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 

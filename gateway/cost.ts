@@ -15,7 +15,7 @@ import {
   getOperationAST, getVariableValues, isCompositeType, isInterfaceType, isListType, isObjectType,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
 } from "graphql";
-import { MAX_PAGE_SIZE } from "../subgraphs/kernel/paging.js";
+import { MAX_PAGE_SIZE } from "../platform/graphql/paging.js";
 import { fragmentsOf } from "./selections.js";
 
 /**

@@ -3,7 +3,7 @@
 // so NHS numbers) as multi-line coloured text. Attributes go through scrubLogValue, which drops
 // request-shaped keys and masks NHS-number-shaped digits.
 import { Logger, type LogLevel } from "@graphql-hive/gateway-runtime";
-import { logger, scrubLogValue } from "../subgraphs/kernel/logger.js";
+import { logger, scrubLogValue } from "../platform/observability/logger.js";
 
 export function engineLogger(level: LogLevel): Logger {
   const engine = logger.child({ component: "gateway-engine" });

@@ -1,5 +1,5 @@
 // The gateway's side of the error contract: the codes it emits itself (the subgraphs' codes are
-// `knownCodes` in subgraphs/kernel/errors.ts) and the HTTP status each request-level error gets.
+// `knownCodes` in platform/errors/errors.ts) and the HTTP status each request-level error gets.
 // The README's Errors table lists exactly the union of both (test/error-contract.test.ts).
 //
 // HTTP status follows the GraphQL-over-HTTP spec:

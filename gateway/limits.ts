@@ -9,12 +9,12 @@ import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { operationCost } from "./cost.js";
-import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
-import type { Env } from "../subgraphs/kernel/env.js";
+import type { CacheHub } from "../platform/cache/hub.js";
+import type { Env } from "../platform/config/env.js";
 import { createRateLimiter, type RateLimiter, type RateLimitSettings } from "./rate-limiter.js";
 import { rateLimited } from "./plugins/rate-limit.js";
 import { RefusalMemo } from "./refusal-memo.js";
-import type { Identity } from "../subgraphs/kernel/identity.js";
+import type { Identity } from "../platform/identity/identity.js";
 
 export const LIMITS = { depth: 12, aliases: 15, tokens: 4000 } as const;
 

@@ -2,7 +2,7 @@
 // gateway replica, so a client registers a query once). Redis trouble only means a client is asked
 // to send the full query again.
 import { LRUCache } from "lru-cache";
-import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import type { CacheHub } from "../platform/cache/hub.js";
 
 const TTL_SECONDS = 7 * 24 * 3600;
 

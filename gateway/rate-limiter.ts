@@ -9,8 +9,8 @@
 // the bound exactly when something is already wrong; failing closed would turn a cache outage
 // into a total one, which the cache design (docs/adr/0003-cache.md) promises never happens.
 import { randomUUID } from "node:crypto";
-import type { RedisLink } from "../subgraphs/kernel/cache/redis-link.js";
-import { logger } from "../subgraphs/kernel/logger.js";
+import type { RedisLink } from "../platform/cache/redis-link.js";
+import { logger } from "../platform/observability/logger.js";
 
 export interface RateLimitSettings {
   /** Requests a user may start per minute. */

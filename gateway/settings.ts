@@ -1,7 +1,7 @@
 // The gateway's options that come from configuration, built in one place for every way the
 // gateway is started (all-in-one stack, the gateway alone, tests with a second gateway).
-import type { Env } from "../subgraphs/kernel/env.js";
-import type { CacheHub } from "../subgraphs/kernel/cache/hub.js";
+import type { Env } from "../platform/config/env.js";
+import type { CacheHub } from "../platform/cache/hub.js";
 import { createPersistedQueryStore } from "./persisted-query-store.js";
 import { gatewayLimits } from "./limits.js";
 import type { GatewayOptions } from "./server.js";

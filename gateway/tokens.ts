@@ -2,8 +2,8 @@
 // identity provider, here `npm run token` mints them with the clearly marked development key.
 import { SignJWT, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
-import { Identity, OrgType, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";
-import { hmacKey, rememberVerified } from "../subgraphs/kernel/verified-tokens.js";
+import { Identity, OrgType, Role, defaultOrgTypeForRole } from "../platform/identity/identity.js";
+import { hmacKey, rememberVerified } from "../platform/identity/verified-tokens.js";
 
 export interface TokenSettings {
   secret: string;

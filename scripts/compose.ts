@@ -4,9 +4,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
 import { printSchema } from "graphql";
-import { loadTypeDefs } from "../subgraphs/kernel/subgraph-server.js";
-import { SUBGRAPHS } from "../subgraphs/kernel/database.js";
-import { subgraphPort } from "../subgraphs/kernel/topology.js";
+import { loadTypeDefs } from "../platform/subgraph/server.js";
+import { SUBGRAPHS } from "../platform/db/database.js";
+import { subgraphPort } from "../platform/config/topology.js";
 
 const root = new URL("../", import.meta.url);
 export const SCHEMA_FILES = {

@@ -1,13 +1,13 @@
 // Runs the gateway alone (its own container), pointing at SUBGRAPH_URL_<NAME> or the defaults.
 import { stopOnSignals } from "../app/shutdown.js";
-import { env } from "../subgraphs/kernel/env.js";
-import { logger } from "../subgraphs/kernel/logger.js";
-import { subgraphUrls } from "../subgraphs/kernel/topology.js";
+import { env } from "../platform/config/env.js";
+import { logger } from "../platform/observability/logger.js";
+import { subgraphUrls } from "../platform/config/topology.js";
 import { startGateway } from "../gateway/server.js";
 import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "../app/database.js";
 import { createAudit } from "../app/audit.js";
-import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createCacheHub } from "../platform/cache/hub.js";
 
 const config = env();
 if (!config.DATABASE_URL) {

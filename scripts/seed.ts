@@ -3,11 +3,11 @@
 // Uses DATABASE_URL when set, otherwise the embedded database under DATA_DIR.
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { env } from "../subgraphs/kernel/env.js";
-import { migrateAll } from "../subgraphs/kernel/migrate.js";
+import { env } from "../platform/config/env.js";
+import { migrateAll } from "../platform/db/migrate.js";
 import { openDatabase } from "../app/database.js";
 import { seedDemoData } from "../app/seed.js";
-import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createCacheHub } from "../platform/cache/hub.js";
 
 const { values } = parseArgs({
   options: { residents: { type: "string" }, batch: { type: "string", default: "1000" }, today: { type: "string" } },

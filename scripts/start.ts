@@ -1,11 +1,11 @@
 // `npm start`: the whole product in one process. With no DATABASE_URL it runs on embedded
 // PostgreSQL (PGlite) under DATA_DIR and seeds demo data on first run.
 import { stopOnSignals } from "../app/shutdown.js";
-import { env } from "../subgraphs/kernel/env.js";
+import { env } from "../platform/config/env.js";
 import { mintUserToken } from "../gateway/tokens.js";
 import { startStack } from "../app/stack.js";
 import { isEmpty, seedDemoData } from "../app/seed.js";
-import { DataDirInUseError } from "../subgraphs/kernel/database.js";
+import { DataDirInUseError } from "../platform/db/database.js";
 
 const config = env();
 const stack = await startStack(config, {

@@ -1,15 +1,15 @@
 // Runs one subgraph alone (one container per subgraph): `tsx scripts/subgraph.ts labs`.
 // Applies that subgraph's migrations first; listens on PORT or its default port.
 import { stopOnSignals } from "../app/shutdown.js";
-import { SUBGRAPHS, type SubgraphName } from "../subgraphs/kernel/database.js";
-import { env } from "../subgraphs/kernel/env.js";
-import { migrateSubgraph } from "../subgraphs/kernel/migrate.js";
-import { startSubgraphServer } from "../subgraphs/kernel/subgraph-server.js";
-import { subgraphPort, subgraphUrls } from "../subgraphs/kernel/topology.js";
-import { logger } from "../subgraphs/kernel/logger.js";
+import { SUBGRAPHS, type SubgraphName } from "../platform/db/database.js";
+import { env } from "../platform/config/env.js";
+import { migrateSubgraph } from "../platform/db/migrate.js";
+import { startSubgraphServer } from "../platform/subgraph/server.js";
+import { subgraphPort, subgraphUrls } from "../platform/config/topology.js";
+import { logger } from "../platform/observability/logger.js";
 import { subgraphFactories } from "../subgraphs/registry.js";
 import { openDatabase } from "../app/database.js";
-import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { createCacheHub } from "../platform/cache/hub.js";
 
 const name = process.argv[2] as SubgraphName;
 if (!SUBGRAPHS.includes(name)) {

@@ -2,8 +2,8 @@
 //   npm run token -- --role care_home_nurse --org CH00001 [--name "A Nurse"] [--user u123]
 //                    [--org-type care_home] [--training 2025-04-01|none] [--lifetime 12h (at most)]
 import { parseArgs } from "node:util";
-import { env } from "../subgraphs/kernel/env.js";
-import { Identity, Role, defaultOrgTypeForRole } from "../subgraphs/kernel/identity.js";
+import { env } from "../platform/config/env.js";
+import { Identity, Role, defaultOrgTypeForRole } from "../platform/identity/identity.js";
 import { mintUserToken } from "../gateway/tokens.js";
 
 const { values } = parseArgs({

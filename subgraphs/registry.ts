@@ -1,10 +1,10 @@
 // The five domain subgraphs, by name. Everything that starts or seeds "all subgraphs" goes
 // through this one list.
-import type { Database, DomainSubgraph, SubgraphName } from "./kernel/database.js";
-import type { SubgraphModule } from "./kernel/subgraph-server.js";
-import type { SubgraphSeeder } from "./kernel/demo/seeder.js";
-import type { SubgraphDeps } from "./kernel/subgraph-deps.js";
-import type { CacheHub } from "./kernel/cache/hub.js";
+import type { Database, DomainSubgraph, SubgraphName } from "../platform/db/database.js";
+import type { SubgraphModule } from "../platform/subgraph/server.js";
+import type { SubgraphSeeder } from "../platform/demo/seeder.js";
+import type { SubgraphDeps } from "../platform/subgraph/deps.js";
+import type { CacheHub } from "../platform/cache/hub.js";
 import { createResidentsSubgraph } from "./residents/index.js";
 import { createResidentsSeeder } from "./residents/seed.js";
 import { createDischargeSubgraph } from "./discharge/index.js";

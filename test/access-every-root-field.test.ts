@@ -5,7 +5,7 @@
 // date lies in the future. Every one must be refused with the precondition's code and no data.
 import { readFileSync } from "node:fs";
 import { Kind, parse, type ObjectTypeDefinitionNode } from "graphql";
-import type { Identity } from "../subgraphs/kernel/identity.js";
+import type { Identity } from "../platform/identity/identity.js";
 import { NON_COMPLIANT_HOMES, NON_COMPLIANT_ORGANISATIONS } from "../subgraphs/residents/seed.js";
 import { gatewayQuery, identities, startTestStack, type Stack } from "./support/stack.js";
 

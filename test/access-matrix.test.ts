@@ -3,8 +3,8 @@
 // caller broke the glass), through the running gateway, and under break-glass every write.
 // Expectations come from docs/access-policy.md, not from the code under test.
 import { readFileSync } from "node:fs";
-import { Role, defaultOrgTypeForRole, type Identity } from "../subgraphs/kernel/identity.js";
-import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/kernel/access/sections.js";
+import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
+import { RESIDENT_FIELD_SECTIONS } from "../platform/access/sections.js";
 import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
 
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");

@@ -1,8 +1,8 @@
 // docs/access-policy.md and the code must say the same thing.
 import { readFileSync } from "node:fs";
-import { Role } from "../subgraphs/kernel/identity.js";
-import { LEAVER_WINDOW_DAYS, ROLE_GROUP, SECTION_MATRIX, SEES_RESTRICTED, writeDenial, type RoleGroup } from "../subgraphs/kernel/access/policy.js";
-import { SECTIONS } from "../subgraphs/kernel/access/sections.js";
+import { Role } from "../platform/identity/identity.js";
+import { LEAVER_WINDOW_DAYS, ROLE_GROUP, SECTION_MATRIX, SEES_RESTRICTED, writeDenial, type RoleGroup } from "../platform/access/policy.js";
+import { SECTIONS } from "../platform/access/sections.js";
 import { BREAK_GLASS_HOURS } from "../subgraphs/residents/resolvers/break-glass.js";
 
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");
@@ -70,7 +70,7 @@ describe("writes under break-glass", () => {
 describe("RESIDENT_FIELD_SECTIONS", () => {
   it("assigns every field of Resident in the client schema to a section, so none escapes the rules or the audit", async () => {
     const { apiSchema } = await import("./support/selection.js");
-    const { RESIDENT_FIELD_SECTIONS } = await import("../subgraphs/kernel/access/sections.js");
+    const { RESIDENT_FIELD_SECTIONS } = await import("../platform/access/sections.js");
     const fields = Object.keys((apiSchema.getType("Resident") as import("graphql").GraphQLObjectType).getFields()).sort();
     expect(Object.keys(RESIDENT_FIELD_SECTIONS).sort()).toEqual(fields);
   });
@@ -78,7 +78,7 @@ describe("RESIDENT_FIELD_SECTIONS", () => {
 
 describe("scopes", () => {
   it("the scope table names the roles that hold each scope and the root fields that need it", async () => {
-    const { SCOPES, scopesOf } = await import("../subgraphs/kernel/access/scopes.js");
+    const { SCOPES, scopesOf } = await import("../platform/access/scopes.js");
     const supergraph = readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8");
     const { rootScopes } = await import("../gateway/plugins/scopes.js");
     const declared = [...rootScopes(supergraph).values()].flatMap((fields) => [...fields]);

@@ -1,7 +1,7 @@
 // Randomised: many generated queries with a care home token never return data about a resident
 // outside that home; an analyst token never returns an NHS number or a name.
-import { Random } from "../subgraphs/kernel/demo/random.js";
-import { testNhsNumber } from "../subgraphs/kernel/nhs-number.js";
+import { Random } from "../platform/demo/random.js";
+import { testNhsNumber } from "../platform/graphql/nhs-number.js";
 import { gatewayQuery, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;

@@ -1,5 +1,5 @@
 // Every access rule, proved by its denial (and its allowance) through the running gateway.
-import type { Identity } from "../subgraphs/kernel/identity.js";
+import type { Identity } from "../platform/identity/identity.js";
 import { gatewayQuery, gpAt, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;

@@ -2,8 +2,8 @@
 // transport a client chooses, the access events are exactly those of the plain query, name the
 // right resident, and the gateway's own key never reaches the client (ADR 0004).
 import { createHash, randomUUID } from "node:crypto";
-import type { Identity } from "../subgraphs/kernel/identity.js";
-import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/kernel/access/sections.js";
+import type { Identity } from "../platform/identity/identity.js";
+import { RESIDENT_FIELD_SECTIONS } from "../platform/access/sections.js";
 import { gatewayQuery, identities, post, startTestStack, tokenFor, type GraphQLResponse, type Stack } from "./support/stack.js";
 
 let stack: Stack;

@@ -1,7 +1,7 @@
 // Every section returned to a user is one access event, written before the response arrives;
 // refusals are recorded too; the store refuses updates and deletes; analysts see counts without
 // patient identity.
-import type { Identity } from "../subgraphs/kernel/identity.js";
+import type { Identity } from "../platform/identity/identity.js";
 import { gatewayQuery, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;

@@ -3,10 +3,10 @@
 // connection; and the largest request the gateway can send a subgraph under the cost limit fits
 // well inside the subgraph's bound, so a refusal there can never surface as a gateway 500.
 import http from "node:http";
-import { env } from "../subgraphs/kernel/env.js";
-import { SUBGRAPH_MAX_BODY_BYTES } from "../subgraphs/kernel/apollo-http.js";
-import { INTERNAL_HEADER, signInternalIdentity } from "../subgraphs/kernel/internal-auth.js";
-import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { env } from "../platform/config/env.js";
+import { SUBGRAPH_MAX_BODY_BYTES } from "../platform/subgraph/apollo-http.js";
+import { INTERNAL_HEADER, signInternalIdentity } from "../platform/identity/internal-auth.js";
+import { queryStats } from "../platform/db/prisma.js";
 import { gatewayQuery, identities, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
 let stack: Stack;

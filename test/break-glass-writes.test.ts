@@ -2,7 +2,7 @@
 // resident breaks the glass (a real, audited session) and then tries every write the glass might
 // seem to open, with variables, aliases and fragments. The writes keep their relationship rules,
 // and the approved plan urgent care reads (with its CPR decision) stays exactly as it was.
-import type { Identity } from "../subgraphs/kernel/identity.js";
+import type { Identity } from "../platform/identity/identity.js";
 import { gatewayQuery, gpAt, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;

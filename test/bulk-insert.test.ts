@@ -1,6 +1,6 @@
 // The bulk loader must round-trip awkward values exactly: quotes, backslashes, braces, commas,
 // NULL as a value and as the text "NULL", JSON, enum arrays, dates and fixed-width NHS numbers.
-import { bulkInsert } from "../subgraphs/kernel/bulk-insert.js";
+import { bulkInsert } from "../platform/db/bulk-insert.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;

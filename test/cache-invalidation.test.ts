@@ -3,7 +3,7 @@
 // still filtered by each caller's access rules.
 import { createLabsRepository } from "../subgraphs/labs/repository.js";
 import { createMedicationsRepository } from "../subgraphs/medications/repository.js";
-import { metrics } from "../subgraphs/kernel/metrics.js";
+import { metrics } from "../platform/observability/metrics.js";
 import { gatewayQuery, gpAt, identities, nurseAt, type Stack } from "./support/stack.js";
 import { pickResident, startScratchStack, type Scratch } from "./support/scratch-stack.js";
 import { counterTotal, waitFor } from "./support/observe.js";

@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect, createServer } from "node:net";
 import { createLabsRepository } from "../subgraphs/labs/repository.js";
-import { metrics } from "../subgraphs/kernel/metrics.js";
-import { env } from "../subgraphs/kernel/env.js";
+import { metrics } from "../platform/observability/metrics.js";
+import { env } from "../platform/config/env.js";
 import { startStack } from "../app/stack.js";
 import { gatewayQuery, nurseAt, type Stack } from "./support/stack.js";
 import { pickResident, startScratchStack } from "./support/scratch-stack.js";

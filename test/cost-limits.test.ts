@@ -3,8 +3,8 @@
 // before any SQL runs. The real screens pass with at least a 2x margin.
 import { readFileSync } from "node:fs";
 import { parse } from "graphql";
-import { queryStats } from "../subgraphs/kernel/prisma.js";
-import { env } from "../subgraphs/kernel/env.js";
+import { queryStats } from "../platform/db/prisma.js";
+import { env } from "../platform/config/env.js";
 import { operationCost } from "../gateway/cost.js";
 import { apiSchema, fullSelection } from "./support/selection.js";
 import { gatewayQuery, identities, post, startTestStack, tokenFor, type Stack } from "./support/stack.js";

@@ -1,7 +1,7 @@
 // PostgreSQL stopped under a running stack (a private cluster, never the shared server): a
 // mutation answers SERVICE_UNAVAILABLE, retryable, with HTTP 503, not INTERNAL_SERVER_ERROR or
 // a misleading ROLE_NOT_PERMITTED from the access check that could not reach its data.
-import { env } from "../subgraphs/kernel/env.js";
+import { env } from "../platform/config/env.js";
 import { seedDemoData } from "../app/seed.js";
 import { startStack, type Stack } from "../app/stack.js";
 import { startPrivatePostgres, type PrivatePostgres } from "./support/private-postgres.js";

@@ -2,9 +2,9 @@
 // Debian's docker-compose (v1) resolves the file without a container engine (`.ci/run` installs
 // it), and each service's environment is parsed with the product's own env schema.
 import { execFileSync } from "node:child_process";
-import { parseEnv } from "../subgraphs/kernel/env.js";
-import { SUBGRAPHS } from "../subgraphs/kernel/database.js";
-import { subgraphUrls } from "../subgraphs/kernel/topology.js";
+import { parseEnv } from "../platform/config/env.js";
+import { SUBGRAPHS } from "../platform/db/database.js";
+import { subgraphUrls } from "../platform/config/topology.js";
 
 interface Service {
   environment?: Record<string, string>;

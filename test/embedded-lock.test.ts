@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DataDirInUseError, lockDataDir } from "../subgraphs/kernel/database.js";
+import { DataDirInUseError, lockDataDir } from "../platform/db/database.js";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "carerecord-lock-"));
 const dir = path.join(dataDir, "pglite");

@@ -2,8 +2,8 @@
 // straight against the subgraph with the gateway's signature; unknown keys resolve to null.
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType } from "graphql";
-import { SUBGRAPHS, type SubgraphName } from "../subgraphs/kernel/database.js";
-import { loadTypeDefs } from "../subgraphs/kernel/subgraph-server.js";
+import { SUBGRAPHS, type SubgraphName } from "../platform/db/database.js";
+import { loadTypeDefs } from "../platform/subgraph/server.js";
 import { identities, nurseAt, startTestStack, subgraphQuery, type Stack } from "./support/stack.js";
 
 let stack: Stack;

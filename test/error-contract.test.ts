@@ -3,12 +3,12 @@
 // or missing code and no NHS number echoed back; the README table and the code base agree.
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import { listen } from "../subgraphs/kernel/http.js";
+import { listen } from "../platform/http/listen.js";
 import { startGatewayOver } from "./support/gateway-over.js";
 import { createHash } from "node:crypto";
-import type { Identity } from "../subgraphs/kernel/identity.js";
-import { ErrorCode } from "../subgraphs/kernel/errors.js";
-import { testNhsNumber } from "../subgraphs/kernel/nhs-number.js";
+import type { Identity } from "../platform/identity/identity.js";
+import { ErrorCode } from "../platform/errors/errors.js";
+import { testNhsNumber } from "../platform/graphql/nhs-number.js";
 import { GATEWAY_CODES, REQUEST_ERROR_STATUS } from "../gateway/error-codes.js";
 import { startScratchStack } from "./support/scratch-stack.js";
 import { identities, nurseAt, startTestStack, tokenFor, type Stack } from "./support/stack.js";
@@ -23,7 +23,7 @@ const NOT_YET_WALKED: string[] = [];
 /** Codes no client request can cause, with the reason; the fuzz asserts they never appear. */
 const NOT_CLIENT_TRIGGERABLE: Record<string, string> = {
   INTERNAL_SERVER_ERROR: "a fault of ours by definition; any request that causes one is a bug the fuzz reports",
-  FORBIDDEN: "the shield's deny-by-default for fields no rule names; unit-tested in subgraphs/kernel/access/rules.test.ts",
+  FORBIDDEN: "the shield's deny-by-default for fields no rule names; unit-tested in platform/access/rules.test.ts",
   PERSISTED_QUERY_NOT_SUPPORTED: "passed through from Apollo Server; every subgraph has persisted queries on",
   CONFLICT: "a write that lost a race it could not queue for; writes for one resident queue on a lock, so no request causes it on demand (concurrent writes: test/idempotency.test.ts)",
 };
@@ -403,7 +403,7 @@ describe("seeded fuzz", () => {
 
 describe("the README's Errors table", () => {
   const knownCodes = () => {
-    const source = readFileSync(new URL("../subgraphs/kernel/errors.ts", import.meta.url), "utf8");
+    const source = readFileSync(new URL("../platform/errors/errors.ts", import.meta.url), "utf8");
     const block = /knownCodes = new Set<string>\(\[([\s\S]*?)\]\);/.exec(source)![1]!;
     return [...Object.values(ErrorCode), ...[...block.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!)];
   };

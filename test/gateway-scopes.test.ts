@@ -3,10 +3,10 @@
 // the subgraph (whose own rules then decide), and the refusal is in the audit trail.
 import { readFileSync } from "node:fs";
 import { Kind, parse, type ObjectTypeDefinitionNode } from "graphql";
-import { Role, defaultOrgTypeForRole, type Identity } from "../subgraphs/kernel/identity.js";
-import { ROLE_GROUP } from "../subgraphs/kernel/access/policy.js";
-import { SCOPES, scopesOf } from "../subgraphs/kernel/access/scopes.js";
-import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
+import { ROLE_GROUP } from "../platform/access/policy.js";
+import { SCOPES, scopesOf } from "../platform/access/scopes.js";
+import { queryStats } from "../platform/db/prisma.js";
 import { rootScopes } from "../gateway/plugins/scopes.js";
 import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
 

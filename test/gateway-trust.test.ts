@@ -1,9 +1,9 @@
 // Authentication at the edge and gateway-only access to subgraphs.
 import { SignJWT } from "jose";
-import { env } from "../subgraphs/kernel/env.js";
-import { INTERNAL_HEADER, signInternalIdentity } from "../subgraphs/kernel/internal-auth.js";
-import { SUBGRAPHS } from "../subgraphs/kernel/database.js";
-import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { env } from "../platform/config/env.js";
+import { INTERNAL_HEADER, signInternalIdentity } from "../platform/identity/internal-auth.js";
+import { SUBGRAPHS } from "../platform/db/database.js";
+import { queryStats } from "../platform/db/prisma.js";
 import { identities, post, startTestStack, subgraphQuery, tokenFor, type Stack } from "./support/stack.js";
 
 let stack: Stack;

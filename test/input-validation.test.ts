@@ -1,5 +1,5 @@
 // Untrusted input is rejected at the edge with BAD_USER_INPUT, and never reaches the database.
-import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { queryStats } from "../platform/db/prisma.js";
 import { gatewayQuery, identities, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
 let stack: Stack;

@@ -1,6 +1,6 @@
 // The migration runner: idempotent, records Prisma's table layout, refuses edited history.
-import { openPostgres, SUBGRAPHS, type Database } from "../subgraphs/kernel/database.js";
-import { migrateAll, migrateSubgraph, readMigrations } from "../subgraphs/kernel/migrate.js";
+import { openPostgres, SUBGRAPHS, type Database } from "../platform/db/database.js";
+import { migrateAll, migrateSubgraph, readMigrations } from "../platform/db/migrate.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;

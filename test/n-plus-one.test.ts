@@ -1,9 +1,9 @@
 // A care home dashboard with every section is fetched with a number of SQL statements that does
 // not grow with the number of residents: every relation is batched per request (DataLoader), so no
 // statement is ever repeated for another resident.
-import { queryStats } from "../subgraphs/kernel/prisma.js";
+import { queryStats } from "../platform/db/prisma.js";
 import { fullSelection } from "./support/selection.js";
-import { env } from "../subgraphs/kernel/env.js";
+import { env } from "../platform/config/env.js";
 import { startStack } from "../app/stack.js";
 import { gatewayQuery, type Stack } from "./support/stack.js";
 

@@ -1,8 +1,8 @@
 // Automatic persisted queries (stored in Redis, so every gateway replica knows a registered hash)
 // and the Prometheus endpoint (for the scraper's bearer token only).
 import { createHash } from "node:crypto";
-import { env } from "../subgraphs/kernel/env.js";
-import { createCacheHub } from "../subgraphs/kernel/cache/hub.js";
+import { env } from "../platform/config/env.js";
+import { createCacheHub } from "../platform/cache/hub.js";
 import { createPersistedQueryStore } from "../gateway/persisted-query-store.js";
 import { REGISTRATIONS_PER_MINUTE } from "../gateway/plugins/persisted-queries.js";
 import { identities, post, startTestStack, tokenFor, type Stack } from "./support/stack.js";

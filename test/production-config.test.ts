@@ -1,6 +1,6 @@
 // The settings this helper added are read like the others: the metrics token's development
 // default is refused in production, and CORS_ORIGINS is an exact, comma-separated allow-list.
-import { parseEnv } from "../subgraphs/kernel/env.js";
+import { parseEnv } from "../platform/config/env.js";
 
 const production = { NODE_ENV: "production", JWT_SECRET: "j".repeat(40), INTERNAL_SECRET: "i".repeat(40) };
 

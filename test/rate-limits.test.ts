@@ -5,10 +5,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { env } from "../subgraphs/kernel/env.js";
-import type { Identity } from "../subgraphs/kernel/identity.js";
-import { listen } from "../subgraphs/kernel/http.js";
-import { RedisLink } from "../subgraphs/kernel/cache/redis-link.js";
+import { env } from "../platform/config/env.js";
+import type { Identity } from "../platform/identity/identity.js";
+import { listen } from "../platform/http/listen.js";
+import { RedisLink } from "../platform/cache/redis-link.js";
 import { startStack } from "../app/stack.js";
 import { createAudit } from "../app/audit.js";
 import { startGateway } from "../gateway/server.js";

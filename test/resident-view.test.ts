@@ -1,6 +1,6 @@
 // One query through the gateway returns a resident's whole record, and every section matches the
 // rows in PostgreSQL: the right resident's data, in the documented order, nothing missing.
-import type { Database } from "../subgraphs/kernel/database.js";
+import type { Database } from "../platform/db/database.js";
 import { fullSelection } from "./support/selection.js";
 import { gatewayQuery, gpAt, startTestStack, type Stack } from "./support/stack.js";
 

@@ -4,8 +4,8 @@
 // index by index and foreign key by foreign key.
 import { readFileSync } from "node:fs";
 import wasm from "@prisma/prisma-schema-wasm";
-import { SUBGRAPHS, type Database, type SubgraphName } from "../subgraphs/kernel/database.js";
-import { env } from "../subgraphs/kernel/env.js";
+import { SUBGRAPHS, type Database, type SubgraphName } from "../platform/db/database.js";
+import { env } from "../platform/config/env.js";
 import { openDatabase } from "../app/database.js";
 
 interface DmmfField {

@@ -2,7 +2,7 @@
 // suggestions (the schema is published as schema/api.graphql); in every mode an unauthenticated
 // caller gets 401 before the operation is validated, so typos never reveal field names; CORS only
 // for the configured origins and never with credentials.
-import { env } from "../subgraphs/kernel/env.js";
+import { env } from "../platform/config/env.js";
 import { startStack } from "../app/stack.js";
 import { post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 

@@ -2,7 +2,7 @@
 // connection refused), under a running gateway with the production timeouts: the view still
 // answers, the failed subgraph's sections are null with SOURCE_UNAVAILABLE at their own paths
 // (aliases and fragments included) naming the section, and every other section arrives.
-import { parseEnv } from "../subgraphs/kernel/env.js";
+import { parseEnv } from "../platform/config/env.js";
 import { startChildSubgraph, type ChildSubgraph } from "./support/child-subgraph.js";
 import { startGatewayOver } from "./support/gateway-over.js";
 import { gatewayQuery, nurseAt, startTestStack, type GraphQLResponse, type Stack } from "./support/stack.js";

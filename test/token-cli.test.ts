@@ -1,7 +1,7 @@
 // `npm run token` mints a token the gateway accepts, and refuses bad arguments clearly.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { env } from "../subgraphs/kernel/env.js";
+import { env } from "../platform/config/env.js";
 import { verifyUserToken } from "../gateway/tokens.js";
 
 const run = promisify(execFile);

@@ -1,8 +1,8 @@
 // What the federation benchmark asks: three screens of the product, for subjects picked from the
 // seeded data so every section has something to return and every answer is an allowed read.
-import type { SqlRunner } from "../../subgraphs/kernel/database.js";
-import type { Env } from "../../subgraphs/kernel/env.js";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
+import type { SqlRunner } from "../../platform/db/database.js";
+import type { Env } from "../../platform/config/env.js";
+import type { Identity } from "../../platform/identity/identity.js";
 import { mintUserToken } from "../../gateway/tokens.js";
 
 export interface Subjects {

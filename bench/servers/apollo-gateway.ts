@@ -6,11 +6,11 @@
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import type { SubgraphName } from "../../subgraphs/kernel/database.js";
-import { env } from "../../subgraphs/kernel/env.js";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
-import { INTERNAL_HEADER, signInternalIdentity } from "../../subgraphs/kernel/internal-auth.js";
-import { subgraphUrls } from "../../subgraphs/kernel/topology.js";
+import type { SubgraphName } from "../../platform/db/database.js";
+import { env } from "../../platform/config/env.js";
+import type { Identity } from "../../platform/identity/identity.js";
+import { INTERNAL_HEADER, signInternalIdentity } from "../../platform/identity/internal-auth.js";
+import { subgraphUrls } from "../../platform/config/topology.js";
 import { serveApollo } from "./apollo-http.js";
 
 interface Context {

@@ -1,14 +1,14 @@
 // node:http in front of an Apollo Server, shared by the Apollo Gateway and monolith targets so
-// they are served exactly as the subgraphs are (the same kernel/apollo-http.ts glue and
-// kernel/http.ts keep-alive settings), with the caller's bearer token verified once per request
+// they are served exactly as the subgraphs are (the same platform/subgraph/apollo-http.ts glue and
+// platform/http/listen.ts keep-alive settings), with the caller's bearer token verified once per request
 // before execution (401 when missing or invalid, as our gateway answers).
 import http from "node:http";
 import { GraphQLError } from "graphql";
 import type { ApolloServer, BaseContext } from "@apollo/server";
-import { apolloRequest, sendApolloResponse, sendBadJson } from "../../subgraphs/kernel/apollo-http.js";
-import { PayloadTooLargeError, sendPayloadTooLarge } from "../../subgraphs/kernel/body-limit.js";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
-import { closeGracefully, listen } from "../../subgraphs/kernel/http.js";
+import { apolloRequest, sendApolloResponse, sendBadJson } from "../../platform/subgraph/apollo-http.js";
+import { PayloadTooLargeError, sendPayloadTooLarge } from "../../platform/http/body-limit.js";
+import type { Identity } from "../../platform/identity/identity.js";
+import { closeGracefully, listen } from "../../platform/http/listen.js";
 import { bearerToken, verifyUserToken, type TokenSettings } from "../../gateway/tokens.js";
 
 const unauthenticated = (message: string) =>

@@ -4,7 +4,7 @@
 // No GraphQL, no auth, no database: what HTTP + JSON on this machine cost and nothing else.
 import http from "node:http";
 import { readFileSync } from "node:fs";
-import { listen } from "../../subgraphs/kernel/http.js";
+import { listen } from "../../platform/http/listen.js";
 
 const file = process.env.BARE_RESPONSES;
 if (!file) {

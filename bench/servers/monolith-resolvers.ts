@@ -2,18 +2,18 @@
 // subgraph's per-request context (repository + DataLoaders), so the SQL is the same statements the
 // subgraphs send. What federation spreads over processes happens here in one execution:
 // - every Resident field is checked against the caller's grant for its section, as the subgraphs'
-//   graphql-shield rules do (kernel/access/rules.ts sectionDecision), and
+//   graphql-shield rules do (platform/access/rules.ts sectionDecision), and
 // - the fields other subgraphs contribute receive the grant the way the gateway hands it over
 //   (a representation { nhsNumber, accessGrant } as with @requires).
 import { GraphQLError, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
-import type { Database } from "../../subgraphs/kernel/database.js";
-import type { Env } from "../../subgraphs/kernel/env.js";
-import { createCacheHub } from "../../subgraphs/kernel/cache/hub.js";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
-import { sectionDecision } from "../../subgraphs/kernel/access/rules.js";
-import { toWire } from "../../subgraphs/kernel/access/grant.js";
-import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/kernel/access/sections.js";
-import { scalarResolvers } from "../../subgraphs/kernel/scalars.js";
+import type { Database } from "../../platform/db/database.js";
+import type { Env } from "../../platform/config/env.js";
+import { createCacheHub } from "../../platform/cache/hub.js";
+import type { Identity } from "../../platform/identity/identity.js";
+import { sectionDecision } from "../../platform/access/rules.js";
+import { toWire } from "../../platform/access/grant.js";
+import { RESIDENT_FIELD_SECTIONS } from "../../platform/access/sections.js";
+import { scalarResolvers } from "../../platform/graphql/scalars.js";
 import { createAccess } from "../../subgraphs/residents/access.js";
 import { createResidentsRepository } from "../../subgraphs/residents/repository.js";
 import { createResidentsLoaders } from "../../subgraphs/residents/loaders.js";

@@ -3,9 +3,9 @@
 // CPU/RSS can be told apart. Settings come from env() (DATABASE_URL, SUBGRAPH_BASE_PORT, CACHE,
 // SHIELD, REDIS_URL...). The orchestrator has migrated and seeded the database already.
 // Prints READY on stdout once every subgraph listens.
-import { env } from "../../subgraphs/kernel/env.js";
-import type { RunningServer, SubgraphModule } from "../../subgraphs/kernel/subgraph-server.js";
-import { createCacheHub } from "../../subgraphs/kernel/cache/hub.js";
+import { env } from "../../platform/config/env.js";
+import type { RunningServer, SubgraphModule } from "../../platform/subgraph/server.js";
+import { createCacheHub } from "../../platform/cache/hub.js";
 import { openDatabase } from "../../app/database.js";
 import { startSubgraphs } from "../../app/stack.js";
 import { reportStatsOnSignal } from "./stats.js";

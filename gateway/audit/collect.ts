@@ -6,9 +6,9 @@ import {
   GraphQLError, Kind, TypeInfo, getNamedType, getOperationAST, isObjectType, visit, visitWithTypeInfo,
   type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext,
 } from "graphql";
-import { RESIDENT_FIELD_SECTIONS, type Section } from "../../subgraphs/kernel/access/sections.js";
-import { DENIAL_MESSAGES } from "../../subgraphs/kernel/access/rules.js";
-import { isValidNhsNumber, normaliseNhsNumber } from "../../subgraphs/kernel/nhs-number.js";
+import { RESIDENT_FIELD_SECTIONS, type Section } from "../../platform/access/sections.js";
+import { DENIAL_MESSAGES } from "../../platform/access/rules.js";
+import { isValidNhsNumber, normaliseNhsNumber } from "../../platform/graphql/nhs-number.js";
 import { fragmentsOf, selectedFields } from "../selections.js";
 
 /**

@@ -7,7 +7,7 @@ import { GraphQLError, print, type DocumentNode, type ExecutionResult } from "gr
 import { AuditIntegrityError, ReservedNamesRule, collectSectionEvents, withAuditKeys } from "../audit/collect.js";
 import type { AuditWriter } from "../audit/writer.js";
 import type { IdentityContext } from "./authenticate.js";
-import { logger } from "../../subgraphs/kernel/logger.js";
+import { logger } from "../../platform/observability/logger.js";
 
 /** Active break-glass reasons of one user, by NHS number (purpose of the access). */
 export type BreakGlassLookup = (userId: string, nhsNumbers: string[]) => Promise<Map<string, string>>;

@@ -1,8 +1,8 @@
 // Every request needs a valid user token. The verified identity is put on the context for the
 // forwarding plugin; nothing reaches a subgraph without it.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
-import { domainError, ErrorCode } from "../../subgraphs/kernel/errors.js";
+import type { Identity } from "../../platform/identity/identity.js";
+import { domainError, ErrorCode } from "../../platform/errors/errors.js";
 import { bearerToken, verifyUserToken, type TokenSettings } from "../tokens.js";
 
 export interface IdentityContext {

@@ -3,7 +3,7 @@
 // edge, as BAD_USER_INPUT, before any subgraph is called.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { GraphQLScalarType, isScalarType, type GraphQLSchema } from "graphql";
-import { scalarResolvers } from "../../subgraphs/kernel/scalars.js";
+import { scalarResolvers } from "../../platform/graphql/scalars.js";
 
 function applyScalars(schema: GraphQLSchema) {
   for (const [name, impl] of Object.entries(scalarResolvers) as [string, GraphQLScalarType][]) {

@@ -10,8 +10,8 @@ import {
   type ASTNode, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
 } from "graphql";
 import { collectFields } from "graphql/execution/collectFields.js";
-import { logger, maskIdentifiers } from "../../subgraphs/kernel/logger.js";
-import { isKnownCode } from "../../subgraphs/kernel/errors.js";
+import { logger, maskIdentifiers } from "../../platform/observability/logger.js";
+import { isKnownCode } from "../../platform/errors/errors.js";
 import { GATEWAY_CODES, REQUEST_ERROR_STATUS, type StatusRule } from "../error-codes.js";
 
 const coded = (code: string, message: string, extra: { nodes?: ASTNode } = {}) =>
@@ -50,7 +50,7 @@ function documentHasHostileString(document: DocumentNode): boolean {
  * ": <value>", enum and input-object messages quote the client's value or key.
  */
 function reasonWithoutValue(error: GraphQLError): string {
-  // Our own scalars (kernel/scalars.ts) say what is wrong without repeating the input.
+  // Our own scalars (platform/graphql/scalars.ts) say what is wrong without repeating the input.
   if (error.extensions?.code === "BAD_USER_INPUT") return error.message;
   const message = error.message.replace(/ Did you mean .*$/s, "");
   const enumValue = /^Value .* does not exist in "(\w+)" enum\.$/s.exec(message);

@@ -1,7 +1,7 @@
 // Signs the caller's identity into the internal header on every subgraph fetch. One signature per
 // client request, shared by all the fetches its query plan makes.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import { INTERNAL_HEADER, signInternalIdentity } from "../../subgraphs/kernel/internal-auth.js";
+import { INTERNAL_HEADER, signInternalIdentity } from "../../platform/identity/internal-auth.js";
 import type { IdentityContext } from "./authenticate.js";
 
 export function useForwardIdentity(internalSecret: string): GatewayPlugin<IdentityContext> {

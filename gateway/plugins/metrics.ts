@@ -2,7 +2,7 @@
 // all-in-one mode) and the latency of every gateway -> subgraph request, by subgraph. Metrics carry
 // counts and timings only, never request content, and are served only to the scraper's bearer token.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import { metrics, metricsAuthorized, metricsResponse } from "../../subgraphs/kernel/metrics.js";
+import { metrics, metricsAuthorized, metricsResponse } from "../../platform/observability/metrics.js";
 
 export function useMetrics(subgraphUrls: Record<string, string>, metricsToken: string): GatewayPlugin {
   const nameOf = new Map(Object.entries(subgraphUrls).map(([name, url]) => [url, name]));

@@ -12,9 +12,9 @@ import { readFileSync } from "node:fs";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { buildSchema, GraphQLError, parse, validate, type GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
-import { badInput, domainError, ErrorCode } from "../../subgraphs/kernel/errors.js";
-import { metrics } from "../../subgraphs/kernel/metrics.js";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
+import { badInput, domainError, ErrorCode } from "../../platform/errors/errors.js";
+import { metrics } from "../../platform/observability/metrics.js";
+import type { Identity } from "../../platform/identity/identity.js";
 import type { PersistedQueryStore } from "../persisted-query-store.js";
 import { bearerToken, verifyUserToken, type TokenSettings } from "../tokens.js";
 

@@ -4,7 +4,7 @@
 // with RATE_LIMITED, extensions.retryAfterSeconds and a Retry-After header.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { GraphQLError } from "graphql";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
+import type { Identity } from "../../platform/identity/identity.js";
 import type { RateLimiter } from "../rate-limiter.js";
 import type { RefusalMemo } from "../refusal-memo.js";
 import { bearerToken } from "../tokens.js";

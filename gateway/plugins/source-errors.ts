@@ -19,8 +19,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { fragmentsOf, selectedFields } from "../selections.js";
-import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/kernel/access/sections.js";
-import { logger } from "../../subgraphs/kernel/logger.js";
+import { RESIDENT_FIELD_SECTIONS } from "../../platform/access/sections.js";
+import { logger } from "../../platform/observability/logger.js";
 
 export const SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE";
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";

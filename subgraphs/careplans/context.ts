@@ -1,5 +1,5 @@
-import type { BaseContext } from "../kernel/subgraph-server.js";
-import type { ResidentGrant } from "../kernel/access/policy.js";
+import type { BaseContext } from "../../platform/subgraph/server.js";
+import type { ResidentGrant } from "../../platform/access/policy.js";
 import type { CareplansLoaders } from "./loaders.js";
 import type { CareplansRepository } from "./repository.js";
 

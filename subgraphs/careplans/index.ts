@@ -1,9 +1,9 @@
 // Care plans subgraph: versioned personalised and urgent-care plans, contributed to Resident.
-import type { Database } from "../kernel/database.js";
-import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
-import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
-import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
-import { fetchGrant } from "../kernel/access/peer-grant.js";
+import type { Database } from "../../platform/db/database.js";
+import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
+import { defineSubgraph, loadTypeDefs } from "../../platform/subgraph/server.js";
+import { contributedSectionsPermissions } from "../../platform/access/contributed.js";
+import { fetchGrant } from "../../platform/access/peer-grant.js";
 import { allow } from "graphql-shield";
 import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";

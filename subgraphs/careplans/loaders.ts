@@ -1,4 +1,4 @@
-import { manyLoader, uniqueLoader } from "../kernel/loaders.js";
+import { manyLoader, uniqueLoader } from "../../platform/db/loaders.js";
 import type { CareplansRepository } from "./repository.js";
 
 export function createCareplansLoaders(repo: CareplansRepository) {

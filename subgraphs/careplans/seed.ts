@@ -2,11 +2,11 @@
 // submitted, approved (some with the review due), superseded by a newer approved version, and
 // approved with a newer version in progress.
 import { Faker, en, en_GB } from "@faker-js/faker";
-import type { Database } from "../kernel/database.js";
-import type { CacheHub } from "../kernel/cache/hub.js";
-import { defineSeeder } from "../kernel/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
-import { addDays, rngFor, type Random } from "../kernel/demo/random.js";
+import type { Database } from "../../platform/db/database.js";
+import type { CacheHub } from "../../platform/cache/hub.js";
+import { defineSeeder } from "../../platform/demo/seeder.js";
+import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { addDays, rngFor, type Random } from "../../platform/demo/random.js";
 import { createCareplansRepository, type CareplansBatch } from "./repository.js";
 import type { CarePlanStatus } from "./prisma/generated/enums.js";
 

@@ -1,4 +1,4 @@
-import type { BaseContext } from "../kernel/subgraph-server.js";
+import type { BaseContext } from "../../platform/subgraph/server.js";
 import type { DischargeLoaders } from "./loaders.js";
 
 export interface DischargeContext extends BaseContext {

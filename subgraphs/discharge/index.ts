@@ -1,8 +1,8 @@
 // Discharge subgraph: hospital stays, discharge summaries and emergency care, contributed to Resident.
-import type { Database } from "../kernel/database.js";
-import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
-import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
-import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
+import type { Database } from "../../platform/db/database.js";
+import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
+import { defineSubgraph, loadTypeDefs } from "../../platform/subgraph/server.js";
+import { contributedSectionsPermissions } from "../../platform/access/contributed.js";
 import type { DischargeContext } from "./context.js";
 import { createDischargeLoaders } from "./loaders.js";
 import { createDischargeRepository, type DischargeRepository } from "./repository.js";

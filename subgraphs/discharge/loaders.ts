@@ -1,5 +1,5 @@
-import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../kernel/loaders.js";
-import type { TimeKeyset } from "../kernel/paging.js";
+import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../../platform/db/loaders.js";
+import type { TimeKeyset } from "../../platform/graphql/paging.js";
 import type { DischargeRepository, DischargeSummary, EmergencyCareSummary, HospitalStay, SummaryQuery } from "./repository.js";
 
 export function createDischargeLoaders(repo: DischargeRepository) {

@@ -1,10 +1,10 @@
 // Demo hospital activity: 0-3 finished stays each with a PRSB discharge summary, an admission in
 // progress for residents who are inpatients today, and some ED / ambulance contacts.
-import type { Database } from "../kernel/database.js";
-import type { CacheHub } from "../kernel/cache/hub.js";
-import { defineSeeder } from "../kernel/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
-import { addDays, rngFor } from "../kernel/demo/random.js";
+import type { Database } from "../../platform/db/database.js";
+import type { CacheHub } from "../../platform/cache/hub.js";
+import { defineSeeder } from "../../platform/demo/seeder.js";
+import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { addDays, rngFor } from "../../platform/demo/random.js";
 import { createDischargeRepository, type DischargeBatch } from "./repository.js";
 
 const HOSPITALS = [

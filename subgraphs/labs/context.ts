@@ -1,4 +1,4 @@
-import type { BaseContext } from "../kernel/subgraph-server.js";
+import type { BaseContext } from "../../platform/subgraph/server.js";
 import type { LabsLoaders } from "./loaders.js";
 
 export interface LabsContext extends BaseContext {

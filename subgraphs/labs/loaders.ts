@@ -1,4 +1,4 @@
-import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../kernel/loaders.js";
+import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../../platform/db/loaders.js";
 import type { LabsRepository, ReportQuery } from "./repository.js";
 
 export function createLabsLoaders(repo: LabsRepository) {

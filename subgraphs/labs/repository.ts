@@ -1,12 +1,12 @@
 // The only code in this subgraph that talks to Prisma. Reads take batches of keys.
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { DiagnosticCategory } from "./prisma/generated/enums.js";
-import type { Database } from "../kernel/database.js";
-import { countStatements, prismaOptions } from "../kernel/prisma.js";
-import { bulkInsert } from "../kernel/bulk-insert.js";
-import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
-import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
-import type { EntityCache } from "../kernel/cache/entity-cache.js";
+import type { Database } from "../../platform/db/database.js";
+import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
+import { bulkInsert } from "../../platform/db/bulk-insert.js";
+import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
+import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
+import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
 export type { DiagnosticReport, Observation } from "./prisma/generated/client.js";
 

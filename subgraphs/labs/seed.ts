@@ -1,10 +1,10 @@
 // Demo lab results: common care home panels with UK reference ranges and UCUM units, mostly
 // normal, about one result in seven outside its range and a few critical.
-import type { Database } from "../kernel/database.js";
-import type { CacheHub } from "../kernel/cache/hub.js";
-import { defineSeeder } from "../kernel/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
-import { addDays, rngFor, type Random } from "../kernel/demo/random.js";
+import type { Database } from "../../platform/db/database.js";
+import type { CacheHub } from "../../platform/cache/hub.js";
+import { defineSeeder } from "../../platform/demo/seeder.js";
+import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { addDays, rngFor, type Random } from "../../platform/demo/random.js";
 import { interpret } from "./interpretation.js";
 import { createLabsRepository, type LabsBatch } from "./repository.js";
 import type { DiagnosticCategory, DiagnosticReportStatus } from "./prisma/generated/enums.js";

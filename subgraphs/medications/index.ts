@@ -1,8 +1,8 @@
 // Medications subgraph: prescriptions with EPS dispensing status, contributed to Resident.
-import type { Database } from "../kernel/database.js";
-import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
-import { defineSubgraph, loadTypeDefs } from "../kernel/subgraph-server.js";
-import { contributedSectionsPermissions } from "../kernel/access/contributed.js";
+import type { Database } from "../../platform/db/database.js";
+import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
+import { defineSubgraph, loadTypeDefs } from "../../platform/subgraph/server.js";
+import { contributedSectionsPermissions } from "../../platform/access/contributed.js";
 import type { MedicationsContext } from "./context.js";
 import { createMedicationsLoaders } from "./loaders.js";
 import { createMedicationsRepository, type MedicationsRepository } from "./repository.js";

@@ -1,4 +1,4 @@
-import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../kernel/loaders.js";
+import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../../platform/db/loaders.js";
 import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
 import type { MedicationRequest, MedicationsRepository } from "./repository.js";
 

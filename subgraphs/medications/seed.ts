@@ -1,11 +1,11 @@
 // Demo prescribing typical of care home residents, with the latest EPS prescription of each
 // request spread across every EPS business status (each appears within every 100 residents) and
 // dispense events consistent with that status.
-import type { Database } from "../kernel/database.js";
-import type { CacheHub } from "../kernel/cache/hub.js";
-import { defineSeeder } from "../kernel/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../kernel/demo/world.js";
-import { addDays, rngFor } from "../kernel/demo/random.js";
+import type { Database } from "../../platform/db/database.js";
+import type { CacheHub } from "../../platform/cache/hub.js";
+import { defineSeeder } from "../../platform/demo/seeder.js";
+import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { addDays, rngFor } from "../../platform/demo/random.js";
 import { createMedicationsRepository, type MedicationsBatch } from "./repository.js";
 import type { EpsPrescriptionStatus, MedicationRequestStatus } from "./prisma/generated/enums.js";
 

@@ -1,8 +1,8 @@
 // Per-request access decisions for residents, from the organisation registry, placements, GP
 // registration, objections and break-glass sessions. Batched like every other read.
 import DataLoader from "dataloader";
-import type { Identity } from "../kernel/identity.js";
-import { residentGrant, type OrganisationFacts, type ResidentGrant } from "../kernel/access/policy.js";
+import type { Identity } from "../../platform/identity/identity.js";
+import { residentGrant, type OrganisationFacts, type ResidentGrant } from "../../platform/access/policy.js";
 import type { ResidentsLoaders } from "./loaders.js";
 import type { ResidentsRepository } from "./repository.js";
 import { registryOf } from "./registry.js";

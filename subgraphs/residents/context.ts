@@ -1,4 +1,4 @@
-import type { BaseContext } from "../kernel/subgraph-server.js";
+import type { BaseContext } from "../../platform/subgraph/server.js";
 import type { ResidentsAccess } from "./access.js";
 import type { ResidentsLoaders } from "./loaders.js";
 import type { ResidentsRepository } from "./repository.js";

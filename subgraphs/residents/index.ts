@@ -1,7 +1,7 @@
 // Residents subgraph: owns the Resident entity, care homes, GP practices, allergies and conditions.
-import type { Database } from "../kernel/database.js";
-import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
-import { defineSubgraph } from "../kernel/subgraph-server.js";
+import type { Database } from "../../platform/db/database.js";
+import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
+import { defineSubgraph } from "../../platform/subgraph/server.js";
 import type { ResidentsContext } from "./context.js";
 import { createResidentsLoaders } from "./loaders.js";
 import { createResidentsRepository, type ResidentsRepository } from "./repository.js";

@@ -1,5 +1,5 @@
 // Per-request DataLoaders: one SQL statement per relation per tick, whatever the number of residents.
-import { manyLoader, uniqueLoader } from "../kernel/loaders.js";
+import { manyLoader, uniqueLoader } from "../../platform/db/loaders.js";
 import type { ResidentsRepository } from "./repository.js";
 
 export function createResidentsLoaders(repo: ResidentsRepository) {

@@ -1,8 +1,8 @@
 // Who may resolve which field in the residents subgraph. Deny by default; every section of
 // Resident goes through the access policy for the caller and that resident.
 import { allow, rule, type IRules } from "graphql-shield";
-import { CLINICAL_ROLES } from "../kernel/access/policy.js";
-import { denialError, federationQueryRules, federationTypeRules, sectionRule } from "../kernel/access/rules.js";
+import { CLINICAL_ROLES } from "../../platform/access/policy.js";
+import { denialError, federationQueryRules, federationTypeRules, sectionRule } from "../../platform/access/rules.js";
 import type { ResidentsContext } from "./context.js";
 
 const grantOf = (r: { nhsNumber: string }, ctx: ResidentsContext) => ctx.access.grant(r.nhsNumber);

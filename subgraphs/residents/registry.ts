@@ -5,10 +5,10 @@
 // correct because registry writes purge the shared "residents" cache namespace, whose purge
 // messages reach every process. The price is that those subgraphs must reach the residents schema
 // of the same database, which every deployment here (one PostgreSQL, a schema per subgraph) does.
-import type { Database } from "../kernel/database.js";
-import type { CacheHub } from "../kernel/cache/hub.js";
-import type { OrganisationRegistry } from "../kernel/subgraph-server.js";
-import type { OrganisationFacts } from "../kernel/access/policy.js";
+import type { Database } from "../../platform/db/database.js";
+import type { CacheHub } from "../../platform/cache/hub.js";
+import type { OrganisationRegistry } from "../../platform/subgraph/server.js";
+import type { OrganisationFacts } from "../../platform/access/policy.js";
 import { createResidentsRepository, type Organisation, type ResidentsRepository } from "./repository.js";
 
 

@@ -1,12 +1,12 @@
 // The only code in this subgraph that talks to Prisma. Every read takes a batch of keys so the
 // loaders can serve a whole care home with one statement per relation.
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
-import { onceInTransaction, type IdempotencyRequest } from "../kernel/idempotency.js";
-import type { Database } from "../kernel/database.js";
-import { countStatements, prismaOptions } from "../kernel/prisma.js";
-import { bulkInsert } from "../kernel/bulk-insert.js";
-import { cachedRelation, cachedRows } from "../kernel/cache/batched.js";
-import type { EntityCache } from "../kernel/cache/entity-cache.js";
+import { onceInTransaction, type IdempotencyRequest } from "../../platform/db/idempotency.js";
+import type { Database } from "../../platform/db/database.js";
+import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
+import { bulkInsert } from "../../platform/db/bulk-insert.js";
+import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
+import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
 
@@ -55,7 +55,7 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       return (await sessionsOfUser([userId])).filter((b) => b.expiresAt > now && wanted.has(b.nhsNumber));
     },
     breakGlassById: (ids: string[]) => prisma.breakGlass.findMany({ where: { id: { in: ids } } }),
-    /** Starts a session once per client idempotency key (kernel/idempotency.ts): a retry gets the first session. */
+    /** Starts a session once per client idempotency key (platform/db/idempotency.ts): a retry gets the first session. */
     startBreakGlass: async (data: Prisma.BreakGlassCreateInput, request?: IdempotencyRequest) => {
       const { id } = await prisma.$transaction((tx) => onceInTransaction(tx, "residents", request, [], async () => (await tx.breakGlass.create({ data })).id));
       await cache.purge([cache.key("User", data.userId)]);

@@ -3,11 +3,11 @@ import { Faker, en, en_GB } from "@faker-js/faker";
 import {
   LONDON_BOROUGHS, SOURCE_SYSTEMS, careHomeCount, careHomeId, gpPracticeCode, gpPracticeCount,
   type DemoResident, type DemoWorld,
-} from "../kernel/demo/world.js";
-import { addDays, rngFor } from "../kernel/demo/random.js";
-import type { Database } from "../kernel/database.js";
-import type { CacheHub } from "../kernel/cache/hub.js";
-import { defineSeeder } from "../kernel/demo/seeder.js";
+} from "../../platform/demo/world.js";
+import { addDays, rngFor } from "../../platform/demo/random.js";
+import type { Database } from "../../platform/db/database.js";
+import type { CacheHub } from "../../platform/cache/hub.js";
+import { defineSeeder } from "../../platform/demo/seeder.js";
 import { createResidentsRepository, type ResidentsBatch } from "./repository.js";
 import type { OrganisationType } from "./prisma/generated/enums.js";
 

@@ -1,4 +1,4 @@
-import type { BaseContext } from "../kernel/subgraph-server.js";
+import type { BaseContext } from "../../platform/subgraph/server.js";
 import type { UsageRepository } from "./repository.js";
 
 export interface UsageContext extends BaseContext {

@@ -1,8 +1,8 @@
 // Usage subgraph: the audit trail's analytics for analysts (no patient identity), and the
 // repository the gateway's audit writer appends access events through.
-import type { Database } from "../kernel/database.js";
-import type { SubgraphDeps } from "../kernel/subgraph-deps.js";
-import { defineSubgraph } from "../kernel/subgraph-server.js";
+import type { Database } from "../../platform/db/database.js";
+import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
+import { defineSubgraph } from "../../platform/subgraph/server.js";
 import type { UsageContext } from "./context.js";
 import { createUsageRepository, type UsageRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";

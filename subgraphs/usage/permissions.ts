@@ -1,8 +1,8 @@
 // Usage analytics are for analysts, the audit trail for the privacy officer; everything else is
 // denied by default.
 import { rule, type IRules } from "graphql-shield";
-import { denialError } from "../kernel/access/rules.js";
-import { federationQueryRules, federationTypeRules } from "../kernel/access/rules.js";
+import { denialError } from "../../platform/access/rules.js";
+import { federationQueryRules, federationTypeRules } from "../../platform/access/rules.js";
 import type { UsageContext } from "./context.js";
 
 const isAnalyst = rule("analyst", { cache: "contextual" })((_p: unknown, _a: unknown, ctx: UsageContext) =>

@@ -1,10 +1,10 @@
 // The only code in this subgraph that talks to Prisma: appending access events and reading the
 // rollups. Analytics never touch access_event itself, so they stay fast at tens of millions of rows.
 import { PrismaClient, Prisma } from "./prisma/generated/client.js";
-import type { Database } from "../kernel/database.js";
-import { countStatements, prismaOptions } from "../kernel/prisma.js";
-import { bulkInsert } from "../kernel/bulk-insert.js";
-import { afterTimeKeyset, type TimeKeyset } from "../kernel/paging.js";
+import type { Database } from "../../platform/db/database.js";
+import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
+import { bulkInsert } from "../../platform/db/bulk-insert.js";
+import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 
 export type AccessEventInput = Prisma.AccessEventCreateManyInput;
 export type Period = "DAY" | "WEEK" | "MONTH";

@@ -4,8 +4,8 @@
 import "./env.js";
 import http from "node:http";
 import { writeFileSync } from "node:fs";
-import { env } from "../../subgraphs/kernel/env.js";
-import { listen } from "../../subgraphs/kernel/http.js";
+import { env } from "../../platform/config/env.js";
+import { listen } from "../../platform/http/listen.js";
 import { startStack } from "../../app/stack.js";
 import { startGateway } from "../../gateway/server.js";
 import { gatewaySettings } from "../../gateway/settings.js";

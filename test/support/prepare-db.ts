@@ -1,12 +1,12 @@
 // Once per `npm test` (run by global-setup.mjs in its own process): migrate the test database and
 // load the fixture residents.
 import "./env.js";
-import { migrateAll } from "../../subgraphs/kernel/migrate.js";
+import { migrateAll } from "../../platform/db/migrate.js";
 import { openDatabase } from "../../app/database.js";
 import { seedDemoData } from "../../app/seed.js";
-import { env } from "../../subgraphs/kernel/env.js";
+import { env } from "../../platform/config/env.js";
 import { FIXTURE } from "./fixture.js";
-import { createCacheHub } from "../../subgraphs/kernel/cache/hub.js";
+import { createCacheHub } from "../../platform/cache/hub.js";
 
 const db = await openDatabase(env());
 const caches = createCacheHub(env());

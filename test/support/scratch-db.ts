@@ -1,9 +1,9 @@
 // A throwaway PostgreSQL database for tests that write (the shared fixture database is read-only).
 import pg from "pg";
-import { env } from "../../subgraphs/kernel/env.js";
-import { openPostgres, type Database } from "../../subgraphs/kernel/database.js";
-import { migrateAll } from "../../subgraphs/kernel/migrate.js";
-import { createCacheHub, type CacheHub } from "../../subgraphs/kernel/cache/hub.js";
+import { env } from "../../platform/config/env.js";
+import { openPostgres, type Database } from "../../platform/db/database.js";
+import { migrateAll } from "../../platform/db/migrate.js";
+import { createCacheHub, type CacheHub } from "../../platform/cache/hub.js";
 
 function urlFor(database: string): string {
   const url = new URL(env().DATABASE_URL!);

@@ -1,7 +1,7 @@
 // A whole product on its own scratch database (for tests that write or break things), seeded with
 // a small demo population. `scratch.caches` is a second cache instance on the same namespace: what
 // another replica of the product would be.
-import { env, type Env } from "../../subgraphs/kernel/env.js";
+import { env, type Env } from "../../platform/config/env.js";
 import { seedDemoData } from "../../app/seed.js";
 import { startStack, type Stack } from "../../app/stack.js";
 import { createScratchDatabase } from "./scratch-db.js";

@@ -1,8 +1,8 @@
 // Starts the real product (gateway + five subgraphs over HTTP, real PostgreSQL) for a test file,
 // and small helpers to talk to it.
-import { env } from "../../subgraphs/kernel/env.js";
-import type { Identity } from "../../subgraphs/kernel/identity.js";
-import { INTERNAL_HEADER, signInternalIdentity } from "../../subgraphs/kernel/internal-auth.js";
+import { env } from "../../platform/config/env.js";
+import type { Identity } from "../../platform/identity/identity.js";
+import { INTERNAL_HEADER, signInternalIdentity } from "../../platform/identity/internal-auth.js";
 import { mintUserToken } from "../../gateway/tokens.js";
 import { startStack, type Stack } from "../../app/stack.js";
 

@@ -1,7 +1,7 @@
 // Plan content lists are stored as JSONB; each is checked against its shape on the way out and
 // malformed entries are dropped rather than passed through unchecked.
 import { z } from "zod";
-import { provenanceField } from "../../kernel/provenance.js";
+import { provenanceField } from "../../../platform/graphql/provenance.js";
 import type { CareplansContext } from "../context.js";
 import type { CarePlan } from "../repository.js";
 

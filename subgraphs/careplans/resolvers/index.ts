@@ -1,4 +1,4 @@
-import { scalarResolvers } from "../../kernel/scalars.js";
+import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import { ResidentResolvers } from "./resident.js";
 import { CarePlanResolvers } from "./care-plan.js";
 import { CarePlanMutations } from "./mutations.js";

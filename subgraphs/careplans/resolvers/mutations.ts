@@ -1,13 +1,13 @@
 // The care plan lifecycle: the care home submits the questionnaire (a new SUBMITTED version),
 // the resident's GP adds clinical detail and approves it, which supersedes the approved version.
-import { badInput } from "../../kernel/errors.js";
-import { denialError } from "../../kernel/access/rules.js";
-import { writeDenial, type RoleGroup } from "../../kernel/access/policy.js";
-import { SOURCE_SYSTEMS } from "../../kernel/demo/world.js";
+import { badInput } from "../../../platform/errors/errors.js";
+import { denialError } from "../../../platform/access/rules.js";
+import { writeDenial, type RoleGroup } from "../../../platform/access/policy.js";
+import { SOURCE_SYSTEMS } from "../../../platform/demo/world.js";
 import type { CareplansContext } from "../context.js";
 import type { CarePlan } from "../repository.js";
 import type { CeilingOfTreatment, CprDecision, PlaceOfCare } from "../prisma/generated/enums.js";
-import { idempotencyRequest } from "../../kernel/idempotency.js";
+import { idempotencyRequest } from "../../../platform/db/idempotency.js";
 
 // Break-glass opens a record for viewing only: writeDenial needs the caller's own current relationship.
 async function requireGroup(ctx: CareplansContext, nhsNumber: string, group: RoleGroup) {

@@ -1,6 +1,6 @@
-import { decodeTimeCursor, pageSize, timeConnection } from "../../kernel/paging.js";
+import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
 import type { DischargeContext } from "../context.js";
-import { allowedAccess, type ResidentRepresentation } from "../../kernel/access/contributed.js";
+import { allowedAccess, type ResidentRepresentation } from "../../../platform/access/contributed.js";
 
 interface PageArgs {
   first?: number | null;

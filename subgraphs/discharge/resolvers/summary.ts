@@ -1,7 +1,7 @@
 // Discharge summary headings stored as JSONB are checked against their shape on the way out;
 // malformed entries are dropped rather than passed through unchecked.
 import { z } from "zod";
-import { provenanceField } from "../../kernel/provenance.js";
+import { provenanceField } from "../../../platform/graphql/provenance.js";
 import type { DischargeContext } from "../context.js";
 import type { DischargeSummary, EmergencyCareSummary, HospitalStay } from "../repository.js";
 

@@ -1,4 +1,4 @@
-import { provenanceField } from "../../kernel/provenance.js";
+import { provenanceField } from "../../../platform/graphql/provenance.js";
 import type { LabsContext } from "../context.js";
 import type { DiagnosticReport, Observation } from "../repository.js";
 

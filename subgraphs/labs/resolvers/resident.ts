@@ -1,4 +1,4 @@
-import { decodeTimeCursor, pageSize, timeConnection } from "../../kernel/paging.js";
+import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
 import type { LabsContext } from "../context.js";
 import type { DiagnosticReport, ReportQuery } from "../repository.js";
 import type { DiagnosticCategory } from "../prisma/generated/enums.js";

@@ -1,4 +1,4 @@
-import { scalarResolvers } from "../../kernel/scalars.js";
+import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import { ResidentResolvers } from "./resident.js";
 import { DispensingStatusResolvers, MedicationDispenseResolvers, MedicationRequestResolvers } from "./request.js";
 

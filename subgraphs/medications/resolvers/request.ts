@@ -1,4 +1,4 @@
-import { provenanceField } from "../../kernel/provenance.js";
+import { provenanceField } from "../../../platform/graphql/provenance.js";
 import type { MedicationsContext } from "../context.js";
 import type { EpsPrescription, MedicationDispense, MedicationRequest } from "../repository.js";
 

@@ -1,6 +1,6 @@
-import { badInput } from "../../kernel/errors.js";
-import { allowedAccess, type ResidentRepresentation } from "../../kernel/access/contributed.js";
-import { denialError } from "../../kernel/access/rules.js";
+import { badInput } from "../../../platform/errors/errors.js";
+import { allowedAccess, type ResidentRepresentation } from "../../../platform/access/contributed.js";
+import { denialError } from "../../../platform/access/rules.js";
 import type { MedicationsContext } from "../context.js";
 import type { MedicationRequestStatus } from "../prisma/generated/enums.js";
 

@@ -1,15 +1,15 @@
 // Break-glass sessions: started by clinicians with a reason, time-limited, reviewed by the
 // privacy officer.
 import { randomUUID } from "node:crypto";
-import { badInput, domainError, ErrorCode } from "../../kernel/errors.js";
-import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
+import { badInput, domainError, ErrorCode } from "../../../platform/errors/errors.js";
+import { decodeCursor, pageSize, toConnection } from "../../../platform/graphql/paging.js";
 import type { ResidentsContext } from "../context.js";
-import { idempotencyRequest } from "../../kernel/idempotency.js";
+import { idempotencyRequest } from "../../../platform/db/idempotency.js";
 
 export const BREAK_GLASS_HOURS = 4;
 
 // The caller's preconditions are checked before any of these runs: applyPermissions chains them in
-// front of every root field (kernel/access/rules.ts).
+// front of every root field (platform/access/rules.ts).
 export const BreakGlassMutations = {
   breakGlass: async (_: unknown, args: { nhsNumber: string; reason: string; idempotencyKey?: string | null }, ctx: ResidentsContext) => {
     const reason = args.reason.trim();

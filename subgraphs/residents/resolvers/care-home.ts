@@ -1,8 +1,8 @@
 import type { ResidentsContext } from "../context.js";
 import type { CareHome } from "../repository.js";
-import { decodeCursor, pageSize, toConnection } from "../../kernel/paging.js";
-import { callerDenial, ROLE_GROUP } from "../../kernel/access/policy.js";
-import { denialError } from "../../kernel/access/rules.js";
+import { decodeCursor, pageSize, toConnection } from "../../../platform/graphql/paging.js";
+import { callerDenial, ROLE_GROUP } from "../../../platform/access/policy.js";
+import { denialError } from "../../../platform/access/rules.js";
 
 export const CareHomeResolvers = {
   __resolveReference: (ref: { id: string }, ctx: ResidentsContext) => ctx.loaders.careHome.load(ref.id),

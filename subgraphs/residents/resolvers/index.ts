@@ -1,4 +1,4 @@
-import { scalarResolvers } from "../../kernel/scalars.js";
+import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import { QueryResolvers } from "./query.js";
 import { BreakGlassMutations, BreakGlassQueries } from "./break-glass.js";
 import { AllergyResolvers, ConditionResolvers, PlacementResolvers, ResidentResolvers } from "./resident.js";

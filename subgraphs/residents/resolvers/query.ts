@@ -1,4 +1,4 @@
-import { denialError } from "../../kernel/access/rules.js";
+import { denialError } from "../../../platform/access/rules.js";
 import type { ResidentsContext } from "../context.js";
 
 export const QueryResolvers = {

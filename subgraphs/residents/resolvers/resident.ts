@@ -1,9 +1,9 @@
 import type { ResidentsContext } from "../context.js";
 import type { Allergy, Placement, Resident } from "../repository.js";
-import { provenanceField } from "../../kernel/provenance.js";
+import { provenanceField } from "../../../platform/graphql/provenance.js";
 import { z } from "zod";
-import { seesRestricted } from "../../kernel/access/policy.js";
-import { toWire } from "../../kernel/access/grant.js";
+import { seesRestricted } from "../../../platform/access/policy.js";
+import { toWire } from "../../../platform/access/grant.js";
 
 const Reactions = z.array(
   z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() }),

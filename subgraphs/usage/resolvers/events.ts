@@ -1,7 +1,7 @@
 // The privacy officer's view of the audit trail: who looked at which resident's record, when,
 // why and with what outcome. Events hold no clinical content.
-import { badInput } from "../../kernel/errors.js";
-import { decodeTimeCursor, pageSize, timeConnection } from "../../kernel/paging.js";
+import { badInput } from "../../../platform/errors/errors.js";
+import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
 import type { UsageContext } from "../context.js";
 
 interface EventArgs {

@@ -1,4 +1,4 @@
-import { scalarResolvers } from "../../kernel/scalars.js";
+import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import { QueryResolvers, UsageReportResolvers } from "./report.js";
 import { EventQueries } from "./events.js";
 

@@ -1,6 +1,6 @@
 // Usage analytics: thin resolvers over the rollups. Every number is a count; no field can carry a
 // patient identifier, because the rollups hold none.
-import { badInput } from "../../kernel/errors.js";
+import { badInput } from "../../../platform/errors/errors.js";
 import type { UsageContext } from "../context.js";
 import type { Period, UsageFilter } from "../repository.js";
 

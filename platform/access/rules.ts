@@ -1,0 +1,147 @@
+// graphql-shield building blocks shared by every subgraph: deny by default, let the federation
+// plumbing through, and turn a policy decision into a field result or a coded error.
+import { GraphQLError, isObjectType, type GraphQLSchema } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { isUnavailable, serviceUnavailable } from "../errors/unavailable.js";
+import { allow, chain, rule, shield, type IRules } from "graphql-shield";
+import type { Identity } from "../identity/identity.js";
+import { callerDenial, sectionAccess, type DenialCode, type OrganisationFacts, type ResidentGrant, type RoleGroup, type SectionAccess } from "./policy.js";
+import type { Section } from "./sections.js";
+
+export const DENIAL_MESSAGES: Record<DenialCode, string> = {
+  ORG_NOT_REGISTERED: "Your organisation is not registered to use the care record",
+  ORG_DSPT_NOT_MET: "Your organisation does not meet the Data Security and Protection Toolkit standard",
+  ORG_SHARING_AGREEMENT_MISSING: "Your organisation has not signed the data-sharing agreement",
+  TRAINING_NOT_COMPLETED: "Complete the care record access training before viewing records",
+  ROLE_NOT_PERMITTED: "Your role may not see this information",
+  NO_CARE_RELATIONSHIP: "You have no care relationship with this resident",
+  SHARING_OBJECTION: "This resident has objected to sharing their record; a clinician may use break-glass with a reason",
+};
+
+export function denialError(code: DenialCode, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(DENIAL_MESSAGES[code], { extensions: { code, ...extra } });
+}
+
+/** The decision for one section of one resident: how much may be shown, or the error to show instead. */
+export function sectionDecision(grant: ResidentGrant, section: Section): { access: Exclude<SectionAccess, "NONE">; group: RoleGroup } | GraphQLError {
+  if (!grant.allowed) return denialError(grant.code, { section });
+  const access = sectionAccess(grant.group, section);
+  if (access === "NONE") return denialError("ROLE_NOT_PERMITTED", { section });
+  return { access, group: grant.group };
+}
+
+/**
+ * Runs what a rule needs to decide. graphql-shield turns anything a rule throws into its generic
+ * FORBIDDEN, which would tell a client "not allowed" when the truth is "the database is down, try
+ * again": a lookup that failed for want of a connection is answered SERVICE_UNAVAILABLE instead.
+ * Anything else still fails closed as FORBIDDEN.
+ */
+function decidedOrUnavailable<A extends unknown[]>(decide: (...args: A) => Promise<true | GraphQLError>) {
+  return async (...args: A): Promise<true | GraphQLError> => {
+    try {
+      return await decide(...args);
+    } catch (error) {
+      if (isUnavailable(error)) return serviceUnavailable();
+      throw error;
+    }
+  };
+}
+
+/** A shield rule for a section field, given how to find the grant for the parent resident. */
+export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C) => Promise<ResidentGrant> | ResidentGrant) {
+  return rule(`section:${section}`, { cache: "no_cache" })(decidedOrUnavailable(async (parent: P, _args: unknown, ctx: C) => {
+    const decision = sectionDecision(await grantOf(parent, ctx), section);
+    return decision instanceof GraphQLError ? decision : true;
+  }));
+}
+
+/**
+ * Federation's own fields: the gateway must be able to resolve entities and read the SDL. (Only
+ * the gateway can call a subgraph at all; each entity's fields keep their own rules.)
+ */
+export const federationQueryRules = { _entities: allow, _service: allow };
+export const federationTypeRules: IRules = { _Service: allow };
+
+/** What the preconditions rule needs from a subgraph's request context. */
+export interface PreconditionContext {
+  identity: Identity;
+  /** The caller's organisation in the registry (null when unknown), looked up once per request. */
+  organisation?: () => Promise<OrganisationFacts | null>;
+}
+
+/**
+ * The caller's preconditions (registry, organisation type, DSPT, sharing agreement, training),
+ * decided by callerDenial. applyPermissions puts it in front of every root field of every subgraph,
+ * so no query or mutation can be reached without it; cached per request.
+ */
+export const preconditions = rule("preconditions", { cache: "contextual" })(decidedOrUnavailable(async (_p: unknown, _a: unknown, ctx: PreconditionContext) => {
+  if (!ctx.organisation) throw new Error("a subgraph with root fields must give its context the organisation registry");
+  const denied = callerDenial(ctx.identity, await ctx.organisation());
+  return denied ? denialError(denied) : true;
+}));
+
+/** Root fields that only the gateway's federation plumbing calls; each entity's fields keep their own rules. */
+const FEDERATION_ROOT_FIELDS: ReadonlySet<string> = new Set(["_entities", "_service"]);
+
+/** Every root field of the schema other than federation's own (they all need the preconditions). */
+export function guardedRootFields(schema: GraphQLSchema): { type: "Query" | "Mutation"; field: string }[] {
+  return (["Query", "Mutation"] as const).flatMap((type) => {
+    const root = schema.getType(type);
+    return isObjectType(root) ? Object.keys(root.getFields()).filter((f) => !FEDERATION_ROOT_FIELDS.has(f)).map((field) => ({ type, field })) : [];
+  });
+}
+
+/** The rule tree with the preconditions chained in front of every guarded root field's own rule. */
+function withPreconditions(schema: GraphQLSchema, rules: IRules): IRules {
+  const out = { ...(rules as Record<string, unknown>) };
+  const isFieldMap = (x: unknown) => !!x && Object.getPrototypeOf(x) === Object.prototype;
+  for (const type of ["Query", "Mutation"] as const) {
+    const root = schema.getType(type);
+    if (!isObjectType(root)) continue;
+    const forType = out[type];
+    // A rule for the whole type becomes that rule on each of its fields, so the fields can be chained one by one.
+    const fieldRules: Record<string, unknown> = isFieldMap(forType)
+      ? { ...(forType as object) }
+      : forType ? Object.fromEntries(Object.keys(root.getFields()).map((f) => [f, forType])) : {};
+    for (const { field } of guardedRootFields(schema).filter((r) => r.type === type))
+      // A field the tree does not name keeps the deny-by-default fallback, behind the preconditions.
+      fieldRules[field] = chain(preconditions, (fieldRules[field] ?? shieldOptions.fallbackRule) as typeof preconditions);
+    out[type] = fieldRules;
+  }
+  return out as IRules;
+}
+
+/** Whether the rule tree says plain `allow` for this field (type-wide or field by field). */
+function allowedOutright(rules: IRules, type: string, field: string): boolean {
+  const forType = (rules as Record<string, unknown>)[type];
+  if (forType === allow) return true;
+  // A field map is a plain object; a rule (allow, deny, rule(), and/or...) is a class instance.
+  return !!forType && Object.getPrototypeOf(forType) === Object.prototype && (forType as Record<string, unknown>)[field] === allow;
+}
+
+/**
+ * The schema with the permissions applied. graphql-middleware wraps every field in an async
+ * resolver, which on a 40-resident dashboard cost a quarter of the throughput (bench/RESULTS.md);
+ * a field whose rule is plain `allow` is guarded by nothing, so it gets its own resolver back.
+ * Every other field — every section rule, and every field the tree does not mention (the
+ * deny-by-default fallback) — keeps the shield.
+ */
+export function applyPermissions(schema: GraphQLSchema, given: IRules): GraphQLSchema {
+  const rules = withPreconditions(schema, given);
+  const guarded = applyMiddleware(schema, shield(rules, shieldOptions));
+  for (const type of Object.values(guarded.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    const original = schema.getType(type.name);
+    if (!isObjectType(original)) continue;
+    for (const [name, field] of Object.entries(type.getFields()))
+      if (allowedOutright(rules, type.name, name)) field.resolve = original.getFields()[name]?.resolve;
+  }
+  return guarded;
+}
+
+export const shieldOptions: NonNullable<Parameters<typeof shield>[1]> = {
+  fallbackRule: rule("deny-by-default", { cache: "no_cache" })(() => new GraphQLError("Not authorised", { extensions: { code: "FORBIDDEN" } })),
+  allowExternalErrors: true, // our resolvers' coded GraphQLErrors (BAD_USER_INPUT) pass through unchanged
+  debug: false,
+  fallbackError: () => new GraphQLError("Not authorised", { extensions: { code: "FORBIDDEN" } }),
+};

@@ -1,0 +1,111 @@
+// The only place that reads process.env. Everything is validated once, grouped by concern, and a
+// bad value stops the process with a message that names the variable.
+import { z } from "zod";
+
+/** Development-only secrets so the demo and tests run without setup. Refused when NODE_ENV=production. */
+export const DEVELOPMENT_JWT_SECRET = "carerecord-DEVELOPMENT-ONLY-jwt-secret-not-for-real-use";
+export const DEVELOPMENT_INTERNAL_SECRET = "carerecord-DEVELOPMENT-ONLY-internal-secret-not-for-real-use";
+export const DEVELOPMENT_METRICS_TOKEN = "carerecord-DEVELOPMENT-ONLY-metrics-token-not-for-real-use";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const onOff = z.enum(["on", "off"]);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    // Shared with the Hive gateway's own logger, which reads LOG_LEVEL itself and accepts only these.
+    LOG_LEVEL: z.enum(["error", "warn", "info", "debug", "trace"]).default("info"),
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    DATA_DIR: z.string().default(".data"),
+    HOST: z.string().default("127.0.0.1"),
+    GATEWAY_PORT: port.default(4000),
+    SUBGRAPH_BASE_PORT: port.default(4001),
+    PORT: port.optional(),
+    JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+    JWT_ISSUER: z.string().default("carerecord-dev-identity"),
+    JWT_AUDIENCE: z.string().default("carerecord"),
+    INTERNAL_SECRET: z.string().min(32).default(DEVELOPMENT_INTERNAL_SECRET),
+    // Browser origins allowed to call the gateway (comma-separated, exact match); none by default.
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
+    // Bearer token the Prometheus scraper sends to /metrics on the gateway and every subgraph.
+    METRICS_TOKEN: z.string().min(32).default(DEVELOPMENT_METRICS_TOKEN),
+    SUBGRAPH_URL_RESIDENTS: optionalUrl,
+    SUBGRAPH_URL_DISCHARGE: optionalUrl,
+    SUBGRAPH_URL_LABS: optionalUrl,
+    SUBGRAPH_URL_MEDICATIONS: optionalUrl,
+    SUBGRAPH_URL_CAREPLANS: optionalUrl,
+    SUBGRAPH_URL_USAGE: optionalUrl,
+    // Cache (platform/cache): on by default; REDIS_URL adds the shared L2 and cross-instance purge.
+    CACHE: onOff.default("on"),
+    CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+    CACHE_L1_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    CACHE_L2_TTL_S: z.coerce.number().int().min(1).max(86_400).default(600),
+    // Short, but above the event-loop stalls of a busy Node process, which would otherwise be
+    // mistaken for a slow Redis and open the circuit.
+    REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
+    // Benchmarks only: measures what the subgraphs' graphql-shield layer costs. Refused in production.
+    SHIELD: onOff.default("on"),
+    SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
+    // Request limits (gateway/limits.ts): cost with variables applied, body size before parsing,
+    // per-user rate and concurrency. Defaults are calibrated in the README's "Limits" section.
+    MAX_QUERY_COST: z.coerce.number().int().min(1).default(150_000),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(65_536),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(8),
+    COST_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(1_200_000),
+    // A frozen subgraph must cost its own sections, not the whole view: each subgraph call gives up
+    // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
+    REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET)
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "the development key must not be used in production" });
+    if (env.SHIELD === "off") ctx.addIssue({ code: "custom", path: ["SHIELD"], message: "authorisation cannot be switched off in production" });
+    if (env.INTERNAL_SECRET === DEVELOPMENT_INTERNAL_SECRET)
+      ctx.addIssue({ code: "custom", path: ["INTERNAL_SECRET"], message: "the development key must not be used in production" });
+    if (env.METRICS_TOKEN === DEVELOPMENT_METRICS_TOKEN)
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "the development key must not be used in production" });
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export class ConfigError extends Error {}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed once. A bad value exits with a readable message, never a stack trace. */
+export function env(): Env {
+  if (cached) return cached;
+  try {
+    cached = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  return cached;
+}

@@ -1,0 +1,161 @@
+// Runs any subgraph module as an HTTP service: Apollo Server over node:http, the gateway
+// signature checked before anything else, errors masked, and a /healthz probe for containers.
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { parse, type DocumentNode } from "graphql";
+import type { IRules } from "graphql-shield";
+import { applyPermissions } from "../access/rules.js";
+import type { SubgraphName } from "../db/database.js";
+import type { Identity } from "../identity/identity.js";
+import type { OrganisationFacts } from "../access/policy.js";
+import { INTERNAL_HEADER, verifyInternalIdentity } from "../identity/internal-auth.js";
+import { formatError } from "../errors/errors.js";
+import { apolloLogger, logger } from "../observability/logger.js";
+import { closeGracefully, listen } from "../http/listen.js";
+import { metricsAuthorized, metricsResponse } from "../observability/metrics.js";
+import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
+import { PayloadTooLargeError, sendPayloadTooLarge } from "../http/body-limit.js";
+
+/** The organisation registry as a subgraph reads it (subgraphs/residents/registry.ts). */
+export interface OrganisationRegistry {
+  organisation(odsCode: string): Promise<OrganisationFacts | null>;
+  close(): Promise<void>;
+}
+
+export interface BaseContext {
+  identity: Identity;
+  /** The caller's organisation in the registry, once per request (the preconditions rule on every root field reads it). */
+  organisation?: () => Promise<OrganisationFacts | null>;
+}
+
+export interface SubgraphModule<C extends BaseContext = BaseContext> {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<C>;
+  /** graphql-shield middleware: who may resolve which field (deny by default). */
+  permissions?: IRules;
+  /** Per-request state (DataLoaders) for an authenticated caller. */
+  createContext(identity: Identity): C;
+  /** Resolves when the data store answers; used by /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Lifecycle {
+  ping(): Promise<void>;
+  close(): Promise<unknown>;
+}
+
+/** Assembles a subgraph module from its parts; every subgraph's index.ts is one call to this. */
+export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: {
+  name: SubgraphName;
+  schema: URL;
+  resolvers: object;
+  repo: R;
+  context: (repo: R, identity: Identity) => Omit<C, "identity">;
+  permissions?: IRules;
+  /** Where the caller's organisation facts come from; needed by a subgraph with root fields. */
+  registry?: OrganisationRegistry;
+}): SubgraphModule<C> {
+  return {
+    name: def.name,
+    typeDefs: loadTypeDefs(def.schema),
+    resolvers: def.resolvers as GraphQLResolverMap<C>,
+    permissions: def.permissions,
+    createContext: (identity) => {
+      let org: Promise<OrganisationFacts | null> | undefined;
+      const registry = def.registry;
+      const organisation = registry ? () => (org ??= registry.organisation(identity.orgCode)) : undefined;
+      return { identity, organisation, ...def.context(def.repo, identity) } as C;
+    },
+    ping: () => def.repo.ping(),
+    close: async () => {
+      await def.registry?.close();
+      await def.repo.close();
+    },
+  };
+}
+
+const SHARED_SDL = readFileSync(new URL("../graphql/shared.graphql", import.meta.url), "utf8");
+
+/** A subgraph's SDL: its own schema.graphql with the shared definitions appended. */
+export function loadTypeDefs(schemaFileUrl: URL): DocumentNode {
+  return parse(`${readFileSync(schemaFileUrl, "utf8")}\n${SHARED_SDL}`);
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSubgraphServer<C extends BaseContext>(
+  module: SubgraphModule<C>,
+  opts: { host: string; port: number; internalSecret: string; metricsToken: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
+): Promise<RunningServer> {
+  const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
+  const apollo = new ApolloServer<C>({
+    schema: module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    logger: apolloLogger,
+    // The process that runs the server owns the signals (scripts/start.ts, scripts/subgraph.ts):
+    // Apollo's own SIGINT/SIGTERM handler would stop this server under the app's shutdown and then
+    // re-raise the signal, racing the app's orderly close (`npm start` hung 2 runs in 3).
+    stopOnTerminationSignals: false,
+    // No Apollo Studio: inline traces would only add cost to every response.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://subgraph");
+      if (url.pathname === "/healthz") {
+        await module.ping();
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", subgraph: module.name }));
+        return;
+      }
+      if (url.pathname === "/metrics") {
+        if (!metricsAuthorized(req.headers.authorization, opts.metricsToken)) {
+          res.writeHead(401, { "www-authenticate": "Bearer" }).end();
+          return;
+        }
+        const { body, contentType } = await metricsResponse();
+        res.writeHead(200, { "content-type": contentType }).end(body);
+        return;
+      }
+      if (url.pathname !== "/graphql") {
+        res.writeHead(404).end();
+        return;
+      }
+      const request = await apolloRequest(req, url);
+      if (!request) return sendBadJson(res);
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => {
+          const identity = await verifyInternalIdentity(request.headers.get(INTERNAL_HEADER), opts.internalSecret);
+          return module.createContext(identity);
+        },
+      });
+      await sendApolloResponse(res, response);
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError) return sendPayloadTooLarge(res, error);
+      const status = (error as { status?: number }).status ?? 503;
+      logger.warn({ subgraph: module.name, err: { name: (error as Error).name } }, "subgraph request failed outside GraphQL");
+      if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "unavailable" }));
+    }
+  });
+  const port = await listen(server, opts.host, opts.port);
+  return {
+    url: `http://${opts.host}:${port}/graphql`,
+    close: async () => {
+      await closeGracefully(server);
+      await apollo.stop();
+    },
+  };
+}
