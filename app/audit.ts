@@ -1,11 +1,12 @@
-// The gateway's audit dependencies: the usage subgraph's append-only store, through a
-// group-commit writer, and the residents subgraph's break-glass sessions for the purpose field.
+// The gateway's audit dependencies, wired here (the composition root) so the gateway names no
+// subgraph: the usage subgraph's append-only store behind a group-commit writer, and the residents
+// subgraph's break-glass sessions for the purpose recorded with each event.
 import type { Database } from "../platform/db/database.js";
-import { createUsageRepository } from "../subgraphs/usage/repository.js";
-import { createResidentsRepository } from "../subgraphs/residents/repository.js";
-import { AuditWriter } from "../gateway/audit/writer.js";
-import type { BreakGlassLookup } from "../gateway/plugins/audit.js";
 import type { CacheHub } from "../platform/cache/hub.js";
+import { createAuditStore } from "../subgraphs/usage/audit-store.js";
+import { createBreakGlassLookup } from "../subgraphs/residents/break-glass-lookup.js";
+import { AuditWriter } from "../gateway/audit/writer.js";
+import type { BreakGlassLookup } from "../gateway/audit/event.js";
 
 export interface Audit {
   writer: AuditWriter;
@@ -14,17 +15,15 @@ export interface Audit {
 }
 
 export function createAudit(db: Database, caches: CacheHub): Audit {
-  const usage = createUsageRepository(db);
-  // The same cache as the residents subgraph in this process: a started break-glass session purges it.
-  const residents = createResidentsRepository(db, caches.cache("residents"));
-  const writer = new AuditWriter(usage);
+  const store = createAuditStore(db);
+  const breakGlass = createBreakGlassLookup(db, caches);
+  const writer = new AuditWriter(store);
   return {
     writer,
-    breakGlass: async (userId, nhsNumbers) =>
-      new Map((await residents.activeBreakGlass(userId, nhsNumbers, new Date())).map((s) => [s.nhsNumber, s.reason])),
+    breakGlass: breakGlass.lookup,
     close: async () => {
       await writer.close();
-      await Promise.all([usage.close(), residents.close()]);
+      await Promise.all([store.close(), breakGlass.close()]);
     },
   };
 }

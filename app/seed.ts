@@ -1,10 +1,10 @@
 // Streams deterministic demo data into every subgraph in batches, so memory stays flat whatever
 // the number of residents (400,000 is England's care home population).
-import { DOMAIN_SUBGRAPHS, type Database } from "../platform/db/database.js";
+import type { Database } from "../platform/db/database.js";
 import { truncateSchema } from "../platform/demo/seeder.js";
 import { demoResident, type DemoWorld } from "../platform/demo/world.js";
 import { startOfDay } from "../platform/demo/random.js";
-import { seederFactories } from "../subgraphs/registry.js";
+import { DOMAIN_SUBGRAPHS, loadSubgraph } from "../subgraphs/registry.js";
 import type { CacheHub } from "../platform/cache/hub.js";
 
 export interface SeedOptions {
@@ -29,7 +29,8 @@ export async function seedDemoData(db: Database, opts: SeedOptions): Promise<See
   const batchSize = opts.batchSize ?? 1000;
   for (const name of DOMAIN_SUBGRAPHS) await truncateSchema(db, name);
   await opts.caches.purgeAll();
-  const seeders = DOMAIN_SUBGRAPHS.map((name) => seederFactories[name](db, opts.caches));
+  const manifests = await Promise.all(DOMAIN_SUBGRAPHS.map((name) => loadSubgraph(name)));
+  const seeders = manifests.map((m) => m.seeder!(db, opts.caches)); // loadSubgraph refuses a domain subgraph without one
   let rows = 0;
   try {
     for (const s of seeders) rows += (await s.writeReference?.(world)) ?? 0;

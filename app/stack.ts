@@ -1,12 +1,10 @@
-// Starts the whole product in one process: database (migrated), the five subgraphs on their own
+// Starts the whole product in one process: database (migrated), every subgraph in the registry on their own
 // HTTP ports and the gateway in front of them. Used by `npm start` and by the integration tests,
 // so the tests exercise exactly what users run.
-import { SUBGRAPHS, type Database, type SubgraphName } from "../platform/db/database.js";
+import type { Database } from "../platform/db/database.js";
 import type { Env } from "../platform/config/env.js";
-import { migrateAll } from "../platform/db/migrate.js";
 import { startSubgraphServer, type RunningServer, type SubgraphModule } from "../platform/subgraph/server.js";
-import { subgraphPort } from "../platform/config/topology.js";
-import { subgraphFactories } from "../subgraphs/registry.js";
+import { SUBGRAPHS, loadSubgraph, migrateAll, subgraphPort, type SubgraphName } from "../subgraphs/registry.js";
 import { startGateway } from "../gateway/server.js";
 import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "./database.js";
@@ -43,7 +41,7 @@ export async function startSubgraphs(
   const peers = { residentsUrl: "", internalSecret: env.INTERNAL_SECRET };
   const urls: Partial<Record<SubgraphName, string>> = {};
   for (const name of SUBGRAPHS) {
-    const module = subgraphFactories[name](db, { peers, caches });
+    const module = (await loadSubgraph(name)).create(db, { peers, caches });
     started.modules.push(module);
     const port = ephemeralPorts ? 0 : subgraphPort(name, env);
     const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, metricsToken: env.METRICS_TOKEN, shield: env.SHIELD === "on" });

@@ -5,13 +5,13 @@
 // writes the "Fairness" section of bench/RESULTS.md (the rest of the file is kept).
 //   npm run bench:fairness -- [--duration 20] [--attackers 16]
 // Uses BENCH_DATABASE_URL / BENCH_REDIS_URL like `npm run bench`.
+import { migrateAll } from "../subgraphs/registry.js";
 import { parseArgs } from "node:util";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import autocannon, { type Result } from "autocannon";
 import { parse } from "graphql";
 import { parseEnv, type Env } from "../platform/config/env.js";
-import { migrateAll } from "../platform/db/migrate.js";
 import { createCacheHub } from "../platform/cache/hub.js";
 import { openDatabase } from "../app/database.js";
 import { seedDemoData } from "../app/seed.js";

@@ -7,13 +7,13 @@
 //                    [--connections 50] [--only federated-warm,monolith] [--quick]
 // Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/carerecord_bench) and
 // BENCH_REDIS_URL (default redis://127.0.0.1:6379/5).
+import { migrateAll } from "../subgraphs/registry.js";
 import { parseArgs } from "node:util";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { parseEnv, type Env } from "../platform/config/env.js";
-import { migrateAll } from "../platform/db/migrate.js";
 import { createCacheHub } from "../platform/cache/hub.js";
 import { openDatabase } from "../app/database.js";
 import { seedDemoData } from "../app/seed.js";

@@ -6,7 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { openPostgres } from "../platform/db/database.js";
-import { migrateSubgraph } from "../platform/db/migrate.js";
+import { migrateSchema } from "../platform/db/migrate.js";
+import { descriptionOf } from "../subgraphs/registry.js";
 import { createUsageRepository, type UsageFilter } from "../subgraphs/usage/repository.js";
 import { openDatabase } from "../app/database.js";
 
@@ -16,7 +17,7 @@ const runs = Number(values.runs);
 const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/carerecord_bench";
 await (await openDatabase({ DATABASE_URL: url, DATA_DIR: ".data" })).close(); // creates the database if needed
 const db = openPostgres(url, 4);
-await migrateSubgraph(db, "usage");
+await migrateSchema(db, descriptionOf("usage"));
 
 const [{ n: existing }] = (await db.sql.query<{ n: string }>(`SELECT count(*)::bigint AS n FROM usage.access_event`)) as [{ n: string }];
 let have = Number(existing);

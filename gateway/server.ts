@@ -1,10 +1,10 @@
 // The gateway: Hive Gateway runtime serving the committed supergraph, with authentication,
 // identity forwarding, edge validation of custom scalars and request limits.
+import type { SubgraphName } from "../subgraphs/registry.js";
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
 import { unifiedGraphHandler } from "@graphql-hive/router-runtime";
-import type { SubgraphName } from "../platform/db/database.js";
 import type { RunningServer } from "../platform/subgraph/server.js";
 import { closeGracefully, listen } from "../platform/http/listen.js";
 import { useAuthentication } from "./plugins/authenticate.js";
@@ -12,7 +12,8 @@ import { useForwardIdentity } from "./plugins/forward-identity.js";
 import { useEdgeScalars } from "./plugins/edge-scalars.js";
 import { useErrorContract, useRequestContract } from "./plugins/error-contract.js";
 import { engineLogger } from "./engine-logger.js";
-import { useAudit, type BreakGlassLookup } from "./plugins/audit.js";
+import { useAudit } from "./plugins/audit.js";
+import type { BreakGlassLookup } from "./audit/event.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";

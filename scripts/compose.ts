@@ -5,8 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
 import { printSchema } from "graphql";
 import { loadTypeDefs } from "../platform/subgraph/server.js";
-import { SUBGRAPHS } from "../platform/db/database.js";
-import { subgraphPort } from "../platform/config/topology.js";
+import { SUBGRAPH_DESCRIPTIONS, subgraphPort } from "../subgraphs/registry.js";
 
 const root = new URL("../", import.meta.url);
 export const SCHEMA_FILES = {
@@ -16,11 +15,11 @@ export const SCHEMA_FILES = {
 
 export function composeSupergraph(): { supergraph: string; api: string } {
   const result = composeServices(
-    SUBGRAPHS.map((name) => ({
+    SUBGRAPH_DESCRIPTIONS.map(({ name, schema }) => ({
       name,
       // Committed default locations; the gateway overrides them at run time.
       url: `http://127.0.0.1:${subgraphPort(name, { SUBGRAPH_BASE_PORT: 4001 })}/graphql`,
-      typeDefs: loadTypeDefs(new URL(`subgraphs/${name}/schema.graphql`, root)),
+      typeDefs: loadTypeDefs(schema),
     })),
   );
   if (result.errors) {

@@ -1,8 +1,8 @@
 // Runs the gateway alone (its own container), pointing at SUBGRAPH_URL_<NAME> or the defaults.
+import { subgraphUrls } from "../subgraphs/registry.js";
 import { stopOnSignals } from "../app/shutdown.js";
 import { env } from "../platform/config/env.js";
 import { logger } from "../platform/observability/logger.js";
-import { subgraphUrls } from "../platform/config/topology.js";
 import { startGateway } from "../gateway/server.js";
 import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "../app/database.js";

@@ -1,10 +1,10 @@
 // Replaces the demo data with N deterministic synthetic residents.
 //   npm run seed -- --residents 400000 [--batch 1000] [--today 2026-11-23]
 // Uses DATABASE_URL when set, otherwise the embedded database under DATA_DIR.
+import { migrateAll } from "../subgraphs/registry.js";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { env } from "../platform/config/env.js";
-import { migrateAll } from "../platform/db/migrate.js";
 import { openDatabase } from "../app/database.js";
 import { seedDemoData } from "../app/seed.js";
 import { createCacheHub } from "../platform/cache/hub.js";

@@ -1,18 +1,16 @@
 // Runs one subgraph alone (one container per subgraph): `tsx scripts/subgraph.ts labs`.
 // Applies that subgraph's migrations first; listens on PORT or its default port.
 import { stopOnSignals } from "../app/shutdown.js";
-import { SUBGRAPHS, type SubgraphName } from "../platform/db/database.js";
 import { env } from "../platform/config/env.js";
-import { migrateSubgraph } from "../platform/db/migrate.js";
+import { migrateSchema } from "../platform/db/migrate.js";
 import { startSubgraphServer } from "../platform/subgraph/server.js";
-import { subgraphPort, subgraphUrls } from "../platform/config/topology.js";
 import { logger } from "../platform/observability/logger.js";
-import { subgraphFactories } from "../subgraphs/registry.js";
+import { SUBGRAPHS, descriptionOf, isSubgraphName, loadSubgraph, subgraphPort, subgraphUrls } from "../subgraphs/registry.js";
 import { openDatabase } from "../app/database.js";
 import { createCacheHub } from "../platform/cache/hub.js";
 
-const name = process.argv[2] as SubgraphName;
-if (!SUBGRAPHS.includes(name)) {
+const name = process.argv[2] ?? "";
+if (!isSubgraphName(name)) {
   console.error(`usage: tsx scripts/subgraph.ts <${SUBGRAPHS.join("|")}>`);
   process.exit(2);
 }
@@ -22,9 +20,9 @@ if (!config.DATABASE_URL) {
   process.exit(78);
 }
 const db = await openDatabase(config);
-await migrateSubgraph(db, name);
+await migrateSchema(db, descriptionOf(name));
 const caches = createCacheHub(config);
-const module = subgraphFactories[name](db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
+const module = (await loadSubgraph(name)).create(db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
 const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, metricsToken: config.METRICS_TOKEN, shield: config.SHIELD === "on" });
 stopOnSignals(async () => {
   await server.close();

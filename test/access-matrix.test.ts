@@ -4,7 +4,7 @@
 // Expectations come from docs/access-policy.md, not from the code under test.
 import { readFileSync } from "node:fs";
 import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
-import { RESIDENT_FIELD_SECTIONS } from "../platform/access/sections.js";
+import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/registry.js";
 import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
 
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");

@@ -70,7 +70,7 @@ describe("writes under break-glass", () => {
 describe("RESIDENT_FIELD_SECTIONS", () => {
   it("assigns every field of Resident in the client schema to a section, so none escapes the rules or the audit", async () => {
     const { apiSchema } = await import("./support/selection.js");
-    const { RESIDENT_FIELD_SECTIONS } = await import("../platform/access/sections.js");
+    const { RESIDENT_FIELD_SECTIONS } = await import("../subgraphs/registry.js");
     const fields = Object.keys((apiSchema.getType("Resident") as import("graphql").GraphQLObjectType).getFields()).sort();
     expect(Object.keys(RESIDENT_FIELD_SECTIONS).sort()).toEqual(fields);
   });

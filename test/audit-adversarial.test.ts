@@ -3,7 +3,7 @@
 // right resident, and the gateway's own key never reaches the client (ADR 0004).
 import { createHash, randomUUID } from "node:crypto";
 import type { Identity } from "../platform/identity/identity.js";
-import { RESIDENT_FIELD_SECTIONS } from "../platform/access/sections.js";
+import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/registry.js";
 import { gatewayQuery, identities, post, startTestStack, tokenFor, type GraphQLResponse, type Stack } from "./support/stack.js";
 
 let stack: Stack;

@@ -1,10 +1,9 @@
 // docker-compose.yml is valid and wires every part the way the code reads its configuration:
 // Debian's docker-compose (v1) resolves the file without a container engine (`.ci/run` installs
 // it), and each service's environment is parsed with the product's own env schema.
+import { SUBGRAPHS, subgraphUrls } from "../subgraphs/registry.js";
 import { execFileSync } from "node:child_process";
 import { parseEnv } from "../platform/config/env.js";
-import { SUBGRAPHS } from "../platform/db/database.js";
-import { subgraphUrls } from "../platform/config/topology.js";
 
 interface Service {
   environment?: Record<string, string>;

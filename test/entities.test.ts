@@ -1,8 +1,8 @@
 // Every entity in every subgraph resolves through `_entities` (how the gateway joins subgraphs),
 // straight against the subgraph with the gateway's signature; unknown keys resolve to null.
+import { SUBGRAPHS, type SubgraphName } from "../subgraphs/registry.js";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType } from "graphql";
-import { SUBGRAPHS, type SubgraphName } from "../platform/db/database.js";
 import { loadTypeDefs } from "../platform/subgraph/server.js";
 import { identities, nurseAt, startTestStack, subgraphQuery, type Stack } from "./support/stack.js";
 

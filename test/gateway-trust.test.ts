@@ -1,8 +1,8 @@
 // Authentication at the edge and gateway-only access to subgraphs.
+import { SUBGRAPHS } from "../subgraphs/registry.js";
 import { SignJWT } from "jose";
 import { env } from "../platform/config/env.js";
 import { INTERNAL_HEADER, signInternalIdentity } from "../platform/identity/internal-auth.js";
-import { SUBGRAPHS } from "../platform/db/database.js";
 import { queryStats } from "../platform/db/prisma.js";
 import { identities, post, startTestStack, subgraphQuery, tokenFor, type Stack } from "./support/stack.js";
 

@@ -1,6 +1,7 @@
 // The migration runner: idempotent, records Prisma's table layout, refuses edited history.
-import { openPostgres, SUBGRAPHS, type Database } from "../platform/db/database.js";
-import { migrateAll, migrateSubgraph, readMigrations } from "../platform/db/migrate.js";
+import { SUBGRAPHS, descriptionOf as subgraph, migrateAll } from "../subgraphs/registry.js";
+import { openPostgres, type Database } from "../platform/db/database.js";
+import { migrateSchema, readMigrations } from "../platform/db/migrate.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -15,7 +16,7 @@ afterAll(() => scratch.drop());
 describe("migrations", () => {
   it("apply every subgraph's migrations once, then nothing", async () => {
     const first = await migrateAll(db);
-    for (const s of SUBGRAPHS) expect(first[s]).toEqual(readMigrations(s).map((m) => m.name));
+    for (const s of SUBGRAPHS) expect(first[s]).toEqual(readMigrations(subgraph(s)).map((m) => m.name));
     const second = await migrateAll(db);
     for (const s of SUBGRAPHS) expect(second[s]).toEqual([]);
   });
@@ -23,20 +24,20 @@ describe("migrations", () => {
   it("record them in Prisma's _prisma_migrations layout", async () => {
     const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM "labs"."_prisma_migrations"`);
-    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations("labs").map((m) => m.name));
+    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(subgraph("labs")).map((m) => m.name));
     expect(rows.every((r) => r.finished_at instanceof Date && /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
   });
 
   it("are safe to run concurrently", async () => {
     const other = openPostgres(scratch.url, 2);
     await db.sql.exec(`DROP SCHEMA "careplans" CASCADE`);
-    const results = await Promise.all([migrateSubgraph(db, "careplans"), migrateSubgraph(other, "careplans")]);
+    const results = await Promise.all([migrateSchema(db, subgraph("careplans")), migrateSchema(other, subgraph("careplans"))]);
     await other.close();
-    expect(results.flat().sort()).toEqual(readMigrations("careplans").map((m) => m.name));
+    expect(results.flat().sort()).toEqual(readMigrations(subgraph("careplans")).map((m) => m.name));
   });
 
   it("refuse to continue when an applied migration was edited", async () => {
     await db.sql.exec(`UPDATE "residents"."_prisma_migrations" SET checksum = repeat('0', 64)`);
-    await expect(migrateSubgraph(db, "residents")).rejects.toThrow(/edited after it was applied/);
+    await expect(migrateSchema(db, subgraph("residents"))).rejects.toThrow(/edited after it was applied/);
   });
 });

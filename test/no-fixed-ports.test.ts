@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-const ROOTS = ["test", "subgraphs", "gateway"];
+const ROOTS = ["test", "platform", "subgraphs", "gateway"];
 const forbidden: [string, RegExp][] = [
   ["a port derived from the pid", /process\.pid\s*[%+*]/],
   ["a fixed listening port in a test's environment", /\b[A-Z_]*PORT["']?\s*:\s*(String\(\s*)?["'`]?[1-9]\d*/],

@@ -2,9 +2,10 @@
 // test is what keeps them honest: for every subgraph, the database produced by the migrations must
 // match schema.prisma table by table, column by column (type, nullability, default), enum by enum,
 // index by index and foreign key by foreign key.
+import { SUBGRAPHS, type SubgraphName } from "../subgraphs/registry.js";
 import { readFileSync } from "node:fs";
 import wasm from "@prisma/prisma-schema-wasm";
-import { SUBGRAPHS, type Database, type SubgraphName } from "../platform/db/database.js";
+import { type Database } from "../platform/db/database.js";
 import { env } from "../platform/config/env.js";
 import { openDatabase } from "../app/database.js";
 

@@ -1,6 +1,7 @@
 // Demo data is deterministic: the same number of residents and day give the same rows, whatever
 // the batch size, and every subgraph gets rows for every resident.
-import { DOMAIN_SUBGRAPHS as SUBGRAPHS, type Database } from "../platform/db/database.js";
+import type { Database } from "../platform/db/database.js";
+import { DOMAIN_SUBGRAPHS as SUBGRAPHS } from "../subgraphs/registry.js";
 import { isValidNhsNumber } from "../platform/graphql/nhs-number.js";
 import { seedDemoData } from "../app/seed.js";
 import { createScratchDatabase } from "./support/scratch-db.js";

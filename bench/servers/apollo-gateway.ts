@@ -3,14 +3,13 @@
 // only what the subgraphs need to answer at all: verify the user token and sign the identity into
 // the internal header (as gateway/plugins/authenticate.ts + forward-identity.ts do). No cache, no
 // audit, no request limits, no scopes. Prints READY when listening.
+import { subgraphUrls, type SubgraphName } from "../../subgraphs/registry.js";
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import type { SubgraphName } from "../../platform/db/database.js";
 import { env } from "../../platform/config/env.js";
 import type { Identity } from "../../platform/identity/identity.js";
 import { INTERNAL_HEADER, signInternalIdentity } from "../../platform/identity/internal-auth.js";
-import { subgraphUrls } from "../../platform/config/topology.js";
 import { serveApollo } from "./apollo-http.js";
 
 interface Context {

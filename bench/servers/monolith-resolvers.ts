@@ -12,7 +12,7 @@ import { createCacheHub } from "../../platform/cache/hub.js";
 import type { Identity } from "../../platform/identity/identity.js";
 import { sectionDecision } from "../../platform/access/rules.js";
 import { toWire } from "../../platform/access/grant.js";
-import { RESIDENT_FIELD_SECTIONS } from "../../platform/access/sections.js";
+import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";
 import { scalarResolvers } from "../../platform/graphql/scalars.js";
 import { createAccess } from "../../subgraphs/residents/access.js";
 import { createResidentsRepository } from "../../subgraphs/residents/repository.js";
@@ -32,7 +32,7 @@ import { createCareplansLoaders } from "../../subgraphs/careplans/loaders.js";
 import { resolvers as careplans } from "../../subgraphs/careplans/resolvers/index.js";
 
 type Part = "residents" | "discharge" | "labs" | "medications" | "careplans";
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolvers of five subgraphs, each typed for its own context
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolvers of every subgraph, each typed for its own context
 type AnyResolver = (parent: any, args: any, ctx: any, info: GraphQLResolveInfo) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
 

@@ -6,7 +6,8 @@ import {
   GraphQLError, Kind, TypeInfo, getNamedType, getOperationAST, isObjectType, visit, visitWithTypeInfo,
   type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext,
 } from "graphql";
-import { RESIDENT_FIELD_SECTIONS, type Section } from "../../platform/access/sections.js";
+import type { Section } from "../../platform/access/sections.js";
+import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";
 import { DENIAL_MESSAGES } from "../../platform/access/rules.js";
 import { isValidNhsNumber, normaliseNhsNumber } from "../../platform/graphql/nhs-number.js";
 import { fragmentsOf, selectedFields } from "../selections.js";

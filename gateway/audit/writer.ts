@@ -2,14 +2,10 @@
 // released: `record` resolves only after the INSERT that holds them has committed, so a crash or
 // SIGTERM can never have shown data that the audit trail does not know about. Requests arriving
 // together share one INSERT, which keeps the cost to a few milliseconds per request.
-import type { AccessEventInput } from "../../subgraphs/usage/repository.js";
-
-export interface AuditSink {
-  append(events: AccessEventInput[]): Promise<unknown>;
-}
+import type { AccessEvent, AuditSink } from "./event.js";
 
 interface Pending {
-  events: AccessEventInput[];
+  events: AccessEvent[];
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -31,7 +27,7 @@ export class AuditWriter {
 
   constructor(private readonly sink: AuditSink, private readonly opts: AuditWriterOptions = {}) {}
 
-  record(events: AccessEventInput[]): Promise<void> {
+  record(events: AccessEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new Error("audit writer closed"));
     return new Promise<void>((resolve, reject) => {
@@ -59,7 +55,7 @@ export class AuditWriter {
     return job;
   }
 
-  private async write(events: AccessEventInput[]): Promise<void> {
+  private async write(events: AccessEvent[]): Promise<void> {
     const attempts = (this.opts.retries ?? 3) + 1;
     for (let attempt = 1; ; attempt++) {
       try {

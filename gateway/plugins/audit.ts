@@ -6,11 +6,10 @@ import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from "graphql";
 import { AuditIntegrityError, ReservedNamesRule, collectSectionEvents, withAuditKeys } from "../audit/collect.js";
 import type { AuditWriter } from "../audit/writer.js";
+import type { BreakGlassLookup } from "../audit/event.js";
 import type { IdentityContext } from "./authenticate.js";
 import { logger } from "../../platform/observability/logger.js";
 
-/** Active break-glass reasons of one user, by NHS number (purpose of the access). */
-export type BreakGlassLookup = (userId: string, nhsNumbers: string[]) => Promise<Map<string, string>>;
 
 export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): GatewayPlugin<IdentityContext> {
   const hashes = new WeakMap<DocumentNode, string>();

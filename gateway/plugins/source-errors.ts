@@ -19,7 +19,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { fragmentsOf, selectedFields } from "../selections.js";
-import { RESIDENT_FIELD_SECTIONS } from "../../platform/access/sections.js";
+import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";
 import { logger } from "../../platform/observability/logger.js";
 
 export const SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE";

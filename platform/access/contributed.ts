@@ -3,12 +3,12 @@
 // hands that decision over with the entity reference (@requires accessGrant), and these rules
 // refuse any section the decision does not cover. Everything else in the subgraph is reachable only
 // through a permitted section.
-import { Kind, type DocumentNode } from "graphql";
+import type { DocumentNode } from "graphql";
 import { allow, type IRules } from "graphql-shield";
 type ShieldRule = typeof allow;
 import { fromWire, type GrantWire } from "./grant.js";
 import { sectionAccess, type SectionAccess } from "./policy.js";
-import { federationQueryRules, federationTypeRules, sectionRule } from "./rules.js";
+import { federationQueryRules, federationTypeRules, residentFieldRules, typesBehindTheirParent } from "./rules.js";
 import type { Section } from "./sections.js";
 
 export interface ResidentRepresentation {
@@ -27,21 +27,12 @@ export function allowedAccess(parent: ResidentRepresentation, section: Section):
   return access;
 }
 
-export function contributedSectionsPermissions(typeDefs: DocumentNode, sections: Record<string, Section>, mutations?: Record<string, ShieldRule>): IRules {
-  const otherTypes = typeDefs.definitions
-    .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && !["Query", "Mutation", "Resident"].includes(d.name.value))
-    .map((d) => (d as { name: { value: string } }).name.value);
-  const sectionRules: Partial<Record<Section, ReturnType<typeof sectionRule>>> = {};
+export function contributedSectionsPermissions(typeDefs: DocumentNode, residentFields: Readonly<Record<string, Section | null>>, mutations?: Record<string, ShieldRule>): IRules {
   return {
     ...(federationTypeRules as object),
     Query: federationQueryRules,
     ...(mutations ? { Mutation: mutations } : {}),
-    Resident: {
-      nhsNumber: allow,
-      accessGrant: allow,
-      // One rule per section (shield requires rule names to be unique).
-      ...Object.fromEntries(Object.entries(sections).map(([field, section]) => [field, (sectionRules[section] ??= sectionRule(section, grantOf))])),
-    },
-    ...Object.fromEntries(otherTypes.map((t) => [t, allow])),
+    Resident: { nhsNumber: allow, accessGrant: allow, ...residentFieldRules(residentFields, grantOf) },
+    ...Object.fromEntries(typesBehindTheirParent(typeDefs).map((t) => [t, allow])),
   };
 }

@@ -1,6 +1,6 @@
 // graphql-shield building blocks shared by every subgraph: deny by default, let the federation
 // plumbing through, and turn a policy decision into a field result or a coded error.
-import { GraphQLError, isObjectType, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, isObjectType, type DocumentNode, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { isUnavailable, serviceUnavailable } from "../errors/unavailable.js";
 import { allow, chain, rule, shield, type IRules } from "graphql-shield";
@@ -53,6 +53,24 @@ export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C)
     const decision = sectionDecision(await grantOf(parent, ctx), section);
     return decision instanceof GraphQLError ? decision : true;
   }));
+}
+
+/** Rules for a subgraph's Resident fields from its manifest's field -> section map (the key, null, gets none here). */
+export function residentFieldRules<P, C>(
+  residentFields: Readonly<Record<string, Section | null>>,
+  grantOf: (parent: P, ctx: C) => Promise<ResidentGrant> | ResidentGrant,
+): Record<string, ReturnType<typeof sectionRule>> {
+  // One rule per section: graphql-shield requires rule names to be unique.
+  const bySection = new Map<Section, ReturnType<typeof sectionRule>>();
+  const ruleFor = (section: Section) => bySection.get(section) ?? bySection.set(section, sectionRule(section, grantOf)).get(section)!;
+  return Object.fromEntries(Object.entries(residentFields).flatMap(([field, section]) => (section === null ? [] : [[field, ruleFor(section)]])));
+}
+
+/** Every object type of a subgraph but Query, Mutation and Resident: reachable only through a permitted parent. */
+export function typesBehindTheirParent(typeDefs: DocumentNode): string[] {
+  return typeDefs.definitions
+    .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && !["Query", "Mutation", "Resident"].includes(d.name.value))
+    .map((d) => (d as { name: { value: string } }).name.value);
 }
 
 /**

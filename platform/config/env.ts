@@ -40,12 +40,9 @@ const schema = z
       .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
     // Bearer token the Prometheus scraper sends to /metrics on the gateway and every subgraph.
     METRICS_TOKEN: z.string().min(32).default(DEVELOPMENT_METRICS_TOKEN),
-    SUBGRAPH_URL_RESIDENTS: optionalUrl,
-    SUBGRAPH_URL_DISCHARGE: optionalUrl,
-    SUBGRAPH_URL_LABS: optionalUrl,
-    SUBGRAPH_URL_MEDICATIONS: optionalUrl,
-    SUBGRAPH_URL_CAREPLANS: optionalUrl,
-    SUBGRAPH_URL_USAGE: optionalUrl,
+    // Every SUBGRAPH_URL_<NAME> (where a subgraph runs when not in this process), by variable
+    // name; which names exist is the subgraph registry's business (subgraphs/registry.ts).
+    SUBGRAPH_URLS: z.record(z.string().regex(/^SUBGRAPH_URL_[A-Z0-9_]+$/), z.url()).default({}),
     // Cache (platform/cache): on by default; REDIS_URL adds the shared L2 and cross-instance purge.
     CACHE: onOff.default("on"),
     CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
@@ -83,7 +80,10 @@ const schema = z
 export type Env = z.infer<typeof schema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
+  const subgraphUrls = Object.fromEntries(
+    Object.entries(source).filter(([k, v]) => k.startsWith("SUBGRAPH_URL_") && v !== undefined && v.trim() !== "").map(([k, v]) => [k, v!.trim()]),
+  );
+  const result = schema.safeParse({ ...source, SUBGRAPH_URLS: subgraphUrls });
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

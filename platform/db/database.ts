@@ -9,13 +9,6 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { logger } from "../observability/logger.js";
 
-/** Subgraphs that hold resident data (and demo data). */
-export const DOMAIN_SUBGRAPHS = ["residents", "discharge", "labs", "medications", "careplans"] as const;
-export type DomainSubgraph = (typeof DOMAIN_SUBGRAPHS)[number];
-/** All subgraphs: the domain ones plus `usage`, the append-only audit trail and its analytics. */
-export const SUBGRAPHS = [...DOMAIN_SUBGRAPHS, "usage"] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
-
 /** Raw SQL access for migrations, seeding helpers and tests. */
 export interface SqlRunner {
   exec(sql: string): Promise<void>;
@@ -25,7 +18,8 @@ export interface SqlRunner {
 export interface Database {
   readonly kind: "postgres" | "embedded";
   readonly sql: SqlRunner;
-  adapterFor(schema: SubgraphName): SqlDriverAdapterFactory;
+  /** Prisma driver adapter for one subgraph's PostgreSQL schema (its name). */
+  adapterFor(schema: string): SqlDriverAdapterFactory;
   close(): Promise<void>;
 }
 

@@ -6,10 +6,13 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Database, SubgraphName } from "./database.js";
-import { SUBGRAPHS } from "./database.js";
+import type { Database } from "./database.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../subgraphs");
+/** A subgraph's PostgreSQL schema and the Prisma folder its migrations live in (its manifest). */
+export interface MigrationSource {
+  name: string;
+  prisma: URL;
+}
 
 export interface Migration {
   name: string;
@@ -17,12 +20,13 @@ export interface Migration {
   checksum: string;
 }
 
-export function migrationsDir(subgraph: SubgraphName): string {
-  return path.join(root, subgraph, "prisma", "migrations");
+export function migrationsDir(source: MigrationSource): string {
+  return fileURLToPath(new URL("migrations/", source.prisma));
 }
 
-export function readMigrations(subgraph: SubgraphName): Migration[] {
-  const dir = migrationsDir(subgraph);
+export function readMigrations(source: MigrationSource): Migration[] {
+  const subgraph = source.name;
+  const dir = migrationsDir(source);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -37,7 +41,8 @@ export function readMigrations(subgraph: SubgraphName): Migration[] {
 
 const quote = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
 
-export async function migrateSubgraph(db: Database, subgraph: SubgraphName): Promise<string[]> {
+export async function migrateSchema(db: Database, source: MigrationSource): Promise<string[]> {
+  const subgraph = source.name;
   const schema = quote(subgraph);
   // A transaction-scoped advisory lock per subgraph serialises concurrent migrators (two replicas
   // starting at once); CREATE SCHEMA IF NOT EXISTS alone races.
@@ -55,7 +60,7 @@ export async function migrateSubgraph(db: Database, subgraph: SubgraphName): Pro
     )).map((r) => [r.migration_name, r.checksum]),
   );
   const done: string[] = [];
-  for (const m of readMigrations(subgraph)) {
+  for (const m of readMigrations(source)) {
     const previous = applied.get(m.name);
     if (previous !== undefined) {
       if (previous !== m.checksum) throw new Error(`Migration ${subgraph}/${m.name} was edited after it was applied`);
@@ -79,10 +84,4 @@ export async function migrateSubgraph(db: Database, subgraph: SubgraphName): Pro
     done.push(m.name);
   }
   return done;
-}
-
-export async function migrateAll(db: Database): Promise<Record<string, string[]>> {
-  const result: Record<string, string[]> = {};
-  for (const s of SUBGRAPHS) result[s] = await migrateSubgraph(db, s);
-  return result;
 }

@@ -1,10 +1,10 @@
 // The contract every subgraph's seed.ts fulfils, so one orchestrator (scripts/seed.ts) can stream
 // demo data for any number of residents in bounded memory.
-import type { Database, SubgraphName } from "../db/database.js";
+import type { Database } from "../db/database.js";
 import type { DemoResident, DemoWorld } from "./world.js";
 
 export interface SubgraphSeeder {
-  name: SubgraphName;
+  name: string;
   /** Rows not tied to one resident (care homes, GP practices); written once, before any resident. */
   writeReference?(world: DemoWorld): Promise<number>;
   /** All of this subgraph's rows for these residents; returns the number of rows written. */
@@ -19,7 +19,7 @@ interface BatchWriter<B> {
 
 /** A seeder from a subgraph's pure batch builders and its repository's bulk insert. */
 export function defineSeeder<B extends object>(
-  name: SubgraphName,
+  name: string,
   repo: BatchWriter<B>,
   build: (world: DemoWorld, people: DemoResident[]) => B,
   reference?: (world: DemoWorld) => B,
@@ -40,7 +40,7 @@ export const rowCount = (batch: object) =>
   Object.values(batch as Record<string, unknown[]>).reduce((n, rows) => n + rows.length, 0);
 
 /** Empties a subgraph's tables (not its migration history) before a fresh seed. */
-export async function truncateSchema(db: Database, schema: SubgraphName): Promise<void> {
+export async function truncateSchema(db: Database, schema: string): Promise<void> {
   const tables = await db.sql.query<{ tablename: string }>(
     `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations'`,
     [schema],

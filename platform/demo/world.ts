@@ -62,12 +62,3 @@ export function demoResident(world: DemoWorld, index: number): DemoResident {
     sharingObjection: rng.chance(0.01),
   };
 }
-
-/** A fixed source-system name per data owner, as a screen would show it. */
-export const SOURCE_SYSTEMS = {
-  residents: "PDS + care home system",
-  discharge: "Hospital EPR (eDischarge)",
-  labs: "Pathology LIMS",
-  medications: "GP system + NHS EPS",
-  careplans: "Urgent care plan service",
-} as const;

@@ -9,7 +9,6 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import { parse, type DocumentNode } from "graphql";
 import type { IRules } from "graphql-shield";
 import { applyPermissions } from "../access/rules.js";
-import type { SubgraphName } from "../db/database.js";
 import type { Identity } from "../identity/identity.js";
 import type { OrganisationFacts } from "../access/policy.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "../identity/internal-auth.js";
@@ -19,6 +18,7 @@ import { closeGracefully, listen } from "../http/listen.js";
 import { metricsAuthorized, metricsResponse } from "../observability/metrics.js";
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
 import { PayloadTooLargeError, sendPayloadTooLarge } from "../http/body-limit.js";
+import { checkResidentFields, type SubgraphDescription } from "./manifest.js";
 
 /** The organisation registry as a subgraph reads it (subgraphs/residents/registry.ts). */
 export interface OrganisationRegistry {
@@ -33,7 +33,7 @@ export interface BaseContext {
 }
 
 export interface SubgraphModule<C extends BaseContext = BaseContext> {
-  name: SubgraphName;
+  name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<C>;
   /** graphql-shield middleware: who may resolve which field (deny by default). */
@@ -50,10 +50,10 @@ interface Lifecycle {
   close(): Promise<unknown>;
 }
 
-/** Assembles a subgraph module from its parts; every subgraph's index.ts is one call to this. */
+/** Assembles a subgraph module from its parts; every subgraph's manifest builds one with this. */
 export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: {
-  name: SubgraphName;
-  schema: URL;
+  /** Its manifest: name, schema and the Resident fields it contributes (checked against the schema here). */
+  about: Pick<SubgraphDescription, "name" | "schema" | "residentFields">;
   resolvers: object;
   repo: R;
   context: (repo: R, identity: Identity) => Omit<C, "identity">;
@@ -61,9 +61,11 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
   /** Where the caller's organisation facts come from; needed by a subgraph with root fields. */
   registry?: OrganisationRegistry;
 }): SubgraphModule<C> {
+  const typeDefs = loadTypeDefs(def.about.schema);
+  checkResidentFields(def.about, typeDefs);
   return {
-    name: def.name,
-    typeDefs: loadTypeDefs(def.schema),
+    name: def.about.name,
+    typeDefs,
     resolvers: def.resolvers as GraphQLResolverMap<C>,
     permissions: def.permissions,
     createContext: (identity) => {

@@ -1,5 +1,7 @@
 // Care plans subgraph: versioned personalised and urgent-care plans, contributed to Resident.
 import type { Database } from "../../platform/db/database.js";
+import { defineManifest } from "../../platform/subgraph/manifest.js";
+import { about } from "./manifest.js";
 import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
 import { defineSubgraph, loadTypeDefs } from "../../platform/subgraph/server.js";
 import { contributedSectionsPermissions } from "../../platform/access/contributed.js";
@@ -9,23 +11,24 @@ import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";
 import { createCareplansRepository, type CareplansRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
+import { createCareplansSeeder } from "./seed.js";
 import { createOrganisationRegistry } from "../residents/registry.js";
 
-const schema = new URL("./schema.graphql", import.meta.url);
-/** Which section of the record each field contributed to Resident belongs to. */
-const SECTIONS = { carePlan: "CARE_PLAN", carePlanHistory: "CARE_PLAN_HISTORY" } as const;
-
-export const createCareplansSubgraph = (db: Database, { peers, caches }: SubgraphDeps) =>
+const createCareplansSubgraph = (db: Database, { peers, caches }: SubgraphDeps) =>
   defineSubgraph<CareplansContext, CareplansRepository>({
-    name: "careplans",
-    schema,
+    about,
     resolvers,
-    repo: createCareplansRepository(db, caches.cache("careplans")),
+    repo: createCareplansRepository(db, caches.cache(about.name)),
     // Mutations check the caller's grant themselves (fetched from residents): a root mutation
     // cannot receive it through @requires.
-    permissions: contributedSectionsPermissions(loadTypeDefs(schema), SECTIONS, {
+    permissions: contributedSectionsPermissions(loadTypeDefs(about.schema), about.residentFields, {
       submitCarePlanQuestionnaire: allow, addCarePlanClinicalDetail: allow, approveCarePlan: allow,
     }),
     registry: createOrganisationRegistry(db, caches),
     context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: (nhs: string) => fetchGrant(peers, identity, nhs) }),
   });
+
+export const manifest = defineManifest(about, {
+  create: createCareplansSubgraph,
+  seeder: createCareplansSeeder,
+});

@@ -5,10 +5,13 @@ import { Faker, en, en_GB } from "@faker-js/faker";
 import type { Database } from "../../platform/db/database.js";
 import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor, type Random } from "../../platform/demo/random.js";
 import { createCareplansRepository, type CareplansBatch } from "./repository.js";
 import type { CarePlanStatus } from "./prisma/generated/enums.js";
+import { about } from "./manifest.js";
+
+const SOURCE = about.sourceSystem;
 
 const faker = new Faker({ locale: [en_GB, en] });
 type Status = CarePlanStatus;
@@ -83,7 +86,7 @@ export function careplansBatch(world: DemoWorld, people: DemoResident[]): Carepl
         cprDecidedOn: approvedAt && content.cprDecision === "DNACPR" ? approvedAt : null,
         cprReviewOn: approvedAt && content.cprDecision === "DNACPR" ? reviewDate : null,
         cprDecidedBy: approvedAt && content.cprDecision === "DNACPR" ? "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4] : null,
-        sourceSystem: SOURCE_SYSTEMS.careplans, recordedAt: created, updatedAt: approvedAt ?? submittedAt ?? created,
+        sourceSystem: SOURCE, recordedAt: created, updatedAt: approvedAt ?? submittedAt ?? created,
       });
       if (nextCreated) created = nextCreated;
     });

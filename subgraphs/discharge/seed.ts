@@ -3,9 +3,12 @@
 import type { Database } from "../../platform/db/database.js";
 import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
 import { createDischargeRepository, type DischargeBatch } from "./repository.js";
+import { about } from "./manifest.js";
+
+const SOURCE = about.sourceSystem;
 
 const HOSPITALS = [
   { name: "St Thomas' Hospital", ods: "RJ1" },
@@ -58,7 +61,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
       const admittedAt = rng.daysBefore(world.today, 15 + (stays - n) * 120, 120 + (stays - n) * 120);
       const dischargedAt = new Date(admittedAt.getTime() + rng.int(2, 14) * 86_400_000 + rng.int(0, 10) * 3_600_000);
       const stayId = `HS-${p.nhsNumber}-${n}`;
-      const provenance = { sourceSystem: SOURCE_SYSTEMS.discharge, recordedAt: dischargedAt, updatedAt: dischargedAt };
+      const provenance = { sourceSystem: SOURCE, recordedAt: dischargedAt, updatedAt: dischargedAt };
       batch.stays.push({
         id: stayId, nhsNumber: p.nhsNumber, hospitalName: hospital.name, hospitalOds: hospital.ods, ward: rng.pick(WARDS),
         status: "FINISHED", admittedAt, dischargedAt, reason: episode.reason, ...provenance,
@@ -85,7 +88,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
       batch.stays.push({
         id: `HS-${p.nhsNumber}-${stays + 1}`, nhsNumber: p.nhsNumber, hospitalName: hospital.name, hospitalOds: hospital.ods,
         ward: rng.pick(WARDS), status: "IN_PROGRESS", admittedAt, dischargedAt: null, reason: rng.pick(EPISODES).reason,
-        sourceSystem: SOURCE_SYSTEMS.discharge, recordedAt: admittedAt, updatedAt: admittedAt,
+        sourceSystem: SOURCE, recordedAt: admittedAt, updatedAt: admittedAt,
       });
     }
     const contacts = rng.int(0, 2);
@@ -97,7 +100,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
         id: `EC-${p.nhsNumber}-${n}`, nhsNumber: p.nhsNumber, kind, occurredAt, providerName: provider.name, providerOds: provider.ods,
         presentingComplaint: rng.pick(COMPLAINTS),
         outcome: kind === "AMBULANCE_SEE_AND_TREAT" ? "Assessed and treated at the care home; GP informed." : "Assessed; discharged back to care home.",
-        sourceSystem: SOURCE_SYSTEMS.discharge, recordedAt: occurredAt, updatedAt: occurredAt,
+        sourceSystem: SOURCE, recordedAt: occurredAt, updatedAt: occurredAt,
       });
     }
   }

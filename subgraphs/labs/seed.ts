@@ -3,11 +3,14 @@
 import type { Database } from "../../platform/db/database.js";
 import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor, type Random } from "../../platform/demo/random.js";
 import { interpret } from "./interpretation.js";
 import { createLabsRepository, type LabsBatch } from "./repository.js";
 import type { DiagnosticCategory, DiagnosticReportStatus } from "./prisma/generated/enums.js";
+import { about } from "./manifest.js";
+
+const SOURCE = about.sourceSystem;
 
 interface Analyte {
   code: string;
@@ -93,7 +96,7 @@ export function labsBatch(world: DemoWorld, people: DemoResident[]): LabsBatch {
       const issuedAt = new Date(effectiveAt.getTime() + rng.int(2, 30) * 3_600_000);
       const status = rng.pick(STATUSES);
       const id = `DR-${p.nhsNumber}-${n}`;
-      const provenance = { sourceSystem: SOURCE_SYSTEMS.labs, recordedAt: issuedAt, updatedAt: status === "AMENDED" || status === "CORRECTED" ? addDays(issuedAt, 1) : issuedAt };
+      const provenance = { sourceSystem: SOURCE, recordedAt: issuedAt, updatedAt: status === "AMENDED" || status === "CORRECTED" ? addDays(issuedAt, 1) : issuedAt };
       let abnormal = false;
       panel.analytes.forEach((a, i) => {
         const value = resultFor(a, rng);

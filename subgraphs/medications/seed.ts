@@ -4,10 +4,13 @@
 import type { Database } from "../../platform/db/database.js";
 import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
-import { SOURCE_SYSTEMS, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
+import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
 import { createMedicationsRepository, type MedicationsBatch } from "./repository.js";
 import type { EpsPrescriptionStatus, MedicationRequestStatus } from "./prisma/generated/enums.js";
+import { about } from "./manifest.js";
+
+const SOURCE = about.sourceSystem;
 
 const MEDICINES = [
   { code: "319283006", name: "Amlodipine 5mg tablets", dose: "One tablet once a day", qty: 28, unit: "tablet" },
@@ -62,7 +65,7 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
       if (course === "ACUTE") status = rng.chance(0.5) ? "COMPLETED" : "ACTIVE";
       else if (rng.chance(0.06)) status = "STOPPED";
       else if (rng.chance(0.04)) status = "ON_HOLD";
-      const provenance = { sourceSystem: SOURCE_SYSTEMS.medications, recordedAt: authoredOn, updatedAt: addDays(world.today, -rng.int(0, 20)) };
+      const provenance = { sourceSystem: SOURCE, recordedAt: authoredOn, updatedAt: addDays(world.today, -rng.int(0, 20)) };
       batch.requests.push({
         id, nhsNumber: p.nhsNumber, medicationCode: med.code, medicationName: med.name, status, course, dosageText: med.dose,
         quantityValue: med.qty, quantityUnit: med.unit, authoredOn, prescriberName: "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4],
@@ -82,7 +85,7 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
           id: prescriptionId, requestId: id, prescriptionId: prescriptionCode(p.index * 100 + n * 10 + k), status, issuedAt,
           lastStatusChangeAt: status === "TO_BE_DISPENSED" ? issuedAt : changedAt,
           pharmacyName: pharmacy.name, pharmacyOds: pharmacy.ods,
-          sourceSystem: SOURCE_SYSTEMS.medications, recordedAt: issuedAt, updatedAt: changedAt,
+          sourceSystem: SOURCE, recordedAt: issuedAt, updatedAt: changedAt,
         });
         if (status === "DISPENSED" || status === "CLAIMED" || status === "WITH_DISPENSER_ACTIVE") {
           const partial = status === "WITH_DISPENSER_ACTIVE";
@@ -90,7 +93,7 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
             id: `MD-${p.nhsNumber}-${n + 1}-${k}`, prescriptionId, requestId: id, status: partial ? "PARTIAL" : "COMPLETED",
             pharmacyName: pharmacy.name, pharmacyOds: pharmacy.ods, handedOverAt: changedAt,
             quantityValue: partial ? Math.ceil(med.qty / 2) : med.qty, quantityUnit: med.unit,
-            sourceSystem: SOURCE_SYSTEMS.medications, recordedAt: changedAt, updatedAt: changedAt,
+            sourceSystem: SOURCE, recordedAt: changedAt, updatedAt: changedAt,
           });
         }
       }

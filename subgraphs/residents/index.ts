@@ -1,20 +1,22 @@
 // Residents subgraph: owns the Resident entity, care homes, GP practices, allergies and conditions.
 import type { Database } from "../../platform/db/database.js";
+import { defineManifest } from "../../platform/subgraph/manifest.js";
+import { about } from "./manifest.js";
 import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
 import { defineSubgraph } from "../../platform/subgraph/server.js";
 import type { ResidentsContext } from "./context.js";
 import { createResidentsLoaders } from "./loaders.js";
 import { createResidentsRepository, type ResidentsRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
+import { createResidentsSeeder } from "./seed.js";
 import { createAccess } from "./access.js";
 import { permissions } from "./permissions.js";
 
-export const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
+const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<ResidentsContext, ResidentsRepository>({
-    name: "residents",
-    schema: new URL("./schema.graphql", import.meta.url),
+    about,
     resolvers,
-    repo: createResidentsRepository(db, caches.cache("residents")),
+    repo: createResidentsRepository(db, caches.cache(about.name)),
     context: (repo, identity) => {
       const loaders = createResidentsLoaders(repo);
       const access = createAccess(repo, loaders, identity);
@@ -23,3 +25,8 @@ export const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) 
     },
     permissions,
   });
+
+export const manifest = defineManifest(about, {
+  create: createResidentsSubgraph,
+  seeder: createResidentsSeeder,
+});

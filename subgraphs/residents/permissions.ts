@@ -2,11 +2,12 @@
 // Resident goes through the access policy for the caller and that resident.
 import { allow, rule, type IRules } from "graphql-shield";
 import { CLINICAL_ROLES } from "../../platform/access/policy.js";
-import { denialError, federationQueryRules, federationTypeRules, sectionRule } from "../../platform/access/rules.js";
+import { denialError, federationQueryRules, federationTypeRules, residentFieldRules, typesBehindTheirParent } from "../../platform/access/rules.js";
+import { loadTypeDefs } from "../../platform/subgraph/server.js";
 import type { ResidentsContext } from "./context.js";
+import { about } from "./manifest.js";
 
 const grantOf = (r: { nhsNumber: string }, ctx: ResidentsContext) => ctx.access.grant(r.nhsNumber);
-const demographics = sectionRule("DEMOGRAPHICS", grantOf);
 
 const isClinician = rule("clinician", { cache: "contextual" })((_p: unknown, _a: unknown, ctx: ResidentsContext) =>
   CLINICAL_ROLES.has(ctx.identity.role) ? true : denialError("ROLE_NOT_PERMITTED"),
@@ -19,24 +20,7 @@ export const permissions: IRules = {
   ...(federationTypeRules as object),
   Query: { ...federationQueryRules, resident: allow, careHome: allow, breakGlassSessions: isPrivacyOfficer },
   Mutation: { breakGlass: isClinician, closeBreakGlassReview: isPrivacyOfficer },
-  Resident: {
-    nhsNumber: allow,
-    accessGrant: allow,
-    name: demographics,
-    dateOfBirth: demographics,
-    sex: demographics,
-    gpPractice: demographics,
-    currentPlacement: demographics,
-    sharingObjection: demographics,
-    provenance: demographics,
-    placements: sectionRule("PLACEMENTS", grantOf),
-    allergies: sectionRule("ALLERGIES", grantOf),
-    conditions: sectionRule("CONDITIONS", grantOf),
-  },
+  Resident: { nhsNumber: allow, accessGrant: allow, ...residentFieldRules(about.residentFields, grantOf) },
   // Reachable only through a permitted parent, or organisational rather than personal data.
-  ...Object.fromEntries(
-    ["HumanName", "SharingObjection", "CareHome", "ResidentConnection", "ResidentEdge", "GpPractice", "Placement", "Allergy",
-      "AllergyReaction", "Condition", "Provenance", "PageInfo", "ResidentAccessGrant", "BreakGlassSession",
-      "BreakGlassSessionConnection", "BreakGlassSessionEdge"].map((t) => [t, allow]),
-  ),
+  ...Object.fromEntries(typesBehindTheirParent(loadTypeDefs(about.schema)).map((t) => [t, allow])),
 };

@@ -1,7 +1,7 @@
 // Demo rows for the residents subgraph, derived deterministically from the shared demo world.
 import { Faker, en, en_GB } from "@faker-js/faker";
 import {
-  LONDON_BOROUGHS, SOURCE_SYSTEMS, careHomeCount, careHomeId, gpPracticeCode, gpPracticeCount,
+  LONDON_BOROUGHS, careHomeCount, careHomeId, gpPracticeCode, gpPracticeCount,
   type DemoResident, type DemoWorld,
 } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
@@ -10,9 +10,10 @@ import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
 import { createResidentsRepository, type ResidentsBatch } from "./repository.js";
 import type { OrganisationType } from "./prisma/generated/enums.js";
+import { about } from "./manifest.js";
 
 const faker = new Faker({ locale: [en_GB, en] });
-const SOURCE = SOURCE_SYSTEMS.residents;
+const SOURCE = about.sourceSystem;
 const HOME_NAMES = ["House", "Lodge", "Court", "Manor", "Gardens", "Care Centre", "Nursing Home", "View"];
 
 const ALLERGENS = [

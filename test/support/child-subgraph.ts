@@ -1,7 +1,7 @@
 // One subgraph in its own process (scripts/subgraph.ts on an OS-assigned port), so a test can
 // freeze it (SIGSTOP) or kill it (SIGKILL) under a running gateway, as an operating system would.
+import { type SubgraphName } from "../../subgraphs/registry.js";
 import { spawn, type ChildProcess } from "node:child_process";
-import type { SubgraphName } from "../../platform/db/database.js";
 
 export interface ChildSubgraph {
   url: string;

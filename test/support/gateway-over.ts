@@ -1,6 +1,6 @@
 // A second gateway in front of a stack's subgraphs with some of them replaced (e.g. by a child
 // process a test can freeze or kill), sharing the stack's database, audit and caches.
-import type { SubgraphName } from "../../platform/db/database.js";
+import { type SubgraphName } from "../../subgraphs/registry.js";
 import { env, type Env } from "../../platform/config/env.js";
 import { startGateway } from "../../gateway/server.js";
 import { gatewaySettings } from "../../gateway/settings.js";

@@ -1,7 +1,7 @@
 // Once per `npm test` (run by global-setup.mjs in its own process): migrate the test database and
 // load the fixture residents.
+import { migrateAll } from "../../subgraphs/registry.js";
 import "./env.js";
-import { migrateAll } from "../../platform/db/migrate.js";
 import { openDatabase } from "../../app/database.js";
 import { seedDemoData } from "../../app/seed.js";
 import { env } from "../../platform/config/env.js";

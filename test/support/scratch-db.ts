@@ -1,8 +1,8 @@
 // A throwaway PostgreSQL database for tests that write (the shared fixture database is read-only).
+import { migrateAll } from "../../subgraphs/registry.js";
 import pg from "pg";
 import { env } from "../../platform/config/env.js";
 import { openPostgres, type Database } from "../../platform/db/database.js";
-import { migrateAll } from "../../platform/db/migrate.js";
 import { createCacheHub, type CacheHub } from "../../platform/cache/hub.js";
 
 function urlFor(database: string): string {

@@ -1,4 +1,4 @@
-// Starts the real product (gateway + five subgraphs over HTTP, real PostgreSQL) for a test file,
+// Starts the real product (gateway + every registered subgraph over HTTP, real PostgreSQL) for a test file,
 // and small helpers to talk to it.
 import { env } from "../../platform/config/env.js";
 import type { Identity } from "../../platform/identity/identity.js";

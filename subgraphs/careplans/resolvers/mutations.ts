@@ -3,7 +3,7 @@
 import { badInput } from "../../../platform/errors/errors.js";
 import { denialError } from "../../../platform/access/rules.js";
 import { writeDenial, type RoleGroup } from "../../../platform/access/policy.js";
-import { SOURCE_SYSTEMS } from "../../../platform/demo/world.js";
+import { about } from "../manifest.js";
 import type { CareplansContext } from "../context.js";
 import type { CarePlan } from "../repository.js";
 import type { CeilingOfTreatment, CprDecision, PlaceOfCare } from "../prisma/generated/enums.js";
@@ -55,7 +55,7 @@ export const CarePlanMutations = {
       wishesAndPreferences: i.wishesAndPreferences ? text(i.wishesAndPreferences, "wishesAndPreferences") : null,
       preferredPlaceOfCare: i.preferredPlaceOfCare, preferredPlaceOfDeath: i.preferredPlaceOfDeath,
       cprDecision: "NOT_RECORDED" as const, ceilingOfTreatment: "NOT_STATED" as const,
-      sourceSystem: SOURCE_SYSTEMS.careplans, recordedAt: now, updatedAt: now,
+      sourceSystem: about.sourceSystem, recordedAt: now, updatedAt: now,
     };
     return ctx.repo.submitOnce(args.nhsNumber, request, (version) => ({ id: `CP-${args.nhsNumber}-${version}`, version, ...fields }));
   },
