@@ -3,7 +3,7 @@
 // differ from a fresh composition (CI runs it through the test suite).
 import { readFileSync, writeFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
-import { printSchema } from "graphql";
+import { lexicographicSortSchema, printSchema } from "graphql";
 import { loadTypeDefs } from "../platform/subgraph/server.js";
 import { SUBGRAPH_DESCRIPTIONS, subgraphPort } from "../subgraphs/registry.js";
 
@@ -25,7 +25,9 @@ export function composeSupergraph(): { supergraph: string; api: string } {
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join("\n")}`);
   }
-  const api = printSchema(result.schema.toAPISchema().toGraphQLJSSchema());
+  // Sorted (types, fields, arguments, enum values), so the published client schema changes by
+  // exactly the lines a subgraph changed, whatever order composition happens to emit.
+  const api = printSchema(lexicographicSortSchema(result.schema.toAPISchema().toGraphQLJSSchema()));
   return { supergraph: `${result.supergraphSdl.trimEnd()}\n`, api: `${api.trimEnd()}\n` };
 }
 
