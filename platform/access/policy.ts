@@ -41,23 +41,33 @@ const GROUP_ORG_TYPES: Record<RoleGroup, readonly string[]> = {
  */
 export type SectionAccess = "FULL" | "LIMITED" | "NONE";
 
-const ALL_SECTIONS_FULL = {
-  DEMOGRAPHICS: "FULL", PLACEMENTS: "FULL", ALLERGIES: "FULL", CONDITIONS: "FULL", DISCHARGE_SUMMARIES: "FULL",
-  HOSPITAL_STAYS: "FULL", EMERGENCY_CARE: "FULL", DIAGNOSTIC_REPORTS: "FULL", MEDICATIONS: "FULL", CARE_PLAN: "FULL",
-  CARE_PLAN_HISTORY: "FULL",
-} as const satisfies Record<Section, SectionAccess>;
-const NO_SECTIONS = Object.fromEntries(Object.keys(ALL_SECTIONS_FULL).map((s) => [s, "NONE"])) as Record<Section, SectionAccess>;
+const ROLE_GROUPS = ["CARE_HOME", "GP", "URGENT_CARE", "ANALYST", "PRIVACY_OFFICER", "ADMINISTRATOR"] as const satisfies readonly RoleGroup[];
+type Row = readonly [SectionAccess, SectionAccess, SectionAccess, SectionAccess, SectionAccess, SectionAccess];
 
-export const SECTION_MATRIX: Record<RoleGroup, Record<Section, SectionAccess>> = {
-  CARE_HOME: ALL_SECTIONS_FULL,
-  GP: ALL_SECTIONS_FULL,
-  URGENT_CARE: {
-    ...NO_SECTIONS, DEMOGRAPHICS: "FULL", ALLERGIES: "FULL", MEDICATIONS: "LIMITED", DISCHARGE_SUMMARIES: "LIMITED", CARE_PLAN: "LIMITED",
-  },
-  ANALYST: NO_SECTIONS,
-  PRIVACY_OFFICER: NO_SECTIONS,
-  ADMINISTRATOR: NO_SECTIONS,
-};
+/**
+ * The policy, one row per section of the record, columns in ROLE_GROUPS order: the same table as
+ * docs/access-policy.md. A new section is one row here (and one there); the `Section` type is
+ * these keys (sections.ts).
+ */
+export const SECTION_ROWS = {
+  //                     CARE_HOME  GP      URGENT_CARE ANALYST PRIVACY_OFFICER ADMINISTRATOR
+  DEMOGRAPHICS:         ["FULL",   "FULL", "FULL",     "NONE", "NONE",         "NONE"],
+  PLACEMENTS:           ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+  ALLERGIES:            ["FULL",   "FULL", "FULL",     "NONE", "NONE",         "NONE"],
+  CONDITIONS:           ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+  DISCHARGE_SUMMARIES:  ["FULL",   "FULL", "LIMITED",  "NONE", "NONE",         "NONE"],
+  HOSPITAL_STAYS:       ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+  EMERGENCY_CARE:       ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+  DIAGNOSTIC_REPORTS:   ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+  MEDICATIONS:          ["FULL",   "FULL", "LIMITED",  "NONE", "NONE",         "NONE"],
+  CARE_PLAN:            ["FULL",   "FULL", "LIMITED",  "NONE", "NONE",         "NONE"],
+  CARE_PLAN_HISTORY:    ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+} as const satisfies Record<string, Row>;
+
+/** The same policy by role group: what each group may see of each section. */
+export const SECTION_MATRIX: Record<RoleGroup, Record<Section, SectionAccess>> = Object.fromEntries(
+  ROLE_GROUPS.map((group, column) => [group, Object.fromEntries(Object.entries(SECTION_ROWS).map(([section, row]) => [section, row[column]]))]),
+) as Record<RoleGroup, Record<Section, SectionAccess>>;
 
 /** Role groups that may see legally restricted data categories. */
 export const SEES_RESTRICTED: ReadonlySet<RoleGroup> = new Set(["GP"]);
