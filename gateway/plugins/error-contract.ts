@@ -21,6 +21,7 @@ const coded = (code: string, message: string, extra: { nodes?: ASTNode } = {}) =
 // Before execution
 
 /** NUL or an unpaired UTF-16 surrogate: PostgreSQL refuses the first, JSON encoders mangle the second. */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const HOSTILE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function hasHostileString(value: unknown, depth = 0): boolean {
