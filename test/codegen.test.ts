@@ -3,6 +3,7 @@
 // resolvers are type-checked against stale types. Generated in memory; nothing is written.
 import { readFileSync } from "node:fs";
 import { generate } from "@graphql-codegen/cli";
+import type { CodegenPlugin } from "@graphql-codegen/plugin-helpers";
 import config, { subgraphNames } from "../codegen.js";
 
 const root = new URL("../", import.meta.url);
@@ -16,11 +17,12 @@ describe("generated resolver types", () => {
     // Plugins through Jest's ESM loader, one at a time: the CLI's own loader would require() them
     // (which fails here on their ESM-only dependencies) or import them at once (Jest's loader fails
     // to link overlapping module graphs concurrently).
-    const plugins = new Map<string, unknown>();
-    for (const name of ["add", "typescript", "typescript-resolvers"]) plugins.set(`@graphql-codegen/${name}`, await import(`@graphql-codegen/${name}`));
+    const plugins = new Map<string, CodegenPlugin>();
+    for (const name of ["add", "typescript", "typescript-resolvers"]) plugins.set(`@graphql-codegen/${name}`, (await import(`@graphql-codegen/${name}`)) as CodegenPlugin);
     const pluginLoader = async (name: string) => {
-      if (!plugins.has(name)) throw new Error(`plugin ${name} not preloaded`);
-      return plugins.get(name);
+      const plugin = plugins.get(name);
+      if (!plugin) throw new Error(`plugin ${name} not preloaded`);
+      return plugin;
     };
     const outputs = await generate({ ...config, pluginLoader }, false);
     expect(outputs.length).toBe(subgraphNames().length);
