@@ -7,7 +7,10 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
+import type { EpsPrescription } from "./prisma/generated/client.js";
 export type { MedicationRequest, EpsPrescription, MedicationDispense } from "./prisma/generated/client.js";
+/** A request's dispensing status is its latest EPS prescription (codegen.ts maps types to rows by name). */
+export type DispensingStatus = EpsPrescription;
 
 export function createMedicationsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("medications"))));

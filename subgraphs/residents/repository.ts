@@ -8,7 +8,10 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
+import type { BreakGlass } from "./prisma/generated/client.js";
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
+/** The row a GraphQL BreakGlassSession resolves from (codegen.ts maps types to rows by name). */
+export type BreakGlassSession = BreakGlass;
 
 export function createResidentsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("residents"))));

@@ -26,6 +26,11 @@ export interface UsageFilter {
   orgCode?: string | null;
 }
 
+/** What a UsageReport's fields resolve from: the checked filter the rollups are read with (codegen.ts maps types by name). */
+export interface UsageReport {
+  filter: UsageFilter;
+}
+
 export function createUsageRepository(db: Database) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("usage"))));
   const where = (f: UsageFilter) => Prisma.sql`day >= ${f.from}::date AND day <= ${f.to}::date

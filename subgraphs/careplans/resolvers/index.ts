@@ -1,6 +1,7 @@
 import { scalarResolvers } from "../../../platform/graphql/scalars.js";
+import type { Resolvers } from "../generated/resolvers-types.js";
 import { ResidentResolvers } from "./resident.js";
 import { CarePlanResolvers } from "./care-plan.js";
 import { CarePlanMutations } from "./mutations.js";
 
-export const resolvers = { ...scalarResolvers, Mutation: CarePlanMutations, Resident: ResidentResolvers, CarePlan: CarePlanResolvers };
+export const resolvers: Resolvers = { ...scalarResolvers, Mutation: CarePlanMutations, Resident: ResidentResolvers, CarePlan: CarePlanResolvers };

@@ -6,7 +6,7 @@ import { writeDenial, type RoleGroup } from "../../../platform/access/policy.js"
 import { about } from "../manifest.js";
 import type { CareplansContext } from "../context.js";
 import type { CarePlan } from "../repository.js";
-import type { CeilingOfTreatment, CprDecision, PlaceOfCare } from "../prisma/generated/enums.js";
+import type * as Gen from "../generated/resolvers-types.js";
 import { idempotencyRequest } from "../../../platform/db/idempotency.js";
 
 // Break-glass opens a record for viewing only: writeDenial needs the caller's own current relationship.
@@ -32,17 +32,8 @@ async function plan(ctx: CareplansContext, id: string): Promise<CarePlan> {
   return found;
 }
 
-interface QuestionnaireInput {
-  whatMattersToMe: string; concerns: string[]; goals: string[]; wishesAndPreferences?: string | null;
-  preferredPlaceOfCare: PlaceOfCare; preferredPlaceOfDeath: PlaceOfCare;
-}
-interface ClinicalInput {
-  diagnoses: { code: string; display: string }[]; keyMedications: string[]; emergencyPlan: string;
-  cprDecision: CprDecision; ceilingOfTreatment: CeilingOfTreatment; ceilingNotes?: string | null;
-}
-
-export const CarePlanMutations = {
-  submitCarePlanQuestionnaire: async (_: unknown, args: { nhsNumber: string; input: QuestionnaireInput; idempotencyKey?: string | null }, ctx: CareplansContext) => {
+export const CarePlanMutations: Gen.MutationResolvers = {
+  submitCarePlanQuestionnaire: async (_, args, ctx) => {
     await requireGroup(ctx, args.nhsNumber, "CARE_HOME");
     const i = args.input;
     const now = new Date();
@@ -59,7 +50,7 @@ export const CarePlanMutations = {
     };
     return ctx.repo.submitOnce(args.nhsNumber, request, (version) => ({ id: `CP-${args.nhsNumber}-${version}`, version, ...fields }));
   },
-  addCarePlanClinicalDetail: async (_: unknown, args: { id: string; input: ClinicalInput; idempotencyKey?: string | null }, ctx: CareplansContext) => {
+  addCarePlanClinicalDetail: async (_, args, ctx) => {
     const p = await plan(ctx, args.id);
     await requireGroup(ctx, p.nhsNumber, "GP");
     const request = idempotencyRequest(ctx.identity.userId, "addCarePlanClinicalDetail", args);
@@ -77,7 +68,7 @@ export const CarePlanMutations = {
       clinicalDetailBy: ctx.identity.name, clinicalDetailOds: ctx.identity.orgCode, clinicalDetailAt: now, updatedAt: now,
     });
   },
-  approveCarePlan: async (_: unknown, args: { id: string; reviewDate: Date; idempotencyKey?: string | null }, ctx: CareplansContext) => {
+  approveCarePlan: async (_, args, ctx) => {
     const p = await plan(ctx, args.id);
     await requireGroup(ctx, p.nhsNumber, "GP");
     const request = idempotencyRequest(ctx.identity.userId, "approveCarePlan", args);

@@ -1,7 +1,7 @@
-import type { CareplansContext } from "../context.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
-export const ResidentResolvers = {
-  __resolveReference: (ref: { nhsNumber: string }) => ref,
-  carePlan: (r: { nhsNumber: string }, _: unknown, ctx: CareplansContext) => ctx.loaders.approvedPlan.load(r.nhsNumber),
-  carePlanHistory: (r: { nhsNumber: string }, _: unknown, ctx: CareplansContext) => ctx.loaders.history.load(r.nhsNumber),
+export const ResidentResolvers: Gen.ResidentResolvers = {
+  __resolveReference: (ref) => ref,
+  carePlan: (r, _, ctx) => ctx.loaders.approvedPlan.load(r.nhsNumber),
+  carePlanHistory: (r, _, ctx) => ctx.loaders.history.load(r.nhsNumber),
 };

@@ -1,8 +1,9 @@
 import { scalarResolvers } from "../../../platform/graphql/scalars.js";
+import type { Resolvers } from "../generated/resolvers-types.js";
 import { ResidentResolvers } from "./resident.js";
 import { DischargeSummaryResolvers, EmergencyCareSummaryResolvers, HospitalStayResolvers } from "./summary.js";
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
   Resident: ResidentResolvers,
   DischargeSummary: DischargeSummaryResolvers,

@@ -1,17 +1,10 @@
 import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
-import type { DischargeContext } from "../context.js";
-import { allowedAccess, type ResidentRepresentation } from "../../../platform/access/contributed.js";
+import { allowedAccess } from "../../../platform/access/contributed.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
-interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-}
-
-type Ref = ResidentRepresentation;
-
-export const ResidentResolvers = {
-  __resolveReference: (ref: Ref) => ref,
-  dischargeSummaries: async (r: Ref, args: PageArgs & { since?: Date | null }, ctx: DischargeContext) => {
+export const ResidentResolvers: Gen.ResidentResolvers = {
+  __resolveReference: (ref) => ref,
+  dischargeSummaries: async (r, args, ctx) => {
     const size = pageSize(args.first, 10);
     const query = { since: args.since ? args.since.toISOString() : null, after: decodeTimeCursor(args.after) };
     const rows = await ctx.loaders.summariesOfResident.load({ key: r.nhsNumber, args: query });
@@ -19,12 +12,12 @@ export const ResidentResolvers = {
     if (allowedAccess(r, "DISCHARGE_SUMMARIES") === "LIMITED") return timeConnection(query.after ? [] : rows.slice(0, 1), 1, (s) => s.dischargedAt);
     return timeConnection(rows, size, (s) => s.dischargedAt);
   },
-  currentHospitalStay: async (r: Ref, _: unknown, ctx: DischargeContext) => (await ctx.loaders.currentStays.load(r.nhsNumber))[0] ?? null,
-  hospitalStays: async (r: Ref, args: PageArgs, ctx: DischargeContext) => {
+  currentHospitalStay: async (r, _, ctx) => (await ctx.loaders.currentStays.load(r.nhsNumber))[0] ?? null,
+  hospitalStays: async (r, args, ctx) => {
     const size = pageSize(args.first, 10);
     return timeConnection(await ctx.loaders.staysOfResident.load({ key: r.nhsNumber, args: decodeTimeCursor(args.after) }), size, (s) => s.admittedAt);
   },
-  emergencyCareSummaries: async (r: Ref, args: PageArgs, ctx: DischargeContext) => {
+  emergencyCareSummaries: async (r, args, ctx) => {
     const size = pageSize(args.first, 10);
     return timeConnection(
       await ctx.loaders.emergencyCareOfResident.load({ key: r.nhsNumber, args: decodeTimeCursor(args.after) }),

@@ -2,8 +2,7 @@
 // malformed entries are dropped rather than passed through unchecked.
 import { z } from "zod";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
-import type { DischargeContext } from "../context.js";
-import type { DischargeSummary, EmergencyCareSummary, HospitalStay } from "../repository.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
 const isoDate = z.iso.date().nullable().optional().transform((d) => (d ? new Date(`${d}T00:00:00Z`) : null));
 const Diagnoses = z.array(z.object({ code: z.string(), display: z.string(), primary: z.boolean() }));
@@ -16,26 +15,26 @@ function listOf<T>(schema: z.ZodType<T[], unknown>, value: unknown): T[] {
   return parsed.success ? parsed.data : [];
 }
 
-export const DischargeSummaryResolvers = {
-  __resolveReference: (ref: { id: string }, ctx: DischargeContext) => ctx.loaders.summary.load(ref.id),
-  hospital: (s: DischargeSummary) => ({ name: s.hospitalName, odsCode: s.hospitalOds }),
-  author: (s: DischargeSummary) => ({ name: s.authorName, role: s.authorRole, professionalCode: null }),
-  completedBy: (s: DischargeSummary) => ({ name: s.completedByName, role: s.completedByRole, professionalCode: s.completedByCode }),
-  diagnoses: (s: DischargeSummary) => listOf(Diagnoses, s.diagnoses),
-  procedures: (s: DischargeSummary) => listOf(Procedures, s.procedures),
-  medicationChanges: (s: DischargeSummary) => listOf(Changes, s.medicationChanges).map((c) => ({ ...c, reason: c.reason ?? null })),
-  allergiesAndAdverseReactions: (s: DischargeSummary) => s.allergiesText,
-  plannedActions: (s: DischargeSummary) => listOf(Actions, s.plannedActions),
+export const DischargeSummaryResolvers: Gen.DischargeSummaryResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.summary.load(ref.id),
+  hospital: (s) => ({ name: s.hospitalName, odsCode: s.hospitalOds }),
+  author: (s) => ({ name: s.authorName, role: s.authorRole, professionalCode: null }),
+  completedBy: (s) => ({ name: s.completedByName, role: s.completedByRole, professionalCode: s.completedByCode }),
+  diagnoses: (s) => listOf(Diagnoses, s.diagnoses),
+  procedures: (s) => listOf(Procedures, s.procedures),
+  medicationChanges: (s) => listOf(Changes, s.medicationChanges).map((c) => ({ ...c, reason: c.reason ?? null })),
+  allergiesAndAdverseReactions: (s) => s.allergiesText,
+  plannedActions: (s) => listOf(Actions, s.plannedActions),
   ...provenanceField,
 };
 
-export const HospitalStayResolvers = {
-  __resolveReference: (ref: { id: string }, ctx: DischargeContext) => ctx.loaders.stay.load(ref.id),
-  hospital: (s: HospitalStay) => ({ name: s.hospitalName, odsCode: s.hospitalOds }),
+export const HospitalStayResolvers: Gen.HospitalStayResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.stay.load(ref.id),
+  hospital: (s) => ({ name: s.hospitalName, odsCode: s.hospitalOds }),
   ...provenanceField,
 };
 
-export const EmergencyCareSummaryResolvers = {
-  provider: (s: EmergencyCareSummary) => ({ name: s.providerName, odsCode: s.providerOds }),
+export const EmergencyCareSummaryResolvers: Gen.EmergencyCareSummaryResolvers = {
+  provider: (s) => ({ name: s.providerName, odsCode: s.providerOds }),
   ...provenanceField,
 };

@@ -1,28 +1,19 @@
 import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
-import type { LabsContext } from "../context.js";
-import type { DiagnosticReport, ReportQuery } from "../repository.js";
-import type { DiagnosticCategory } from "../prisma/generated/enums.js";
+import type { ReportQuery } from "../repository.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
-interface ReportArgs {
-  category?: DiagnosticCategory | null;
-  since?: Date | null;
-  abnormalOnly?: boolean | null;
-  first?: number | null;
-  after?: string | null;
-}
-
-const reportQuery = (args: ReportArgs): ReportQuery => ({
+const reportQuery = (args: Gen.ResidentDiagnosticReportsArgs): ReportQuery => ({
   category: args.category ?? null,
   since: args.since ? args.since.toISOString() : null,
   abnormalOnly: args.abnormalOnly ?? false,
   after: decodeTimeCursor(args.after),
 });
 
-export const ResidentResolvers = {
-  __resolveReference: (ref: { nhsNumber: string }) => ref,
-  diagnosticReports: async (resident: { nhsNumber: string }, args: ReportArgs, ctx: LabsContext) => {
+export const ResidentResolvers: Gen.ResidentResolvers = {
+  __resolveReference: (ref) => ref,
+  diagnosticReports: async (resident, args, ctx) => {
     const size = pageSize(args.first, 10);
     const rows = await ctx.loaders.reportsOfResident.load({ key: resident.nhsNumber, args: reportQuery(args) });
-    return timeConnection(rows, size, (r: DiagnosticReport) => r.issuedAt);
+    return timeConnection(rows, size, (r) => r.issuedAt);
   },
 };

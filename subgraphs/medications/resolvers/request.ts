@@ -1,25 +1,24 @@
 import { provenanceField } from "../../../platform/graphql/provenance.js";
-import type { MedicationsContext } from "../context.js";
-import type { EpsPrescription, MedicationDispense, MedicationRequest } from "../repository.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
-export const MedicationRequestResolvers = {
-  __resolveReference: (ref: { id: string }, ctx: MedicationsContext) => ctx.loaders.request.load(ref.id),
-  medication: (r: MedicationRequest) => ({ code: r.medicationCode, display: r.medicationName }),
-  quantity: (r: MedicationRequest) => ({ value: r.quantityValue, unit: r.quantityUnit }),
-  prescriber: (r: MedicationRequest) => ({ name: r.prescriberName, practiceOdsCode: r.prescriberOds }),
-  dispensing: (r: MedicationRequest, _: unknown, ctx: MedicationsContext) => ctx.loaders.latestPrescription.load(r.id),
-  dispenses: (r: MedicationRequest, _: unknown, ctx: MedicationsContext) => ctx.loaders.dispenses.load(r.id),
+export const MedicationRequestResolvers: Gen.MedicationRequestResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.request.load(ref.id),
+  medication: (r) => ({ code: r.medicationCode, display: r.medicationName }),
+  quantity: (r) => ({ value: r.quantityValue, unit: r.quantityUnit }),
+  prescriber: (r) => ({ name: r.prescriberName, practiceOdsCode: r.prescriberOds }),
+  dispensing: (r, _, ctx) => ctx.loaders.latestPrescription.load(r.id),
+  dispenses: (r, _, ctx) => ctx.loaders.dispenses.load(r.id),
   ...provenanceField,
 };
 
-export const DispensingStatusResolvers = {
-  epsStatus: (p: EpsPrescription) => p.status,
-  nominatedPharmacy: (p: EpsPrescription) => (p.pharmacyName && p.pharmacyOds ? { name: p.pharmacyName, odsCode: p.pharmacyOds } : null),
+export const DispensingStatusResolvers: Gen.DispensingStatusResolvers = {
+  epsStatus: (p) => p.status,
+  nominatedPharmacy: (p) => (p.pharmacyName && p.pharmacyOds ? { name: p.pharmacyName, odsCode: p.pharmacyOds } : null),
   ...provenanceField,
 };
 
-export const MedicationDispenseResolvers = {
-  pharmacy: (d: MedicationDispense) => ({ name: d.pharmacyName, odsCode: d.pharmacyOds }),
-  quantity: (d: MedicationDispense) => ({ value: d.quantityValue, unit: d.quantityUnit }),
+export const MedicationDispenseResolvers: Gen.MedicationDispenseResolvers = {
+  pharmacy: (d) => ({ name: d.pharmacyName, odsCode: d.pharmacyOds }),
+  quantity: (d) => ({ value: d.quantityValue, unit: d.quantityUnit }),
   ...provenanceField,
 };

@@ -1,7 +1,7 @@
 import { badInput } from "../../../platform/errors/errors.js";
-import { allowedAccess, type ResidentRepresentation } from "../../../platform/access/contributed.js";
+import { allowedAccess } from "../../../platform/access/contributed.js";
 import { denialError } from "../../../platform/access/rules.js";
-import type { MedicationsContext } from "../context.js";
+import type * as Gen from "../generated/resolvers-types.js";
 import type { MedicationRequestStatus } from "../prisma/generated/enums.js";
 
 /** The "current medicines" list when no status is asked for. */
@@ -14,9 +14,9 @@ export function statusFilter(status: MedicationRequestStatus[] | null | undefine
   return unique;
 }
 
-export const ResidentResolvers = {
-  __resolveReference: (ref: ResidentRepresentation) => ref,
-  medications: (resident: ResidentRepresentation, args: { status?: MedicationRequestStatus[] | null }, ctx: MedicationsContext) => {
+export const ResidentResolvers: Gen.ResidentResolvers = {
+  __resolveReference: (ref) => ref,
+  medications: (resident, args, ctx) => {
     const statuses = statusFilter(args.status);
     // Urgent care sees the current list only.
     if (allowedAccess(resident, "MEDICATIONS") === "LIMITED" && statuses.some((s) => !CURRENT_STATUSES.includes(s)))

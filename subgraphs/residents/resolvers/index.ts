@@ -1,10 +1,11 @@
 import { scalarResolvers } from "../../../platform/graphql/scalars.js";
+import type { Resolvers } from "../generated/resolvers-types.js";
 import { QueryResolvers } from "./query.js";
 import { BreakGlassMutations, BreakGlassQueries } from "./break-glass.js";
 import { AllergyResolvers, ConditionResolvers, PlacementResolvers, ResidentResolvers } from "./resident.js";
 import { CareHomeResolvers, GpPracticeResolvers } from "./care-home.js";
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...QueryResolvers, ...BreakGlassQueries },
   Mutation: BreakGlassMutations,

@@ -1,13 +1,13 @@
 import { denialError } from "../../../platform/access/rules.js";
-import type { ResidentsContext } from "../context.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
-export const QueryResolvers = {
+export const QueryResolvers: Gen.QueryResolvers = {
   // A denied lookup is an error, whether or not the record exists, so the answer never reveals
   // that a resident is known to the care record.
-  resident: async (_: unknown, args: { nhsNumber: string }, ctx: ResidentsContext) => {
+  resident: async (_, args, ctx) => {
     const grant = await ctx.access.grant(args.nhsNumber);
     if (!grant.allowed) throw denialError(grant.code);
     return ctx.loaders.resident.load(args.nhsNumber);
   },
-  careHome: (_: unknown, args: { id: string }, ctx: ResidentsContext) => ctx.loaders.careHome.load(args.id),
+  careHome: (_, args, ctx) => ctx.loaders.careHome.load(args.id),
 };

@@ -1,5 +1,4 @@
-import type { ResidentsContext } from "../context.js";
-import type { Allergy, Placement, Resident } from "../repository.js";
+import type * as Gen from "../generated/resolvers-types.js";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
 import { z } from "zod";
 import { seesRestricted } from "../../../platform/access/policy.js";
@@ -9,38 +8,40 @@ const Reactions = z.array(
   z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() }),
 );
 
-export const ResidentResolvers = {
-  __resolveReference: (ref: { nhsNumber: string }, ctx: ResidentsContext) => ctx.loaders.resident.load(ref.nhsNumber),
-  name: (r: Resident) => ({ given: r.givenName, family: r.familyName }),
-  gpPractice: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.gpPractice.load(r.gpPracticeCode),
-  currentPlacement: async (r: Resident, _: unknown, ctx: ResidentsContext) =>
+export const ResidentResolvers: Gen.ResidentResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.resident.load(ref.nhsNumber),
+  name: (r) => ({ given: r.givenName, family: r.familyName }),
+  gpPractice: (r, _, ctx) => ctx.loaders.gpPractice.load(r.gpPracticeCode),
+  currentPlacement: async (r, _, ctx) =>
     (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
-  placements: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.placements.load(r.nhsNumber),
-  allergies: (r: Resident, _: unknown, ctx: ResidentsContext) => ctx.loaders.allergies.load(r.nhsNumber),
+  placements: (r, _, ctx) => ctx.loaders.placements.load(r.nhsNumber),
+  allergies: (r, _, ctx) => ctx.loaders.allergies.load(r.nhsNumber),
   // Legally restricted categories (assisted fertilisation, STI, termination, gender reassignment)
   // are removed for everyone but the registered GP, break-glass or not (seesRestricted).
-  conditions: async (r: Resident, _: unknown, ctx: ResidentsContext) => {
+  conditions: async (r, _, ctx) => {
     const [grant, conditions] = await Promise.all([ctx.access.grant(r.nhsNumber), ctx.loaders.conditions.load(r.nhsNumber)]);
     return seesRestricted(grant) ? conditions : conditions.filter((c) => c.restrictedCategory === null);
   },
-  accessGrant: async (r: { nhsNumber: string }, _: unknown, ctx: ResidentsContext) => toWire(await ctx.access.grant(r.nhsNumber)),
-  sharingObjection: (r: Resident) => ({ objected: r.sharingObjection, recordedAt: r.objectionRecordedAt }),
+  accessGrant: async (r, _, ctx) => toWire(await ctx.access.grant(r.nhsNumber)),
+  sharingObjection: (r) => ({ objected: r.sharingObjection, recordedAt: r.objectionRecordedAt }),
   ...provenanceField,
 };
 
-export const PlacementResolvers = {
-  careHome: (p: Placement, _: unknown, ctx: ResidentsContext) => ctx.loaders.careHome.load(p.careHomeId),
+export const PlacementResolvers: Gen.PlacementResolvers = {
+  // careHomeId is a foreign key (schema.prisma), so the home exists; the loader's type allows null
+  // for any id, and a null here would still be refused by GraphQL on this non-null field, as before.
+  careHome: async (p, _, ctx) => (await ctx.loaders.careHome.load(p.careHomeId))!,
   ...provenanceField,
 };
 
-export const AllergyResolvers = {
+export const AllergyResolvers: Gen.AllergyResolvers = {
   // Reactions are stored as the source sent them; anything that does not fit the schema is
   // dropped rather than passed through unchecked.
-  reactions: (a: Allergy) => {
+  reactions: (a) => {
     const parsed = Reactions.safeParse(a.reactions);
     return parsed.success ? parsed.data.map((r) => ({ manifestation: r.manifestation, severity: r.severity ?? null })) : [];
   },
   ...provenanceField,
 };
 
-export const ConditionResolvers = { ...provenanceField };
+export const ConditionResolvers: Gen.ConditionResolvers = { ...provenanceField };

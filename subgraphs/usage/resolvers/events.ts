@@ -2,16 +2,10 @@
 // why and with what outcome. Events hold no clinical content.
 import { badInput } from "../../../platform/errors/errors.js";
 import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
-import type { UsageContext } from "../context.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
-interface EventArgs {
-  filter: { nhsNumber?: string | null; userId?: string | null; from: Date; to: Date; breakGlassOnly?: boolean | null; deniedOnly?: boolean | null };
-  first?: number | null;
-  after?: string | null;
-}
-
-export const EventQueries = {
-  accessEvents: async (_: unknown, args: EventArgs, ctx: UsageContext) => {
+export const EventQueries: Gen.QueryResolvers = {
+  accessEvents: async (_, args, ctx) => {
     const f = args.filter;
     if (f.to < f.from) throw badInput("to must not be before from");
     if (!f.nhsNumber && !f.userId && f.to.getTime() - f.from.getTime() > 31 * 86_400_000)

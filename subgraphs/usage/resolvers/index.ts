@@ -1,5 +1,6 @@
 import { scalarResolvers } from "../../../platform/graphql/scalars.js";
+import type { Resolvers } from "../generated/resolvers-types.js";
 import { QueryResolvers, UsageReportResolvers } from "./report.js";
 import { EventQueries } from "./events.js";
 
-export const resolvers = { ...scalarResolvers, Query: { ...QueryResolvers, ...EventQueries }, UsageReport: UsageReportResolvers };
+export const resolvers: Resolvers = { ...scalarResolvers, Query: { ...QueryResolvers, ...EventQueries }, UsageReport: UsageReportResolvers };

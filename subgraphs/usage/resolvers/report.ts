@@ -1,17 +1,13 @@
 // Usage analytics: thin resolvers over the rollups. Every number is a count; no field can carry a
 // patient identifier, because the rollups hold none.
 import { badInput } from "../../../platform/errors/errors.js";
-import type { UsageContext } from "../context.js";
-import type { Period, UsageFilter } from "../repository.js";
+import type { UsageFilter } from "../repository.js";
+import type * as Gen from "../generated/resolvers-types.js";
 
 const MAX_RANGE_DAYS = 400;
 const toInt = (n: bigint | number) => Number(n);
 
-interface FilterArgs {
-  filter: { from: Date; to: Date; orgType?: string | null; orgCode?: string | null };
-}
-
-export function validFilter({ filter }: FilterArgs): UsageFilter {
+export function validFilter({ filter }: Gen.QueryUsageArgs): UsageFilter {
   const days = (filter.to.getTime() - filter.from.getTime()) / 86_400_000;
   if (days < 0) throw badInput("to must not be before from");
   if (days > MAX_RANGE_DAYS) throw badInput(`the range may be at most ${MAX_RANGE_DAYS} days`);
@@ -25,27 +21,26 @@ const limit = (first: number | null | undefined, max: number) => {
   return n;
 };
 
-export const QueryResolvers = {
-  usage: (_: unknown, args: FilterArgs) => ({ filter: validFilter(args) }),
+export const QueryResolvers: Gen.QueryResolvers = {
+  usage: (_, args) => ({ filter: validFilter(args) }),
 };
 
-type Report = { filter: UsageFilter };
 const counts = (rows: { key: string; views: bigint }[]) => rows.map((r) => ({ key: r.key, views: toInt(r.views) }));
 
-export const UsageReportResolvers = {
-  totalViews: async ({ filter }: Report, _: unknown, ctx: UsageContext) =>
+export const UsageReportResolvers: Gen.UsageReportResolvers = {
+  totalViews: async ({ filter }, _, ctx) =>
     (await ctx.repo.viewsBy("org_type", filter, 1000)).reduce((n, r) => n + toInt(r.views), 0),
-  uniqueUsers: async ({ filter }: Report, _: unknown, ctx: UsageContext) => toInt(await ctx.repo.uniqueUsers(filter)),
-  breakGlassCount: async ({ filter }: Report, _: unknown, ctx: UsageContext) => toInt(await ctx.repo.breakGlassCount(filter)),
-  deniedCount: async ({ filter }: Report, _: unknown, ctx: UsageContext) => toInt(await ctx.repo.deniedCount(filter)),
-  viewsBySection: async ({ filter }: Report, _: unknown, ctx: UsageContext) => counts(await ctx.repo.viewsBy("section", filter, 100)),
-  mostViewedSections: async ({ filter }: Report, args: { first?: number | null }, ctx: UsageContext) =>
+  uniqueUsers: async ({ filter }, _, ctx) => toInt(await ctx.repo.uniqueUsers(filter)),
+  breakGlassCount: async ({ filter }, _, ctx) => toInt(await ctx.repo.breakGlassCount(filter)),
+  deniedCount: async ({ filter }, _, ctx) => toInt(await ctx.repo.deniedCount(filter)),
+  viewsBySection: async ({ filter }, _, ctx) => counts(await ctx.repo.viewsBy("section", filter, 100)),
+  mostViewedSections: async ({ filter }, args, ctx) =>
     counts(await ctx.repo.viewsBy("section", filter, limit(args.first, 20))),
-  viewsByOrganisation: async ({ filter }: Report, args: { orgType?: string | null; first?: number | null }, ctx: UsageContext) =>
+  viewsByOrganisation: async ({ filter }, args, ctx) =>
     counts(await ctx.repo.viewsBy("org_code", { ...filter, orgType: args.orgType?.toLowerCase() ?? filter.orgType }, limit(args.first, 500))),
-  viewsByOrgType: async ({ filter }: Report, _: unknown, ctx: UsageContext) =>
+  viewsByOrgType: async ({ filter }, _, ctx) =>
     counts(await ctx.repo.viewsBy("org_type", filter, 100)).map((c) => ({ ...c, key: c.key.toUpperCase() })),
-  timeline: async ({ filter }: Report, args: { period: Period }, ctx: UsageContext) => {
+  timeline: async ({ filter }, args, ctx) => {
     const [views, users] = await Promise.all([ctx.repo.timeline(args.period, filter), ctx.repo.uniqueUsersTimeline(args.period, filter)]);
     const usersByStart = new Map(users.map((u) => [u.period.getTime(), toInt(u.users)]));
     return views.map((v) => ({ start: v.period, views: toInt(v.views), uniqueUsers: usersByStart.get(v.period.getTime()) ?? 0 }));
