@@ -31,8 +31,7 @@ function exportedTypes(file: string): Set<string> {
   const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const s of source.statements) {
     if ((ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s)) && exported(s)) names.add(s.name.text);
-    if (ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause))
-      for (const e of s.exportClause.elements) names.add(e.name.text);
+    if (ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause)) for (const e of s.exportClause.elements) names.add(e.name.text);
   }
   return names;
 }

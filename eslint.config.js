@@ -29,7 +29,10 @@ export default [
       "@graphql-eslint/unique-enum-value-names": "error",
       "@graphql-eslint/no-hashtag-description": "error",
       "@graphql-eslint/require-deprecation-reason": "error",
-      "@graphql-eslint/naming-convention": ["error", { types: "PascalCase", FieldDefinition: "camelCase", EnumValueDefinition: "UPPER_CASE", allowLeadingUnderscore: true }],
+      "@graphql-eslint/naming-convention": [
+        "error",
+        { types: "PascalCase", FieldDefinition: "camelCase", EnumValueDefinition: "UPPER_CASE", allowLeadingUnderscore: true },
+      ],
     },
   },
 ];

@@ -44,7 +44,13 @@ export async function startSubgraphs(
     const module = (await loadSubgraph(name)).create(db, { peers, caches });
     started.modules.push(module);
     const port = ephemeralPorts ? 0 : subgraphPort(name, env);
-    const server = await startSubgraphServer(module, { host: env.HOST, port, internalSecret: env.INTERNAL_SECRET, metricsToken: env.METRICS_TOKEN, shield: env.SHIELD === "on" });
+    const server = await startSubgraphServer(module, {
+      host: env.HOST,
+      port,
+      internalSecret: env.INTERNAL_SECRET,
+      metricsToken: env.METRICS_TOKEN,
+      shield: env.SHIELD === "on",
+    });
     started.servers.push(server);
     if (name === "residents") peers.residentsUrl = server.url;
     urls[name] = server.url;
@@ -69,7 +75,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       port: opts.ephemeralPorts ? 0 : env.GATEWAY_PORT,
       subgraphUrls,
       audit,
-    ...gatewaySettings(env, caches),
+      ...gatewaySettings(env, caches),
     });
     servers.push(gateway);
     return {

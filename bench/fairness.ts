@@ -117,7 +117,9 @@ async function main() {
   const tokens = await mintTokens(subjects, config, VICTIM_USERS);
   const urgent = buildScenarios(subjects, tokens).find((s) => s.name === "urgent-care-plan")!;
   const heavy = costliestQuery(subjects.careHome);
-  log(`subjects ${JSON.stringify(subjects)}; costliest allowed query: 2 x residents(first: ${heavy.first}) with every section, cost ${heavy.cost} of ${config.MAX_QUERY_COST}`);
+  log(
+    `subjects ${JSON.stringify(subjects)}; costliest allowed query: 2 x residents(first: ${heavy.first}) with every section, cost ${heavy.cost} of ${config.MAX_QUERY_COST}`,
+  );
   const rows: Row[] = [];
   for (const [i, setting] of SETTINGS.entries()) {
     log(setting.label);
@@ -125,12 +127,17 @@ async function main() {
     const attacker = tokens.nurses[i]!;
     const servers: ServerProcess[] = [];
     try {
-      for (const spec of processesFor("federated-warm", { databaseUrl, redisUrl, bareResponses: "" })) servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env } }));
+      for (const spec of processesFor("federated-warm", { databaseUrl, redisUrl, bareResponses: "" }))
+        servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env } }));
       const check = await send(URL_UNDER_TEST, urgent);
       const problem = problemWith(check, urgent);
       if (problem) throw new Error(`urgent-care lookup is not answered correctly: ${problem}`);
       // Checked as another nurse, so the attacker starts with a full cost budget.
-      const heavyAnswer = await fetch(URL_UNDER_TEST, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.nurses[SETTINGS.length + i]}` }, body: heavy.body });
+      const heavyAnswer = await fetch(URL_UNDER_TEST, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokens.nurses[SETTINGS.length + i]}` },
+        body: heavy.body,
+      });
       const heavyJson = (await heavyAnswer.json()) as { data?: { a?: { residents?: { edges?: unknown[] } } }; errors?: unknown[] };
       if (heavyAnswer.status !== 200 || !heavyJson.data?.a?.residents?.edges?.length)
         throw new Error(`the costliest query is not served: HTTP ${heavyAnswer.status} ${JSON.stringify(heavyJson.errors ?? []).slice(0, 300)}`);
@@ -153,7 +160,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 2000));
       const attacked = await victims(tokens.paramedics, urgent.body);
       const attackResult = await attack;
-      log(`  attacked: p50 ${attacked.latency.p50} ms, p99 ${attacked.latency.p99} ms, ${attacked["2xx"]} answered, non-2xx ${attacked.non2xx}; attacker ${attackResult["2xx"]} served, ${attackResult.non2xx} refused`);
+      log(
+        `  attacked: p50 ${attacked.latency.p50} ms, p99 ${attacked.latency.p99} ms, ${attacked["2xx"]} answered, non-2xx ${attacked.non2xx}; attacker ${attackResult["2xx"]} served, ${attackResult.non2xx} refused`,
+      );
       rows.push({ settings: setting.label, alone, attacked, attack: attackResult });
       await waitUntilIdle(servers);
     } finally {
@@ -177,8 +186,10 @@ function render(rows: Row[], subjects: Subjects, heavy: { cost: number; first: n
     "",
     "| limits | others' p50 alone ms | others' p99 alone ms | p50 under attack ms | p99 under attack ms | p99 ratio | others refused | attacker served / refused |",
     "|---|---:|---:|---:|---:|---:|---:|---|",
-    ...rows.map((r) =>
-      `| ${r.settings} | ${r.alone.latency.p50} | ${r.alone.latency.p99} | ${r.attacked.latency.p50} | ${r.attacked.latency.p99} | ${(r.attacked.latency.p99 / Math.max(1, r.alone.latency.p99)).toFixed(1)}x | ${r.attacked.non2xx} | ${r.attack["2xx"]} / ${r.attack.non2xx} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.settings} | ${r.alone.latency.p50} | ${r.alone.latency.p99} | ${r.attacked.latency.p50} | ${r.attacked.latency.p99} | ${(r.attacked.latency.p99 / Math.max(1, r.alone.latency.p99)).toFixed(1)}x | ${r.attacked.non2xx} | ${r.attack["2xx"]} / ${r.attack.non2xx} |`,
+    ),
     "",
     "Target: the others' p99 moves less than 2x under the attack.",
     "",

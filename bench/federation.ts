@@ -42,7 +42,9 @@ const { values } = parseArgs({
   },
 });
 const usage = (why: string): never => {
-  console.error(`${why}\nusage: npm run bench -- [--residents N] [--scale N,N,...] [--duration S] [--connections C] [--only ${TARGETS.join(",")}] [--quick] [--repeat N] [--out FILE.md]`);
+  console.error(
+    `${why}\nusage: npm run bench -- [--residents N] [--scale N,N,...] [--duration S] [--connections C] [--only ${TARGETS.join(",")}] [--quick] [--repeat N] [--out FILE.md]`,
+  );
   process.exit(2);
 };
 const count = (v: string, name: string, max: number) => {
@@ -138,7 +140,8 @@ interface Phase {
 async function runTarget(target: TargetName, phase: Phase, toMeasure: Scenario[]): Promise<Map<Scenario["name"], Measurement>> {
   // The warm cache starts empty: entries from an earlier run, or another data size, must not serve.
   if (target === "federated-warm") await purgeCache();
-  if (target === "bare") writeFileSync(bareResponses, JSON.stringify(Object.fromEntries(phase.scenarios.map((s) => [s.operationName, phase.reference.get(s.name)!.text]))));
+  if (target === "bare")
+    writeFileSync(bareResponses, JSON.stringify(Object.fromEntries(phase.scenarios.map((s) => [s.operationName, phase.reference.get(s.name)!.text]))));
   const servers: ServerProcess[] = [];
   const results = new Map<Scenario["name"], Measurement>();
   try {
@@ -173,7 +176,9 @@ async function runTarget(target: TargetName, phase: Phase, toMeasure: Scenario[]
         },
       });
       results.set(scenario.name, m);
-      log(`  ${scenario.name}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}, mismatches ${m.mismatches ?? "n/a"}, after: ${m.afterwards}`);
+      log(
+        `  ${scenario.name}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}, mismatches ${m.mismatches ?? "n/a"}, after: ${m.afterwards}`,
+      );
     }
     return results;
   } finally {
@@ -183,7 +188,12 @@ async function runTarget(target: TargetName, phase: Phase, toMeasure: Scenario[]
 }
 
 /** The reference first (it defines the answers), then the others in the order they are listed. */
-async function runAll(targets: readonly TargetName[], phase: Phase, toMeasure: (t: TargetName) => Scenario[], into: (t: TargetName, r: Map<Scenario["name"], Measurement>) => void) {
+async function runAll(
+  targets: readonly TargetName[],
+  phase: Phase,
+  toMeasure: (t: TargetName) => Scenario[],
+  into: (t: TargetName, r: Map<Scenario["name"], Measurement>) => void,
+) {
   const order = [REFERENCE, ...targets.filter((t) => t !== REFERENCE)];
   for (const target of order) {
     const measured = targets.includes(target) ? toMeasure(target) : [];
@@ -198,7 +208,8 @@ async function main() {
   if (selected.includes("federated-redis-down") && (await portInUse(CLOSED_REDIS_PORT)))
     throw new Error(`something listens on ${CLOSED_REDIS_PORT}, where federated-redis-down expects no Redis`);
   const redis = await redisVersion(redisUrl);
-  if (!redis && selected.includes("federated-warm")) throw new Error(`Redis at ${redisUrl} does not answer: start it, set BENCH_REDIS_URL, or leave federated-warm out with --only`);
+  if (!redis && selected.includes("federated-warm"))
+    throw new Error(`Redis at ${redisUrl} does not answer: start it, set BENCH_REDIS_URL, or leave federated-warm out with --only`);
 
   const prepared = await prepareData(residents);
   const tokens = await mintTokens(prepared.subjects, config, usersFor(connections));
@@ -207,7 +218,12 @@ async function main() {
   const samples = new Map<string, Measurement[]>();
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) log(`round ${round} of ${rounds}`);
-    await runAll(selected, phase, () => phase.scenarios, (t, r) => r.forEach((m, s) => samples.set(resultKey(t, s), [...(samples.get(resultKey(t, s)) ?? []), m])));
+    await runAll(
+      selected,
+      phase,
+      () => phase.scenarios,
+      (t, r) => r.forEach((m, s) => samples.set(resultKey(t, s), [...(samples.get(resultKey(t, s)) ?? []), m])),
+    );
   }
   const median = (ms: Measurement[]) => [...ms].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(ms.length / 2)]!;
   const results = new Map([...samples].map(([k, ms]) => [k, median(ms)]));
@@ -230,10 +246,15 @@ async function main() {
     const at: Phase = { scenarios: buildScenarios(data.subjects, await mintTokens(data.subjects, config, usersFor(connections))), reference: new Map() };
     const row: GrowthRow = { residents: size, subjects: data.subjects, warm: null, cacheOff: null };
     const view = at.scenarios.filter((s) => s.name === "resident-view");
-    await runAll(growthTargets, at, () => view, (t, r) => {
-      if (t === "federated-warm") row.warm = r.get("resident-view") ?? null;
-      if (t === "federated-cache-off") row.cacheOff = r.get("resident-view") ?? null;
-    });
+    await runAll(
+      growthTargets,
+      at,
+      () => view,
+      (t, r) => {
+        if (t === "federated-warm") row.warm = r.get("resident-view") ?? null;
+        if (t === "federated-cache-off") row.cacheOff = r.get("resident-view") ?? null;
+      },
+    );
     growth.push(row);
   }
 

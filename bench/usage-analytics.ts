@@ -26,7 +26,8 @@ const BATCH = 500_000;
 while (have < target) {
   const size = Math.min(BATCH, target - have);
   // 13 sections, 2,000 organisations of 6 types, 20,000 users, 400,000 residents, over 400 days.
-  await db.sql.exec(`INSERT INTO usage.access_event (id, occurred_at, user_id, user_role, org_code, org_type, nhs_number, section, purpose, break_glass_reason, operation_hash, outcome, denial_code)
+  await db.sql
+    .exec(`INSERT INTO usage.access_event (id, occurred_at, user_id, user_role, org_code, org_type, nhs_number, section, purpose, break_glass_reason, operation_hash, outcome, denial_code)
     SELECT 'bench-' || (${have} + g), now() - ((g * 7919) % (400 * 86400)) * interval '1 second',
            'user-' || (g % 20000), 'care_home_nurse', 'ORG' || (g % 2000),
            (ARRAY['care_home','care_home','care_home','gp_practice','nhs111','ambulance_service'])[1 + g % 6],

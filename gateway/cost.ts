@@ -11,9 +11,24 @@
 // Gateway's demandControl: it prices each subgraph call as the plan runs, so a refusal can come
 // after the first subgraph has already answered; this prices the whole operation before any call.
 import {
-  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getArgumentValues, getDirectiveValues, getNamedType, getNullableType,
-  getOperationAST, getVariableValues, isCompositeType, isInterfaceType, isListType, isObjectType,
-  type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  getVariableValues,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from "graphql";
 import { MAX_PAGE_SIZE } from "../platform/graphql/paging.js";
 import { fragmentsOf } from "./selections.js";
@@ -42,7 +57,12 @@ type Variables = Record<string, unknown>;
  * The cost of the operation `operationName` selects in `document`, or null when the variables do
  * not coerce (execution refuses those itself, before any subgraph is called).
  */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, rawVariables: Variables | null | undefined): number | null {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Variables | null | undefined,
+): number | null {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
@@ -86,11 +106,12 @@ class CostWalker {
       const pageSize = paged ? this.sizeOf(args.first, paged.defaultValue) : undefined;
       let size = 1;
       if (isListType(getNullableType(field.type))) {
-        size = pageSize ?? (selection.name.value === "edges" ? edgesSize : undefined)
-          ?? ASSUMED_LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE;
+        size = pageSize ?? (selection.name.value === "edges" ? edgesSize : undefined) ?? ASSUMED_LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE;
       }
       if (!isCompositeType(named)) continue; // scalars and enums cost nothing of their own
-      const below = selection.selectionSet ? this.selectionCost(selection.selectionSet, named, isListType(getNullableType(field.type)) ? undefined : pageSize) : 0;
+      const below = selection.selectionSet
+        ? this.selectionCost(selection.selectionSet, named, isListType(getNullableType(field.type)) ? undefined : pageSize)
+        : 0;
       total += size * (1 + below);
     }
     return total;

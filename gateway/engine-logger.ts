@@ -9,10 +9,12 @@ export function engineLogger(level: LogLevel): Logger {
   const engine = logger.child({ component: "gateway-engine" });
   return new Logger({
     level,
-    writers: [{
-      write(lvl, attrs, msg) {
-        engine[lvl](attrs === null || attrs === undefined ? {} : { engine: scrubLogValue(attrs) }, msg ?? "");
+    writers: [
+      {
+        write(lvl, attrs, msg) {
+          engine[lvl](attrs === null || attrs === undefined ? {} : { engine: scrubLogValue(attrs) }, msg ?? "");
+        },
       },
-    }],
+    ],
   });
 }

@@ -22,9 +22,7 @@ export interface RateLimitSettings {
   costBurst: number;
 }
 
-export type Admission =
-  | { admitted: true; release(): void }
-  | { admitted: false; reason: "rate" | "concurrency"; retryAfterSeconds: number };
+export type Admission = { admitted: true; release(): void } | { admitted: false; reason: "rate" | "concurrency"; retryAfterSeconds: number };
 
 export type Charge = { admitted: true } | { admitted: false; reason: "cost"; retryAfterSeconds: number };
 
@@ -53,9 +51,22 @@ export function createRateLimiter(settings: RateLimitSettings, redis: { link: Re
       const member = randomUUID();
       const inFlightKey = `${keyPrefix}rl:inflight:${userId}`;
       const now = Date.now();
-      const reply = await link.command("ratelimit", (client) =>
-        client.eval(ADMIT_SCRIPT, 2, `${keyPrefix}rl:window:${userId}`, inFlightKey,
-          now, WINDOW_MS, settings.perMinute, settings.maxConcurrent, STALE_MS, member) as Promise<[number, number]>);
+      const reply = await link.command(
+        "ratelimit",
+        (client) =>
+          client.eval(
+            ADMIT_SCRIPT,
+            2,
+            `${keyPrefix}rl:window:${userId}`,
+            inFlightKey,
+            now,
+            WINDOW_MS,
+            settings.perMinute,
+            settings.maxConcurrent,
+            STALE_MS,
+            member,
+          ) as Promise<[number, number]>,
+      );
       if (reply === null) {
         if (!degraded) logger.warn("rate limits are enforced per gateway instance while Redis is unavailable");
         degraded = true;
@@ -69,8 +80,19 @@ export function createRateLimiter(settings: RateLimitSettings, redis: { link: Re
       return { admitted: true, release: () => void link.command("ratelimit", (client) => client.zrem(inFlightKey, member)) };
     },
     async charge(userId, cost) {
-      const waitMs = await link.command("ratelimit", (client) =>
-        client.eval(CHARGE_SCRIPT, 1, `${keyPrefix}rl:cost:${userId}`, Date.now(), settings.costBurst, settings.costPerMinute / WINDOW_MS, cost) as Promise<number>);
+      const waitMs = await link.command(
+        "ratelimit",
+        (client) =>
+          client.eval(
+            CHARGE_SCRIPT,
+            1,
+            `${keyPrefix}rl:cost:${userId}`,
+            Date.now(),
+            settings.costBurst,
+            settings.costPerMinute / WINDOW_MS,
+            cost,
+          ) as Promise<number>,
+      );
       if (waitMs === null) return local.charge(userId, cost);
       return waitMs === 0 ? { admitted: true } : { admitted: false, reason: "cost", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
     },

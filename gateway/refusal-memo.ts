@@ -39,9 +39,11 @@ export class RefusalMemo {
       const retryAfterSeconds = Math.ceil(left / 1000);
       req.resume();
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": String(retryAfterSeconds) });
-      res.end(JSON.stringify({
-        errors: [{ message: "Too many requests from this user; retry later", extensions: { code: "RATE_LIMITED", retryAfterSeconds } }],
-      }));
+      res.end(
+        JSON.stringify({
+          errors: [{ message: "Too many requests from this user; retry later", extensions: { code: "RATE_LIMITED", retryAfterSeconds } }],
+        }),
+      );
     };
   }
 }

@@ -28,7 +28,12 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
 const bar = new cliProgress.SingleBar(
   // Off a terminal (CI logs, pipes) print a plain line every 10 s instead of redrawing the bar.
-  { format: "seeding [{bar}] {percentage}% | {value}/{total} residents | {rows} rows | ETA {eta_formatted}", hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
+  {
+    format: "seeding [{bar}] {percentage}% | {value}/{total} residents | {rows} rows | ETA {eta_formatted}",
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  },
   cliProgress.Presets.shades_classic,
 );
 const db = await openDatabase(env());

@@ -29,7 +29,14 @@ const [home] = await stack.db.sql.query<{ care_home_id: string; nhs_number: stri
   `SELECT care_home_id, nhs_number FROM "residents"."placement" WHERE end_date IS NULL ORDER BY care_home_id, nhs_number LIMIT 1`,
 );
 const token = await mintUserToken(
-  { userId: "demo-nurse", name: "Demo Nurse", role: "care_home_nurse", orgCode: home?.care_home_id ?? "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" },
+  {
+    userId: "demo-nurse",
+    name: "Demo Nurse",
+    role: "care_home_nurse",
+    orgCode: home?.care_home_id ?? "CH00001",
+    orgType: "care_home",
+    trainingCompletedAt: "2025-01-15",
+  },
   { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
 );
 const query = `{ resident(nhsNumber: "${home?.nhs_number ?? "9990000018"}") { nhsNumber name { given family } allergies { display criticality } medications { medication { display } dispensing { epsStatus } } diagnosticReports(first: 3) { edges { node { display abnormal } } } carePlan { status cpr { decision } } } }`;
@@ -44,4 +51,3 @@ Example:
 curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer ${token}" \\
   -d '${JSON.stringify({ query })}'
 `);
-

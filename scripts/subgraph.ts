@@ -22,8 +22,17 @@ if (!config.DATABASE_URL) {
 const db = await openDatabase(config);
 await migrateSchema(db, descriptionOf(name));
 const caches = createCacheHub(config);
-const module = (await loadSubgraph(name)).create(db, { peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET }, caches });
-const server = await startSubgraphServer(module, { host: config.HOST, port: config.PORT ?? subgraphPort(name, config), internalSecret: config.INTERNAL_SECRET, metricsToken: config.METRICS_TOKEN, shield: config.SHIELD === "on" });
+const module = (await loadSubgraph(name)).create(db, {
+  peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET },
+  caches,
+});
+const server = await startSubgraphServer(module, {
+  host: config.HOST,
+  port: config.PORT ?? subgraphPort(name, config),
+  internalSecret: config.INTERNAL_SECRET,
+  metricsToken: config.METRICS_TOKEN,
+  shield: config.SHIELD === "on",
+});
 stopOnSignals(async () => {
   await server.close();
   await module.close();

@@ -19,11 +19,17 @@ let own: string; // a resident of CH00001: with the preconditions met, the nurse
 let elsewhere: string; // a resident of CH00002
 beforeAll(async () => {
   stack = await startTestStack();
-  own = (await stack.db.sql.query<{ n: string }>(
-    `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
-      WHERE p.care_home_id = 'CH00001' AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`))[0]!.n;
-  elsewhere = (await stack.db.sql.query<{ n: string }>(
-    `SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00002' AND end_date IS NULL ORDER BY 1 LIMIT 1`))[0]!.n;
+  own = (
+    await stack.db.sql.query<{ n: string }>(
+      `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
+      WHERE p.care_home_id = 'CH00001' AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`,
+    )
+  )[0]!.n;
+  elsewhere = (
+    await stack.db.sql.query<{ n: string }>(
+      `SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00002' AND end_date IS NULL ORDER BY 1 LIMIT 1`,
+    )
+  )[0]!.n;
 });
 afterAll(() => stack.close());
 
@@ -32,15 +38,31 @@ type Group = "nurse" | "gp" | "analyst" | "privacyOfficer";
 const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => Record<string, unknown> }> = {
   resident: { who: "nurse", query: `query ($n: NhsNumber!) { x: resident(nhsNumber: $n) { nhsNumber name { family } } }`, variables: () => ({ n: own }) },
   careHome: { who: "nurse", query: `query ($id: ID!) { x: careHome(id: $id) { id name } }`, variables: () => ({ id: "CH00001" }) },
-  breakGlassSessions: { who: "privacyOfficer", query: `query ($f: Int) { x: breakGlassSessions(first: $f) { edges { node { id nhsNumber reason } } } }`, variables: () => ({ f: 100 }) },
+  breakGlassSessions: {
+    who: "privacyOfficer",
+    query: `query ($f: Int) { x: breakGlassSessions(first: $f) { edges { node { id nhsNumber reason } } } }`,
+    variables: () => ({ f: 100 }),
+  },
   accessEvents: {
     who: "privacyOfficer",
     query: `query ($filter: AccessEventFilter!) { x: accessEvents(filter: $filter, first: 100) { edges { node { ...E } } } } fragment E on AccessEvent { id }`,
     variables: () => ({ filter: { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" } }),
   },
-  usage: { who: "analyst", query: `query ($from: Date!, $to: Date!) { x: usage(filter: { from: $from, to: $to }) { totalViews } }`, variables: () => ({ from: "2000-01-01", to: "2100-01-01" }) },
-  breakGlass: { who: "nurse", query: `mutation ($n: NhsNumber!, $r: String!) { x: breakGlass(nhsNumber: $n, reason: $r) { id } }`, variables: () => ({ n: own, r: "Resident collapsed, need the record now" }) },
-  closeBreakGlassReview: { who: "privacyOfficer", query: `mutation ($id: ID!) { x: closeBreakGlassReview(id: $id, note: "ok") { id } }`, variables: () => ({ id: "no-such-session" }) },
+  usage: {
+    who: "analyst",
+    query: `query ($from: Date!, $to: Date!) { x: usage(filter: { from: $from, to: $to }) { totalViews } }`,
+    variables: () => ({ from: "2000-01-01", to: "2100-01-01" }),
+  },
+  breakGlass: {
+    who: "nurse",
+    query: `mutation ($n: NhsNumber!, $r: String!) { x: breakGlass(nhsNumber: $n, reason: $r) { id } }`,
+    variables: () => ({ n: own, r: "Resident collapsed, need the record now" }),
+  },
+  closeBreakGlassReview: {
+    who: "privacyOfficer",
+    query: `mutation ($id: ID!) { x: closeBreakGlassReview(id: $id, note: "ok") { id } }`,
+    variables: () => ({ id: "no-such-session" }),
+  },
   submitCarePlanQuestionnaire: {
     who: "nurse",
     query: `mutation ($n: NhsNumber!) { x: submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`,
@@ -51,7 +73,11 @@ const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => 
     query: `mutation ($id: ID!) { x: addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: DNACPR, ceilingOfTreatment: NOT_STATED }) { id } }`,
     variables: () => ({ id: "CP-none-1" }),
   },
-  approveCarePlan: { who: "gp", query: `mutation ($id: ID!) { x: approveCarePlan(id: $id, reviewDate: "2030-01-01") { id } }`, variables: () => ({ id: "CP-none-1" }) },
+  approveCarePlan: {
+    who: "gp",
+    query: `mutation ($id: ID!) { x: approveCarePlan(id: $id, reviewDate: "2030-01-01") { id } }`,
+    variables: () => ({ id: "CP-none-1" }),
+  },
 };
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -65,10 +91,15 @@ function failing(who: Group): [string, Identity, string][] {
     ["a training date tomorrow", { ...base, trainingCompletedAt: tomorrow }, "TRAINING_NOT_COMPLETED"],
     ["a training date years ahead", { ...base, trainingCompletedAt: "2999-12-31" }, "TRAINING_NOT_COMPLETED"],
   ];
-  if (who === "nurse") out.push(["a home below DSPT", { ...base, orgCode: NON_COMPLIANT_HOMES.dsptNotMet }, "ORG_DSPT_NOT_MET"],
-    ["a home without the agreement", { ...base, orgCode: NON_COMPLIANT_HOMES.noSharingAgreement }, "ORG_SHARING_AGREEMENT_MISSING"]);
-  if (who === "privacyOfficer") out.push(["a record operator below DSPT", { ...base, orgCode: NON_COMPLIANT_ORGANISATIONS.operatorDsptNotMet }, "ORG_DSPT_NOT_MET"]);
-  if (who === "analyst") out.push(["an ICB without the agreement", { ...base, orgCode: NON_COMPLIANT_ORGANISATIONS.icbNoSharingAgreement }, "ORG_SHARING_AGREEMENT_MISSING"]);
+  if (who === "nurse")
+    out.push(
+      ["a home below DSPT", { ...base, orgCode: NON_COMPLIANT_HOMES.dsptNotMet }, "ORG_DSPT_NOT_MET"],
+      ["a home without the agreement", { ...base, orgCode: NON_COMPLIANT_HOMES.noSharingAgreement }, "ORG_SHARING_AGREEMENT_MISSING"],
+    );
+  if (who === "privacyOfficer")
+    out.push(["a record operator below DSPT", { ...base, orgCode: NON_COMPLIANT_ORGANISATIONS.operatorDsptNotMet }, "ORG_DSPT_NOT_MET"]);
+  if (who === "analyst")
+    out.push(["an ICB without the agreement", { ...base, orgCode: NON_COMPLIANT_ORGANISATIONS.icbNoSharingAgreement }, "ORG_SHARING_AGREEMENT_MISSING"]);
   // Decision: the registry decides the organisation's type; a token claiming another type is refused.
   if (who === "gp") out.push(["a GP token claiming a care home is a practice", { ...base, orgCode: "CH00001", orgType: "gp_practice" }, "ROLE_NOT_PERMITTED"]);
   return out;
@@ -79,7 +110,9 @@ describe("preconditions on every root field", () => {
     expect(Object.keys(OPERATIONS).sort()).toEqual([...rootFields].sort());
   });
 
-  const cases = Object.entries(OPERATIONS).flatMap(([field, op]) => failing(op.who).map(([label, identity, code]) => [field, label, identity, code, op] as const));
+  const cases = Object.entries(OPERATIONS).flatMap(([field, op]) =>
+    failing(op.who).map(([label, identity, code]) => [field, label, identity, code, op] as const),
+  );
   it.each(cases)("%s refused to %s", async (_field, _label, identity, code, op) => {
     const res = await gatewayQuery(stack, op.query, op.variables?.() ?? {}, identity);
     expect(res.data?.x ?? null).toBeNull();

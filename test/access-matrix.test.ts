@@ -10,29 +10,64 @@ import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");
 const rowsOf = (heading: string) => {
   const lines = doc.slice(doc.indexOf(`| ${heading} |`)).split("\n");
-  const header = lines[0]!.split("|").slice(1, -1).map((c) => c.trim());
-  const rows = lines.slice(2).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("|"))).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const header = lines[0]!
+    .split("|")
+    .slice(1, -1)
+    .map((c) => c.trim());
+  const rows = lines
+    .slice(2)
+    .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("|")))
+    .map((l) =>
+      l
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   return { header, rows };
 };
 const groupOfRole = Object.fromEntries(rowsOf("role").rows.map(([r, g]) => [r, g]));
 const matrix = (() => {
   const { header, rows } = rowsOf("section");
-  return Object.fromEntries(header.slice(1).map((g, i) => [g, Object.fromEntries(rows.map((r) => [r[0], r[i + 1]]))])) as Record<string, Record<string, string>>;
+  return Object.fromEntries(header.slice(1).map((g, i) => [g, Object.fromEntries(rows.map((r) => [r[0], r[i + 1]]))])) as Record<
+    string,
+    Record<string, string>
+  >;
 })();
 const restrictedFor = doc.match(/are shown only to: ([A-Z_, ]+)\./)![1]!.split(", ");
-const scopeRoles = (scope: string) => rowsOf("scope").rows.find(([s]) => s === scope)![2]!.split(", ");
+const scopeRoles = (scope: string) =>
+  rowsOf("scope")
+    .rows.find(([s]) => s === scope)![2]!
+    .split(", ");
 const breakGlassRoles = scopeRoles("breakglass:use");
 /** Under break-glass: each write, the group that may make it, and the refusal when the glass is all the caller has. */
 const writesUnderGlass = rowsOf("write").rows.map(([field, who, code]) => ({ field: field!.replace(/`/g, ""), who: who!, code: code!.replace(/`/g, "") }));
 
-const ORG: Record<string, string> = { nhs111_clinician: "NHS111L", ooh_gp: "OOHL01", ambulance_clinician: "RRU", ed_clinician: "RJ1", analyst: "QKK", privacy_officer: "CRO01", administrator: "CRO01" };
+const ORG: Record<string, string> = {
+  nhs111_clinician: "NHS111L",
+  ooh_gp: "OOHL01",
+  ambulance_clinician: "RRU",
+  ed_clinician: "RJ1",
+  analyst: "QKK",
+  privacy_officer: "CRO01",
+  administrator: "CRO01",
+};
 const FIELDS = Object.entries(RESIDENT_FIELD_SECTIONS).filter(([, s]) => s !== null) as [string, string][];
 const SELECTION: Record<string, string> = {
-  name: "name { family }", gpPractice: "gpPractice { odsCode }", currentPlacement: "currentPlacement { id }", sharingObjection: "sharingObjection { objected }",
-  provenance: "provenance { sourceSystem }", placements: "placements { id }", allergies: "allergies { id }", conditions: "conditions { id }",
-  dischargeSummaries: "dischargeSummaries { edges { node { id } } }", currentHospitalStay: "currentHospitalStay { id }",
-  hospitalStays: "hospitalStays { edges { node { id } } }", emergencyCareSummaries: "emergencyCareSummaries { edges { node { id } } }",
-  diagnosticReports: "diagnosticReports { edges { node { id } } }", medications: "medications { id }", carePlan: "carePlan { id status }",
+  name: "name { family }",
+  gpPractice: "gpPractice { odsCode }",
+  currentPlacement: "currentPlacement { id }",
+  sharingObjection: "sharingObjection { objected }",
+  provenance: "provenance { sourceSystem }",
+  placements: "placements { id }",
+  allergies: "allergies { id }",
+  conditions: "conditions { id }",
+  dischargeSummaries: "dischargeSummaries { edges { node { id } } }",
+  currentHospitalStay: "currentHospitalStay { id }",
+  hospitalStays: "hospitalStays { edges { node { id } } }",
+  emergencyCareSummaries: "emergencyCareSummaries { edges { node { id } } }",
+  diagnosticReports: "diagnosticReports { edges { node { id } } }",
+  medications: "medications { id }",
+  carePlan: "carePlan { id status }",
   carePlanHistory: "carePlanHistory { id status }",
 };
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber ${FIELDS.map(([f]) => SELECTION[f] ?? f).join(" ")} } }`;
@@ -45,16 +80,23 @@ const runId = `${process.pid}-${Date.now()}`;
 beforeAll(async () => {
   stack = await startTestStack();
   const pick = async (where: string) =>
-    (await stack.db.sql.query<{ nhs: string; home: string; practice: string }>(
-      `SELECT r.nhs_number AS nhs, p.care_home_id AS home, r.gp_practice_code AS practice FROM residents.resident r
-         JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE ${where} ORDER BY 1 LIMIT 1`))[0]!;
-  people.own = await pick(`p.care_home_id = 'CH00001' AND NOT r.sharing_objection AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL)`);
+    (
+      await stack.db.sql.query<{ nhs: string; home: string; practice: string }>(
+        `SELECT r.nhs_number AS nhs, p.care_home_id AS home, r.gp_practice_code AS practice FROM residents.resident r
+         JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE ${where} ORDER BY 1 LIMIT 1`,
+      )
+    )[0]!;
+  people.own = await pick(
+    `p.care_home_id = 'CH00001' AND NOT r.sharing_objection AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL)`,
+  );
   people.elsewhere = await pick(`p.care_home_id = 'CH00002' AND NOT r.sharing_objection AND r.gp_practice_code <> '${people.own.practice}'`);
   people.objected = await pick(`p.care_home_id = 'CH00001' AND r.sharing_objection`);
   // Another home's resident with legally restricted history (for care home staff and, below, a GP of another practice).
   people.glass = await pick(`p.care_home_id <> 'CH00001' AND NOT r.sharing_objection
     AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL)`);
-  glassPlan = (await stack.db.sql.query<{ id: string }>(`SELECT id FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version DESC LIMIT 1`, [people.glass.nhs]))[0]!.id;
+  glassPlan = (
+    await stack.db.sql.query<{ id: string }>(`SELECT id FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version DESC LIMIT 1`, [people.glass.nhs])
+  )[0]!.id;
 });
 afterAll(() => stack.close());
 
@@ -108,7 +150,10 @@ describe("access matrix", () => {
     // Restricted history only for the groups the policy names, through their own relationship (never
     // through the glass); urgent care sees approved plans only.
     if (r.conditions) {
-      const restricted = await stack.db.sql.query<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [people[situation].nhs]);
+      const restricted = await stack.db.sql.query<{ id: string }>(
+        `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`,
+        [people[situation].nhs],
+      );
       if (situation === "own" || situation === "glass") expect(restricted.length).toBeGreaterThan(0);
       const shown = new Set(r.conditions.map((c: { id: string }) => c.id));
       for (const x of restricted) expect(shown.has(x.id)).toBe(situation !== "glass" && restrictedFor.includes(groupOfRole[role]!));

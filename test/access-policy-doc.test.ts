@@ -14,9 +14,20 @@ function table(heading: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(2)) {
     if (!line.startsWith("|")) break;
-    rows.push(line.split("|").slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
-  return [lines[0]!.split("|").slice(1, -1).map((c) => c.trim()), ...rows];
+  return [
+    lines[0]!
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim()),
+    ...rows,
+  ];
 }
 
 describe("docs/access-policy.md", () => {
@@ -32,9 +43,7 @@ describe("docs/access-policy.md", () => {
     expect(groups.sort()).toEqual(Object.keys(SECTION_MATRIX).sort());
     expect(rows.map(([s]) => s)).toEqual([...SECTIONS]);
     const [, ...again] = table("section");
-    const documented = Object.fromEntries(
-      header!.slice(1).map((g, i) => [g, Object.fromEntries(again.map((row) => [row[0], row[i + 1]]))]),
-    );
+    const documented = Object.fromEntries(header!.slice(1).map((g, i) => [g, Object.fromEntries(again.map((row) => [row[0], row[i + 1]]))]));
     expect(documented).toEqual(SECTION_MATRIX);
   });
 
@@ -59,11 +68,15 @@ describe("writes under break-glass", () => {
 
   it("has a Decisions section covering the cases the rules leave open", () => {
     const [, ...rows] = table("case");
-    expect(rows.map(([c]) => c)).toEqual(expect.arrayContaining([
-      "the leaver window's boundary", "submitting a questionnaire for a resident who left",
-      "submitting (or adding clinical detail, approving) for a resident who objected to sharing",
-      "an objected resident in the home's resident list", "the token's `org_type` claim vs the registry",
-    ]));
+    expect(rows.map(([c]) => c)).toEqual(
+      expect.arrayContaining([
+        "the leaver window's boundary",
+        "submitting a questionnaire for a resident who left",
+        "submitting (or adding clinical detail, approving) for a resident who objected to sharing",
+        "an objected resident in the home's resident list",
+        "the token's `org_type` claim vs the registry",
+      ]),
+    );
   });
 });
 
@@ -82,7 +95,11 @@ describe("scopes", () => {
     const supergraph = readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8");
     const { rootScopes } = await import("../gateway/plugins/scopes.js");
     const declared = [...rootScopes(supergraph).values()].flatMap((fields) => [...fields]);
-    const fieldsNeeding = (scope: string) => declared.filter(([, sets]) => sets.flat().includes(scope)).map(([field]) => field).sort();
+    const fieldsNeeding = (scope: string) =>
+      declared
+        .filter(([, sets]) => sets.flat().includes(scope))
+        .map(([field]) => field)
+        .sort();
     const [, ...rows] = table("scope");
     expect(rows.map(([s]) => s)).toEqual([...SCOPES]);
     for (const [scope, fields, roles] of rows) {

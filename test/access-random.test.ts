@@ -10,8 +10,11 @@ let allResidents: string[];
 let names: string[];
 beforeAll(async () => {
   stack = await startTestStack();
-  homeResidents = new Set((await stack.db.sql.query<{ n: string }>(
-    `SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00002' AND end_date IS NULL`)).map((r) => r.n));
+  homeResidents = new Set(
+    (await stack.db.sql.query<{ n: string }>(`SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00002' AND end_date IS NULL`)).map(
+      (r) => r.n,
+    ),
+  );
   const people = await stack.db.sql.query<{ n: string; f: string }>(`SELECT nhs_number AS n, family_name AS f FROM residents.resident`);
   allResidents = people.map((p) => p.n);
   names = [...new Set(people.map((p) => p.f))];
@@ -19,11 +22,19 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const SECTIONS = [
-  "name { given family }", "dateOfBirth", "allergies { id display }", "conditions { id display }", "placements { id careHome { id } }",
-  "dischargeSummaries(first: 3) { edges { node { id diagnoses { display } } } }", "currentHospitalStay { id ward }",
+  "name { given family }",
+  "dateOfBirth",
+  "allergies { id display }",
+  "conditions { id display }",
+  "placements { id careHome { id } }",
+  "dischargeSummaries(first: 3) { edges { node { id diagnoses { display } } } }",
+  "currentHospitalStay { id ward }",
   "diagnosticReports(first: 5, abnormalOnly: true) { edges { node { id observations { display value } } } }",
-  "medications { id medication { display } dispenses { id } }", "carePlan { id emergencyPlan }", "carePlanHistory { id status }",
-  "emergencyCareSummaries { edges { node { id } } }", "hospitalStays { edges { node { id } } }",
+  "medications { id medication { display } dispenses { id } }",
+  "carePlan { id emergencyPlan }",
+  "carePlanHistory { id status }",
+  "emergencyCareSummaries { edges { node { id } } }",
+  "hospitalStays { edges { node { id } } }",
 ];
 
 function randomQuery(rng: Random): { query: string; variables: Record<string, unknown> } {
@@ -73,7 +84,12 @@ describe("randomised access", () => {
       for (const name of names) expect(body.includes(`"${name}"`)).toBe(false);
     }
     const today = new Date().toISOString().slice(0, 10);
-    const usage = await gatewayQuery(stack, `{ usage(filter: { from: "${today}", to: "${today}" }) { viewsBySection { key views } viewsByOrganisation { key views } timeline(period: DAY) { start views } } }`, {}, identities.analyst);
+    const usage = await gatewayQuery(
+      stack,
+      `{ usage(filter: { from: "${today}", to: "${today}" }) { viewsBySection { key views } viewsByOrganisation { key views } timeline(period: DAY) { start views } } }`,
+      {},
+      identities.analyst,
+    );
     expect(usage.errors).toBeUndefined();
     expect(nhsNumbersIn(usage.data)).toEqual([]);
   });

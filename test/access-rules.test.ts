@@ -32,8 +32,21 @@ async function view(identity: Identity, nhs: string) {
   return { data: res.data?.resident ?? null, denied, errors: res.errors ?? [] };
 }
 
-const ALL_SECTIONS = ["name", "currentPlacement", "placements", "allergies", "conditions", "dischargeSummaries", "currentHospitalStay",
-  "hospitalStays", "emergencyCareSummaries", "diagnosticReports", "medications", "carePlan", "carePlanHistory"];
+const ALL_SECTIONS = [
+  "name",
+  "currentPlacement",
+  "placements",
+  "allergies",
+  "conditions",
+  "dischargeSummaries",
+  "currentHospitalStay",
+  "hospitalStays",
+  "emergencyCareSummaries",
+  "diagnosticReports",
+  "medications",
+  "carePlan",
+  "carePlanHistory",
+];
 const URGENT_ALLOWED = ["name", "currentPlacement", "allergies", "medications", "dischargeSummaries", "carePlan"];
 
 describe("organisation and user preconditions", () => {
@@ -55,7 +68,10 @@ describe("care home staff", () => {
     const v = await view(identities.carer, own);
     expect(v.errors).toEqual([]);
     for (const s of ALL_SECTIONS) expect(v.data).toHaveProperty(s);
-    const restricted = await stack.db.sql.query<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [own]);
+    const restricted = await stack.db.sql.query<{ id: string }>(
+      `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`,
+      [own],
+    );
     expect(restricted.length).toBeGreaterThan(0);
     const shown = v.data.conditions.map((c: { id: string }) => c.id);
     for (const r of restricted) expect(shown).not.toContain(r.id);
@@ -76,7 +92,8 @@ describe("care home staff", () => {
 
   it("keep access for 7 days after a resident leaves, and lose it after", async () => {
     const mover = await stack.db.sql.query<{ n: string; home: string; ended: Date }>(
-      `SELECT nhs_number AS n, care_home_id AS home, end_date AS ended FROM residents.placement WHERE end_date IS NOT NULL ORDER BY 1 LIMIT 1`);
+      `SELECT nhs_number AS n, care_home_id AS home, end_date AS ended FROM residents.placement WHERE end_date IS NOT NULL ORDER BY 1 LIMIT 1`,
+    );
     const { n, home, ended } = mover[0]!;
     const daysSince = (Date.now() - ended.getTime()) / 86_400_000;
     const v = await view(nurseAt(home), n);
@@ -90,20 +107,28 @@ describe("GP", () => {
   it("sees registered patients, restricted history included", async () => {
     const v = await view(gpAt(ownPractice), own);
     expect(v.errors).toEqual([]);
-    const restricted = await stack.db.sql.query<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [own]);
+    const restricted = await stack.db.sql.query<{ id: string }>(
+      `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`,
+      [own],
+    );
     const shown = v.data.conditions.map((c: { id: string }) => c.id);
     for (const r of restricted) expect(shown).toContain(r.id);
   });
 
   it("is refused a patient registered elsewhere", async () => {
-    const [{ n }] = (await stack.db.sql.query<{ n: string }>(`SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code <> '${ownPractice}' AND NOT sharing_objection ORDER BY 1 LIMIT 1`)) as [{ n: string }];
+    const [{ n }] = (await stack.db.sql.query<{ n: string }>(
+      `SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code <> '${ownPractice}' AND NOT sharing_objection ORDER BY 1 LIMIT 1`,
+    )) as [{ n: string }];
     const v = await view(gpAt(ownPractice), n);
     expect(v.denied.resident).toBe("NO_CARE_RELATIONSHIP");
   });
 });
 
 describe("urgent care", () => {
-  it.each([["ambulance", identities.paramedic], ["111", identities.nhs111]])("%s sees only the urgent-care sections of any resident", async (_l, who) => {
+  it.each([
+    ["ambulance", identities.paramedic],
+    ["111", identities.nhs111],
+  ])("%s sees only the urgent-care sections of any resident", async (_l, who) => {
     const v = await view(who, otherHome);
     expect(v.data.nhsNumber).toBe(otherHome);
     for (const s of URGENT_ALLOWED) expect(v.denied[s]).toBeUndefined();
@@ -118,13 +143,21 @@ describe("urgent care", () => {
   });
 
   it("is refused stopped medicines", async () => {
-    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [STOPPED]) { id } } }`, { n: own }, identities.paramedic);
+    const res = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [STOPPED]) { id } } }`,
+      { n: own },
+      identities.paramedic,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
   });
 });
 
 describe("analyst and privacy officer", () => {
-  it.each([["analyst", identities.analyst], ["privacy officer", identities.privacyOfficer]])("%s sees no resident data", async (_l, who) => {
+  it.each([
+    ["analyst", identities.analyst],
+    ["privacy officer", identities.privacyOfficer],
+  ])("%s sees no resident data", async (_l, who) => {
     const v = await view(who, own);
     expect(v.data).toBeNull();
     expect(v.denied.resident).toBe("ROLE_NOT_PERMITTED");
@@ -152,7 +185,12 @@ describe("objection and break-glass", () => {
   });
 
   it("a clinician's break-glass opens the record for 4 hours and is queued for the privacy officer", async () => {
-    const res = await gatewayQuery(stack, `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Resident collapsed; paramedics need current medicines") { id startedAt expiresAt } }`, { n: objected }, nurse);
+    const res = await gatewayQuery(
+      stack,
+      `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Resident collapsed; paramedics need current medicines") { id startedAt expiresAt } }`,
+      { n: objected },
+      nurse,
+    );
     expect(res.errors).toBeUndefined();
     const session = res.data.breakGlass;
     expect(new Date(session.expiresAt).getTime() - new Date(session.startedAt).getTime()).toBe(4 * 3_600_000);

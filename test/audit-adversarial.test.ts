@@ -12,7 +12,8 @@ let other: string; // another one
 beforeAll(async () => {
   stack = await startTestStack();
   const rows = await stack.db.sql.query<{ n: string }>(
-    `SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code = 'G00001' AND NOT sharing_objection ORDER BY 1 LIMIT 2`);
+    `SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code = 'G00001' AND NOT sharing_objection ORDER BY 1 LIMIT 2`,
+  );
   [patient, other] = rows.map((r) => r.n) as [string, string];
 });
 afterAll(() => stack.close());
@@ -20,9 +21,12 @@ afterAll(() => stack.close());
 type Event = [nhs: string, section: string, outcome: string];
 const gp = (): Identity => ({ ...identities.gp, userId: `adv-${randomUUID()}` });
 const eventsOf = async (userId: string): Promise<Event[]> =>
-  (await stack.db.sql.query<{ nhs_number: string; section: string; outcome: string }>(
-    `SELECT nhs_number, section, outcome::text FROM usage.access_event WHERE user_id = $1 ORDER BY nhs_number, section`, [userId],
-  )).map((e) => [e.nhs_number, e.section, e.outcome]);
+  (
+    await stack.db.sql.query<{ nhs_number: string; section: string; outcome: string }>(
+      `SELECT nhs_number, section, outcome::text FROM usage.access_event WHERE user_id = $1 ORDER BY nhs_number, section`,
+      [userId],
+    )
+  ).map((e) => [e.nhs_number, e.section, e.outcome]);
 
 /** Runs a request as a fresh user; returns the response and the events it wrote. */
 async function audited(query: string, variables: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
@@ -40,7 +44,10 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
     ["an alias on an object field", `{ resident(nhsNumber: "NHS") { _carerecordAuditKey: gpPractice { name } } }`],
     ["an alias on the key itself", `{ resident(nhsNumber: "NHS") { _carerecordAuditKey: nhsNumber allergies { id } } }`],
     ["another reserved alias", `{ resident(nhsNumber: "NHS") { _carerecordX: dateOfBirth } }`],
-    ["a reserved alias in a nested fragment", `query { resident(nhsNumber: "NHS") { ...A } } fragment A on Resident { ...B } fragment B on Resident { _carerecordAuditKey: name { family } }`],
+    [
+      "a reserved alias in a nested fragment",
+      `query { resident(nhsNumber: "NHS") { ...A } } fragment A on Resident { ...B } fragment B on Resident { _carerecordAuditKey: name { family } }`,
+    ],
     ["a reserved alias on the root field", `{ _carerecordAuditKey: resident(nhsNumber: "NHS") { sex } }`],
   ])("refuses %s before anything is read", async (_label, query) => {
     const { res, events } = await audited(query.replace("NHS", patient));
@@ -65,20 +72,33 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
 
   it("aliases on every Resident field audit exactly as the plain form", async () => {
     const fields: Record<string, string> = {
-      name: "name { family }", gpPractice: "gpPractice { name }", currentPlacement: "currentPlacement { startDate }",
-      provenance: "provenance { sourceSystem }", sharingObjection: "sharingObjection { recordedAt }", placements: "placements { startDate }", allergies: "allergies { id }",
-      conditions: "conditions { id }", dischargeSummaries: "dischargeSummaries(first: 1) { edges { node { id } } }",
-      currentHospitalStay: "currentHospitalStay { id }", hospitalStays: "hospitalStays(first: 1) { edges { node { id } } }",
-      emergencyCareSummaries: "emergencyCareSummaries(first: 1) { edges { node { id } } }", diagnosticReports: "diagnosticReports(first: 1) { edges { node { id } } }",
-      medications: "medications { id }", carePlan: "carePlan { id }", carePlanHistory: "carePlanHistory { id }",
+      name: "name { family }",
+      gpPractice: "gpPractice { name }",
+      currentPlacement: "currentPlacement { startDate }",
+      provenance: "provenance { sourceSystem }",
+      sharingObjection: "sharingObjection { recordedAt }",
+      placements: "placements { startDate }",
+      allergies: "allergies { id }",
+      conditions: "conditions { id }",
+      dischargeSummaries: "dischargeSummaries(first: 1) { edges { node { id } } }",
+      currentHospitalStay: "currentHospitalStay { id }",
+      hospitalStays: "hospitalStays(first: 1) { edges { node { id } } }",
+      emergencyCareSummaries: "emergencyCareSummaries(first: 1) { edges { node { id } } }",
+      diagnosticReports: "diagnosticReports(first: 1) { edges { node { id } } }",
+      medications: "medications { id }",
+      carePlan: "carePlan { id }",
+      carePlanHistory: "carePlanHistory { id }",
     };
     const scalar = (f: string) => fields[f] ?? f;
     const names = Object.keys(RESIDENT_FIELD_SECTIONS);
     const plain = await audited(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { ${names.map(scalar).join(" ")} } }`, { n: patient });
     // In two halves: the alias limit (15) is below the number of Resident fields.
     const half = Math.ceil(names.length / 2);
-    const aliasedHalves = await Promise.all([names.slice(0, half), names.slice(half)].map((part) =>
-      audited(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { ${part.map((f, i) => `a${i}: ${scalar(f)}`).join(" ")} } }`, { n: patient })));
+    const aliasedHalves = await Promise.all(
+      [names.slice(0, half), names.slice(half)].map((part) =>
+        audited(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { ${part.map((f, i) => `a${i}: ${scalar(f)}`).join(" ")} } }`, { n: patient }),
+      ),
+    );
     const aliased = { res: aliasedHalves[0]!.res, events: aliasedHalves.flatMap((h) => h.events).sort((a, b) => a[1].localeCompare(b[1])) };
     const sections = Object.values(RESIDENT_FIELD_SECTIONS).filter((s): s is NonNullable<typeof s> => s !== null);
     expect(plain.res.errors).toBeUndefined();
@@ -94,7 +114,8 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
     const plain = await audited(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } medications { id } carePlan { id } } }`, { n: patient });
     const fragmented = await audited(
       `query { r: resident(nhsNumber: "${patient}") { ...A ... on Resident { carePlan { id } } } }
-       fragment A on Resident { ...B x: allergies { id } } fragment B on Resident { medications { ...M } } fragment M on MedicationRequest { id }`);
+       fragment A on Resident { ...B x: allergies { id } } fragment B on Resident { medications { ...M } } fragment M on MedicationRequest { id }`,
+    );
     expect(fragmented.res.errors).toBeUndefined();
     expect(fragmented.events).toEqual(plain.events);
     expect(plain.events).toEqual(plainEvents(patient, ["ALLERGIES", "CARE_PLAN", "MEDICATIONS"]));
@@ -153,7 +174,8 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
 
 describe("the store refuses an event that names no valid resident", () => {
   const insert = (nhs: string | null) =>
-    stack.db.sql.exec(`INSERT INTO usage.access_event (id, occurred_at, user_id, user_role, org_code, org_type, nhs_number, section, purpose, operation_hash, outcome)
+    stack.db.sql
+      .exec(`INSERT INTO usage.access_event (id, occurred_at, user_id, user_role, org_code, org_type, nhs_number, section, purpose, operation_hash, outcome)
       VALUES ('${randomUUID()}', now(), 'adv-constraint', 'gp', 'G00001', 'gp_practice', ${nhs === null ? "NULL" : `'${nhs}'`}, 'DEMOGRAPHICS', 'NORMAL', 'x', 'ALLOWED')`);
   it.each(["F         ", "1999-01-01", "9990000019", "a000000000", "1234567890"])("refuses %p", async (value) => {
     await expect(insert(value)).rejects.toThrow(/access_event_nhs_number_valid|value too long/);

@@ -22,7 +22,10 @@ describe("SIGTERM during load", () => {
     const product = await startProduct({ DATABASE_URL: scratch.url });
     const { exited } = product;
     const userId = `sigterm-${process.pid}-${Date.now()}`;
-    const token = await tokenFor({ userId, name: "Load Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" }, "5m");
+    const token = await tokenFor(
+      { userId, name: "Load Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-15" },
+      "5m",
+    );
     const url = product.gatewayUrl;
     const query = `{ careHome(id: "CH00001") { residents(first: 5) { edges { node { nhsNumber allergies { id } medications { id } } } } } }`;
     let delivered = 0;
@@ -49,7 +52,9 @@ describe("SIGTERM during load", () => {
     stop = true;
     await Promise.all(workers);
     expect(code).toBe(0);
-    const [{ n }] = (await scratch.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage.access_event WHERE user_id = $1`, [userId])) as [{ n: number }];
+    const [{ n }] = (await scratch.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage.access_event WHERE user_id = $1`, [userId])) as [
+      { n: number },
+    ];
     expect(delivered).toBeGreaterThan(0);
     // Requests in flight at the signal are answered in full: the gateway drains before the
     // subgraphs it calls are closed, and the runtime's own signal handler no longer aborts them.

@@ -13,27 +13,50 @@ afterAll(() => stack.close());
 const runId = `${process.pid}-${Date.now()}`;
 const as = (identity: Identity, label: string): Identity => ({ ...identity, userId: `audit-${label}-${runId}` });
 const eventsOf = (userId: string) =>
-  stack.db.sql.query<{ nhs_number: string; section: string; outcome: string; denial_code: string | null; purpose: string; operation_hash: string; org_code: string; user_role: string }>(
-    `SELECT nhs_number, section, outcome::text, denial_code, purpose::text, operation_hash, org_code, user_role FROM usage.access_event WHERE user_id = $1 ORDER BY section`, [userId]);
+  stack.db.sql.query<{
+    nhs_number: string;
+    section: string;
+    outcome: string;
+    denial_code: string | null;
+    purpose: string;
+    operation_hash: string;
+    org_code: string;
+    user_role: string;
+  }>(
+    `SELECT nhs_number, section, outcome::text, denial_code, purpose::text, operation_hash, org_code, user_role FROM usage.access_event WHERE user_id = $1 ORDER BY section`,
+    [userId],
+  );
 
 describe("access events", () => {
   it("one event per section returned, written before the response, and no audit key leaks", async () => {
     const nurse = as(identities.nurse, "one");
     const [{ n }] = (await stack.db.sql.query<{ n: string }>(
       `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p USING (nhs_number)
-        WHERE p.care_home_id = 'CH00001' AND p.end_date IS NULL AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`)) as [{ n: string }];
-    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } dateOfBirth allergies { id } medications { id } carePlan { id } x: diagnosticReports(first: 1) { edges { node { id } } } } }`, { n }, nurse);
+        WHERE p.care_home_id = 'CH00001' AND p.end_date IS NULL AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`,
+    )) as [{ n: string }];
+    const res = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } dateOfBirth allergies { id } medications { id } carePlan { id } x: diagnosticReports(first: 1) { edges { node { id } } } } }`,
+      { n },
+      nurse,
+    );
     expect(res.errors).toBeUndefined();
     expect(JSON.stringify(res.data)).not.toContain("_audit");
     const events = await eventsOf(nurse.userId); // no waiting: the response was released after the write
     expect(events.map((e) => e.section)).toEqual(["ALLERGIES", "CARE_PLAN", "DEMOGRAPHICS", "DIAGNOSTIC_REPORTS", "MEDICATIONS"]);
-    for (const e of events) expect(e).toMatchObject({ nhs_number: n, outcome: "ALLOWED", denial_code: null, purpose: "NORMAL", org_code: "CH00001", user_role: "care_home_nurse" });
+    for (const e of events)
+      expect(e).toMatchObject({ nhs_number: n, outcome: "ALLOWED", denial_code: null, purpose: "NORMAL", org_code: "CH00001", user_role: "care_home_nurse" });
     expect(new Set(events.map((e) => e.operation_hash)).size).toBe(1);
   });
 
   it("counts sections per resident across a whole home", async () => {
     const nurse = as(identities.nurse, "home");
-    const res = await gatewayQuery(stack, `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber allergies { id } medications { id } } } } } }`, {}, nurse);
+    const res = await gatewayQuery(
+      stack,
+      `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber allergies { id } medications { id } } } } } }`,
+      {},
+      nurse,
+    );
     const residents = res.data.careHome.residents.edges.length;
     const refused = (res.errors ?? []).length;
     const events = await eventsOf(nurse.userId);
@@ -45,24 +68,38 @@ describe("access events", () => {
   it("records refused look-ups and refused sections with their codes", async () => {
     const nurse = as(nurseAt("CH00002"), "denied");
     const [{ n }] = (await stack.db.sql.query<{ n: string }>(
-      `SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00001' AND end_date IS NULL ORDER BY 1 LIMIT 1`)) as [{ n: string }];
+      `SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00001' AND end_date IS NULL ORDER BY 1 LIMIT 1`,
+    )) as [{ n: string }];
     await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } } }`, { n }, nurse);
-    expect(await eventsOf(nurse.userId)).toEqual([expect.objectContaining({ nhs_number: n, section: "RECORD", outcome: "DENIED", denial_code: "NO_CARE_RELATIONSHIP" })]);
+    expect(await eventsOf(nurse.userId)).toEqual([
+      expect.objectContaining({ nhs_number: n, section: "RECORD", outcome: "DENIED", denial_code: "NO_CARE_RELATIONSHIP" }),
+    ]);
 
     const paramedic = as(identities.paramedic, "urgent");
     await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } conditions { id } } }`, { n }, paramedic);
     const events = await eventsOf(paramedic.userId);
-    expect(events.map((e) => [e.section, e.outcome, e.denial_code])).toEqual([["ALLERGIES", "ALLOWED", null], ["CONDITIONS", "DENIED", "ROLE_NOT_PERMITTED"]]);
+    expect(events.map((e) => [e.section, e.outcome, e.denial_code])).toEqual([
+      ["ALLERGIES", "ALLOWED", null],
+      ["CONDITIONS", "DENIED", "ROLE_NOT_PERMITTED"],
+    ]);
   });
 
   it("marks break-glass access with its reason", async () => {
     const nurse = as(identities.nurse, "glass");
     const [{ n }] = (await stack.db.sql.query<{ n: string }>(
-      `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p USING (nhs_number) WHERE p.care_home_id = 'CH00001' AND p.end_date IS NULL AND r.sharing_objection LIMIT 1`)) as [{ n: string }];
-    await gatewayQuery(stack, `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Fall with head injury; checking anticoagulants") { id } }`, { n }, nurse);
+      `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p USING (nhs_number) WHERE p.care_home_id = 'CH00001' AND p.end_date IS NULL AND r.sharing_objection LIMIT 1`,
+    )) as [{ n: string }];
+    await gatewayQuery(
+      stack,
+      `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Fall with head injury; checking anticoagulants") { id } }`,
+      { n },
+      nurse,
+    );
     await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications { id } } }`, { n }, nurse);
     const rows = await stack.db.sql.query<{ purpose: string; break_glass_reason: string }>(
-      `SELECT purpose::text, break_glass_reason FROM usage.access_event WHERE user_id = $1`, [nurse.userId]);
+      `SELECT purpose::text, break_glass_reason FROM usage.access_event WHERE user_id = $1`,
+      [nurse.userId],
+    );
     expect(rows).toEqual([{ purpose: "BREAK_GLASS", break_glass_reason: "Fall with head injury; checking anticoagulants" }]);
   });
 
@@ -94,12 +131,15 @@ describe("usage analytics", () => {
     expect(JSON.stringify(res.data)).not.toMatch(/\d{10}/);
   });
 
-  it.each([["care home nurse", identities.nurse], ["GP", identities.gp], ["privacy officer", identities.privacyOfficer]])(
-    "refuses the %s", async (_l, who) => {
-      const res = await gatewayQuery(stack, REPORT, { f: { from: today, to: today } }, who);
-      expect(res.data?.usage ?? null).toBeNull();
-      expect(res.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
-    });
+  it.each([
+    ["care home nurse", identities.nurse],
+    ["GP", identities.gp],
+    ["privacy officer", identities.privacyOfficer],
+  ])("refuses the %s", async (_l, who) => {
+    const res = await gatewayQuery(stack, REPORT, { f: { from: today, to: today } }, who);
+    expect(res.data?.usage ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
+  });
 
   it("validates the range", async () => {
     const res = await gatewayQuery(stack, REPORT, { f: { from: "2026-01-10", to: "2026-01-01" } }, identities.analyst);
@@ -117,12 +157,18 @@ describe("privacy officer audit queries", () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const res = await gatewayQuery(stack, EVENTS, { f: { nhsNumber: "9990000018", from, to } }, identities.privacyOfficer);
     expect(res.errors).toBeUndefined();
-    const mine = res.data.accessEvents.edges.map((e: { node: Record<string, string> }) => e.node).filter((e: Record<string, string>) => e.userId === viewer.userId);
+    const mine = res.data.accessEvents.edges
+      .map((e: { node: Record<string, string> }) => e.node)
+      .filter((e: Record<string, string>) => e.userId === viewer.userId);
     expect(mine.map((e: Record<string, string>) => e.section).sort()).toEqual(["ALLERGIES", "MEDICATIONS"]);
     for (const e of mine) expect(e).toMatchObject({ userRole: "care_home_nurse", outcome: "ALLOWED", purpose: "NORMAL", nhsNumber: "9990000018" });
   });
 
-  it.each([["analyst", identities.analyst], ["GP", identities.gp], ["care home nurse", identities.nurse]])("refuses the %s", async (_l, who) => {
+  it.each([
+    ["analyst", identities.analyst],
+    ["GP", identities.gp],
+    ["care home nurse", identities.nurse],
+  ])("refuses the %s", async (_l, who) => {
     const res = await gatewayQuery(stack, EVENTS, { f: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" } }, who);
     expect(res.data?.accessEvents ?? null).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");

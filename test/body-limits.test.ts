@@ -26,13 +26,17 @@ function paddedBody(bytes: number): string {
 /** POST over node:http, optionally as a chunked stream (no content-length), reporting a reset as such. */
 function send(url: string, body: string, headers: Record<string, string>, chunked = false): Promise<{ status: number; text: string } | { reset: string }> {
   return new Promise((resolve) => {
-    const req = http.request(url, { method: "POST", headers: { "content-type": "application/json", ...headers, ...(chunked ? {} : { "content-length": Buffer.byteLength(body) }) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on("error", (e) => resolve({ reset: e.message }));
-    });
+    const req = http.request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", ...headers, ...(chunked ? {} : { "content-length": Buffer.byteLength(body) }) } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("error", (e) => resolve({ reset: e.message }));
+      },
+    );
     req.on("error", (e) => resolve({ reset: (e as NodeJS.ErrnoException).code ?? e.message }));
     if (chunked) {
       // 64 KiB at a time, as a streaming client would.
@@ -123,7 +127,9 @@ describe("a subgraph", () => {
     // representation can carry, plus the whole real call again for the operation text.
     const perRepresentation = largest.bytes / largest.representations + "ORG_SHARING_AGREEMENT_MISSING".length;
     const worst = Math.ceil(env().MAX_QUERY_COST / 3) * perRepresentation + largest.bytes;
-    process.stdout.write(`largest _entities call: ${largest.representations} representations, ${largest.bytes} bytes; worst case under the cost limit ${Math.round(worst)} bytes; subgraph limit ${SUBGRAPH_MAX_BODY_BYTES}\n`);
+    process.stdout.write(
+      `largest _entities call: ${largest.representations} representations, ${largest.bytes} bytes; worst case under the cost limit ${Math.round(worst)} bytes; subgraph limit ${SUBGRAPH_MAX_BODY_BYTES}\n`,
+    );
     expect(worst * 1.5).toBeLessThan(SUBGRAPH_MAX_BODY_BYTES);
   });
 });

@@ -20,15 +20,18 @@ beforeAll(async () => {
     `SELECT r.nhs_number AS n, r.gp_practice_code AS practice FROM residents.resident r
        JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
       WHERE p.care_home_id = 'CH00002' AND NOT r.sharing_objection
-        AND EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = r.nhs_number AND c.status = 'APPROVED') ORDER BY 1 DESC LIMIT 1`);
+        AND EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = r.nhs_number AND c.status = 'APPROVED') ORDER BY 1 DESC LIMIT 1`,
+  );
   ({ n: nhs, practice } = row!);
   otherPractice = practice === "G00001" ? "G00002" : "G00001";
   [objected] = (await stack.db.sql.query<{ nhs: string; home: string; practice: string }>(
     `SELECT r.nhs_number AS nhs, p.care_home_id AS home, r.gp_practice_code AS practice FROM residents.resident r
-       JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE r.sharing_objection ORDER BY 1 DESC LIMIT 1`)) as [typeof objected];
+       JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE r.sharing_objection ORDER BY 1 DESC LIMIT 1`,
+  )) as [typeof objected];
   [restricted] = (await stack.db.sql.query<{ nhs: string; practice: string }>(
     `SELECT r.nhs_number AS nhs, r.gp_practice_code AS practice FROM residents.resident r WHERE NOT r.sharing_objection
-        AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL) ORDER BY 1 DESC LIMIT 1`)) as [typeof restricted];
+        AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL) ORDER BY 1 DESC LIMIT 1`,
+  )) as [typeof restricted];
 });
 afterAll(() => stack.close());
 
@@ -41,16 +44,29 @@ async function breakGlass(identity: Identity, n: string) {
 
 const SUBMIT = `mutation Submit($n: NhsNumber!, $input: CarePlanQuestionnaireInput!) { plan: submitCarePlanQuestionnaire(nhsNumber: $n, input: $input) { ...P } }
   fragment P on CarePlan { id version status }`;
-const QUESTIONNAIRE = { whatMattersToMe: "Quiet mornings", concerns: ["Falls"], goals: ["Stay at home"], preferredPlaceOfCare: "CARE_HOME", preferredPlaceOfDeath: "CARE_HOME" };
+const QUESTIONNAIRE = {
+  whatMattersToMe: "Quiet mornings",
+  concerns: ["Falls"],
+  goals: ["Stay at home"],
+  preferredPlaceOfCare: "CARE_HOME",
+  preferredPlaceOfDeath: "CARE_HOME",
+};
 const DETAIL = `mutation Detail($id: ID!, $input: CarePlanClinicalDetailInput!) { d: addCarePlanClinicalDetail(id: $id, input: $input) { id clinicalDetailAddedBy { name } } }`;
-const CLINICAL = { diagnoses: [{ code: "52448006", display: "Dementia" }], keyMedications: ["Donepezil 5mg"], emergencyPlan: "Transfer to hospital for everything",
-  cprDecision: "FOR_CPR", ceilingOfTreatment: "FULL_ESCALATION" };
+const CLINICAL = {
+  diagnoses: [{ code: "52448006", display: "Dementia" }],
+  keyMedications: ["Donepezil 5mg"],
+  emergencyPlan: "Transfer to hospital for everything",
+  cprDecision: "FOR_CPR",
+  ceilingOfTreatment: "FULL_ESCALATION",
+};
 const APPROVE = `mutation Approve($id: ID!, $on: Date!) { ok: approveCarePlan(id: $id, reviewDate: $on) { id status } }`;
 const PLANS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { approved: carePlan { id version cpr { decision } } history: carePlanHistory { id status } } }`;
 
 const plansOf = (n: string) =>
   stack.db.sql.query<{ id: string; version: number; status: string; cpr_decision: string; clinical_detail_at: Date | null; updated_at: Date }>(
-    `SELECT id, version, status, cpr_decision, clinical_detail_at, updated_at FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version`, [n]);
+    `SELECT id, version, status, cpr_decision, clinical_detail_at, updated_at FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version`,
+    [n],
+  );
 const codeOf = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.map((e) => e.extensions?.code);
 
 describe("break-glass opens a record for viewing, never for writing", () => {
@@ -75,12 +91,22 @@ describe("break-glass opens a record for viewing, never for writing", () => {
     expect(codeOf(detail)).toEqual(["NO_CARE_RELATIONSHIP"]);
     expect((await plansOf(nhs)).find((p) => p.id === plan.id)!.clinical_detail_at).toBeNull();
 
-    const legit = await gatewayQuery(stack, DETAIL, { id: plan.id, input: { ...CLINICAL, cprDecision: "DNACPR", ceilingOfTreatment: "WARD_BASED_CARE" } }, registered);
+    const legit = await gatewayQuery(
+      stack,
+      DETAIL,
+      { id: plan.id, input: { ...CLINICAL, cprDecision: "DNACPR", ceilingOfTreatment: "WARD_BASED_CARE" } },
+      registered,
+    );
     expect(legit.errors).toBeUndefined();
     const before = await plansOf(nhs);
 
     // Approval through the glass, twice in one document under aliases: refused, nothing superseded.
-    const approve = await gatewayQuery(stack, `mutation ($id: ID!) { a: approveCarePlan(id: $id, reviewDate: "2030-01-01") { id } b: approveCarePlan(id: $id, reviewDate: "2031-01-01") { status } }`, { id: plan.id }, intruder);
+    const approve = await gatewayQuery(
+      stack,
+      `mutation ($id: ID!) { a: approveCarePlan(id: $id, reviewDate: "2030-01-01") { id } b: approveCarePlan(id: $id, reviewDate: "2031-01-01") { status } }`,
+      { id: plan.id },
+      intruder,
+    );
     expect(approve.data).toEqual({ a: null, b: null });
     expect(codeOf(approve)).toEqual(["NO_CARE_RELATIONSHIP", "NO_CARE_RELATIONSHIP"]);
     expect(await plansOf(nhs)).toEqual(before);
@@ -120,8 +146,9 @@ describe("restricted history under break-glass", () => {
   it("a GP of another practice who broke the glass sees the conditions but not the legally restricted ones", async () => {
     const other = restricted.practice === "G00001" ? "G00002" : "G00001";
     const intruder = { ...gpAt(other), userId: `bg-restricted-${runId}` };
-    const hidden = (await stack.db.sql.query<{ id: string }>(
-      `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [restricted.nhs])).map((r) => r.id);
+    const hidden = (
+      await stack.db.sql.query<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [restricted.nhs])
+    ).map((r) => r.id);
     expect(hidden.length).toBeGreaterThan(0);
     await breakGlass(intruder, restricted.nhs);
     const res = await gatewayQuery(stack, CONDITIONS, { n: restricted.nhs }, intruder);

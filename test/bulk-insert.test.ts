@@ -14,7 +14,16 @@ afterAll(() => scratch.drop());
 describe("bulkInsert", () => {
   it("round-trips awkward values", async () => {
     const rows = [
-      { id: "a", nhsNumber: "9990000018", note: 'quote " back \\ slash {brace}, comma', colour: "RED", data: { list: ["x", 'y"'], n: 1 }, at: new Date("2026-01-02T03:04:05.678Z"), n: 1.5, ok: true },
+      {
+        id: "a",
+        nhsNumber: "9990000018",
+        note: 'quote " back \\ slash {brace}, comma',
+        colour: "RED",
+        data: { list: ["x", 'y"'], n: 1 },
+        at: new Date("2026-01-02T03:04:05.678Z"),
+        n: 1.5,
+        ok: true,
+      },
       { id: "b", nhsNumber: null, note: "NULL", colour: "GREEN", data: [], at: null, n: -0.25, ok: false },
       { id: "c", nhsNumber: "9990000026", note: null, colour: null, data: null, at: new Date("1931-05-06T00:00:00Z"), n: null, ok: null },
       { id: "d", nhsNumber: "9990000034", note: "ünïcödé — ✓ 'single'", colour: "RED", data: { s: "tab\tnewline\n" }, at: new Date(0), n: 0, ok: true },

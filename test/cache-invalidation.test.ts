@@ -14,8 +14,11 @@ let close: () => Promise<void>;
 let who: { nhs: string; home: string; practice: string };
 beforeAll(async () => {
   ({ scratch, stack, close } = await startScratchStack("cacheinv", 90)); // 90: more than one care home
-  who = await pickResident(stack, `NOT r.sharing_objection AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number AND m.status = 'ACTIVE')
-    AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL)`);
+  who = await pickResident(
+    stack,
+    `NOT r.sharing_objection AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number AND m.status = 'ACTIVE')
+    AND EXISTS (SELECT 1 FROM residents.condition c WHERE c.nhs_number = r.nhs_number AND c.restricted_category IS NOT NULL)`,
+  );
 });
 afterAll(() => close());
 
@@ -52,10 +55,38 @@ describe("invalidation", () => {
     const id = `DR-TEST-${Date.now()}`;
     const labs = createLabsRepository(stack.db, stack.caches.cache("labs"));
     await labs.insertBatch({
-      reports: [{ id, nhsNumber: who.nhs, status: "FINAL", category: "CLINICAL_CHEMISTRY", code: "1000661000000107", display: "Serum potassium",
-        effectiveAt: now(), issuedAt: now(), performerName: "Test Lab", performerOds: "RJ1", abnormal: true, ...provenance() }],
-      observations: [{ id: `${id}-1`, reportId: id, position: 1, code: "1000661000000107", display: "Potassium", status: "FINAL", valueQuantity: 6.4,
-        unit: "mmol/L", referenceLow: 3.5, referenceHigh: 5.3, interpretation: "CRITICAL_HIGH", ...provenance() }],
+      reports: [
+        {
+          id,
+          nhsNumber: who.nhs,
+          status: "FINAL",
+          category: "CLINICAL_CHEMISTRY",
+          code: "1000661000000107",
+          display: "Serum potassium",
+          effectiveAt: now(),
+          issuedAt: now(),
+          performerName: "Test Lab",
+          performerOds: "RJ1",
+          abnormal: true,
+          ...provenance(),
+        },
+      ],
+      observations: [
+        {
+          id: `${id}-1`,
+          reportId: id,
+          position: 1,
+          code: "1000661000000107",
+          display: "Potassium",
+          status: "FINAL",
+          valueQuantity: 6.4,
+          unit: "mmol/L",
+          referenceLow: 3.5,
+          referenceHigh: 5.3,
+          interpretation: "CRITICAL_HIGH",
+          ...provenance(),
+        },
+      ],
     });
     await labs.close();
     const after = await view();
@@ -74,10 +105,33 @@ describe("invalidation", () => {
     const written = performance.now();
     await meds.insertBatch({
       requests: [],
-      prescriptions: [{ id: rx, requestId: request.id, prescriptionId: rx.slice(-18), status: "DISPENSED", issuedAt: now(), lastStatusChangeAt: now(),
-        pharmacyName: "Test Pharmacy", pharmacyOds: "FA001", ...provenance() }],
-      dispenses: [{ id: `${rx}-D`, prescriptionId: rx, requestId: request.id, status: "COMPLETED", pharmacyName: "Test Pharmacy", pharmacyOds: "FA001",
-        handedOverAt: now(), quantityValue: 28, quantityUnit: "tablet", ...provenance() }],
+      prescriptions: [
+        {
+          id: rx,
+          requestId: request.id,
+          prescriptionId: rx.slice(-18),
+          status: "DISPENSED",
+          issuedAt: now(),
+          lastStatusChangeAt: now(),
+          pharmacyName: "Test Pharmacy",
+          pharmacyOds: "FA001",
+          ...provenance(),
+        },
+      ],
+      dispenses: [
+        {
+          id: `${rx}-D`,
+          prescriptionId: rx,
+          requestId: request.id,
+          status: "COMPLETED",
+          pharmacyName: "Test Pharmacy",
+          pharmacyOds: "FA001",
+          handedOverAt: now(),
+          quantityValue: 28,
+          quantityUnit: "tablet",
+          ...provenance(),
+        },
+      ],
     });
     await meds.close();
     await waitFor(() => heard.length > 0, 1000);
@@ -92,12 +146,27 @@ describe("invalidation", () => {
 
   it("shows an approved care plan in the next query", async () => {
     const before = (await view()).carePlan;
-    const submitted = await gatewayQuery(stack, `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "My garden",
-      concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`, { n: who.nhs }, nurseAt(who.home));
+    const submitted = await gatewayQuery(
+      stack,
+      `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "My garden",
+      concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`,
+      { n: who.nhs },
+      nurseAt(who.home),
+    );
     const id = submitted.data.submitCarePlanQuestionnaire.id;
-    await gatewayQuery(stack, `mutation ($id: ID!) { addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "Call 999",
-      cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { id } }`, { id }, gpAt(who.practice));
-    const approved = await gatewayQuery(stack, `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2030-01-01") { id status } }`, { id }, gpAt(who.practice));
+    await gatewayQuery(
+      stack,
+      `mutation ($id: ID!) { addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "Call 999",
+      cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { id } }`,
+      { id },
+      gpAt(who.practice),
+    );
+    const approved = await gatewayQuery(
+      stack,
+      `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2030-01-01") { id status } }`,
+      { id },
+      gpAt(who.practice),
+    );
     expect(approved.data.approveCarePlan).toEqual({ id, status: "APPROVED" });
     const after = (await view()).carePlan;
     expect(after.id).toBe(id);
@@ -109,8 +178,9 @@ describe("scope isolation", () => {
   const CONDITIONS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { conditions { id } carePlanHistory { id } } }`;
   it("rows cached for a GP's wider access are still filtered for a care home, refused to another home and cut down for urgent care", async () => {
     const otherHome = (await pickResident(stack, `p.care_home_id <> '${who.home}'`)).home;
-    const restricted = (await stack.db.sql.query<{ id: string }>(
-      `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [who.nhs])).map((r) => r.id);
+    const restricted = (
+      await stack.db.sql.query<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`, [who.nhs])
+    ).map((r) => r.id);
     expect(restricted.length).toBeGreaterThan(0);
     const gp = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, gpAt(who.practice));
     expect(gp.data.resident.conditions.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(restricted));

@@ -89,8 +89,22 @@ describe("Redis killed mid-test", () => {
     const labs = createLabsRepository(stack.db, stack.caches.cache("labs"));
     const stamp = { sourceSystem: "TEST", recordedAt: new Date(), updatedAt: new Date() };
     await labs.insertBatch({
-      reports: [{ id, nhsNumber: who.nhs, status: "FINAL", category: "HAEMATOLOGY", code: "26604007", display: "Full blood count",
-        effectiveAt: new Date(), issuedAt: new Date(), performerName: "Test Lab", performerOds: "RJ1", abnormal: false, ...stamp }],
+      reports: [
+        {
+          id,
+          nhsNumber: who.nhs,
+          status: "FINAL",
+          category: "HAEMATOLOGY",
+          code: "26604007",
+          display: "Full blood count",
+          effectiveAt: new Date(),
+          issuedAt: new Date(),
+          performerName: "Test Lab",
+          performerOds: "RJ1",
+          abnormal: false,
+          ...stamp,
+        },
+      ],
       observations: [],
     });
     await labs.close();

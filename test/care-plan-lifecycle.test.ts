@@ -13,7 +13,8 @@ beforeAll(async () => {
     `SELECT r.nhs_number AS n, p.care_home_id AS home, r.gp_practice_code AS practice FROM residents.resident r
        JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
       WHERE p.care_home_id = 'CH00003' AND NOT r.sharing_objection
-        AND NOT EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = r.nhs_number) ORDER BY 1 DESC LIMIT 1`);
+        AND NOT EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = r.nhs_number) ORDER BY 1 DESC LIMIT 1`,
+  );
   ({ n: nhs, home, practice } = row!);
 });
 afterAll(() => stack.close());
@@ -63,7 +64,15 @@ describe("care plan lifecycle", () => {
     expect(second.version).toBe(2);
     await gatewayQuery(stack, DETAIL, { id: second.id }, gpAt(practice));
     expect((await gatewayQuery(stack, APPROVE, { id: second.id }, gpAt(practice))).errors).toBeUndefined();
-    const history = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlanHistory { version status } } }`, { n: nhs }, gpAt(practice));
-    expect(history.data.resident.carePlanHistory).toEqual([{ version: 2, status: "APPROVED" }, { version: 1, status: "SUPERSEDED" }]);
+    const history = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlanHistory { version status } } }`,
+      { n: nhs },
+      gpAt(practice),
+    );
+    expect(history.data.resident.carePlanHistory).toEqual([
+      { version: 2, status: "APPROVED" },
+      { version: 1, status: "SUPERSEDED" },
+    ]);
   });
 });

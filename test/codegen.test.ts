@@ -18,7 +18,8 @@ describe("generated resolver types", () => {
     // (which fails here on their ESM-only dependencies) or import them at once (Jest's loader fails
     // to link overlapping module graphs concurrently).
     const plugins = new Map<string, CodegenPlugin>();
-    for (const name of ["add", "typescript", "typescript-resolvers"]) plugins.set(`@graphql-codegen/${name}`, (await import(`@graphql-codegen/${name}`)) as CodegenPlugin);
+    for (const name of ["add", "typescript", "typescript-resolvers"])
+      plugins.set(`@graphql-codegen/${name}`, (await import(`@graphql-codegen/${name}`)) as CodegenPlugin);
     const pluginLoader = async (name: string) => {
       const plugin = plugins.get(name);
       if (!plugin) throw new Error(`plugin ${name} not preloaded`);

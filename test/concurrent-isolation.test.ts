@@ -8,9 +8,12 @@ let stack: Stack;
 let own: string;
 beforeAll(async () => {
   stack = await startTestStack();
-  own = (await stack.db.sql.query<{ n: string }>(
-    `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
-      WHERE p.care_home_id = 'CH00001' AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`))[0]!.n;
+  own = (
+    await stack.db.sql.query<{ n: string }>(
+      `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
+      WHERE p.care_home_id = 'CH00001' AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`,
+    )
+  )[0]!.n;
 });
 afterAll(() => stack.close());
 

@@ -34,9 +34,7 @@ const table = "nhsNumber name { family } currentHospitalStay { admittedAt } medi
 
 async function expectRefused(query: string, variables: Record<string, unknown> = {}, operationName?: string) {
   const before = queryStats.statements;
-  const res = await (operationName
-    ? fetchAs(query, variables, operationName)
-    : gatewayQuery(stack, query, variables));
+  const res = await (operationName ? fetchAs(query, variables, operationName) : gatewayQuery(stack, query, variables));
   expect(res.data ?? null).toBeNull();
   expect(res.errors?.map((e) => e.extensions?.code)).toEqual(["COST_LIMIT_EXCEEDED"]);
   const ext = res.errors![0]!.extensions!;
@@ -90,7 +88,10 @@ describe("list sizes count however they are sent", () => {
   });
 
   it("refuses the lists inside named and inline fragments", () =>
-    expectRefused(`query Attack($n: Int) { ...Homes } fragment Homes on Query { ${aliased(`...on Resident { ...Row }`, "").slice(3, -2)} } fragment Row on Resident { ${table} }`, { n: 1000 }));
+    expectRefused(
+      `query Attack($n: Int) { ...Homes } fragment Homes on Query { ${aliased(`...on Resident { ...Row }`, "").slice(3, -2)} } fragment Row on Resident { ${table} }`,
+      { n: 1000 },
+    ));
 
   it("counts a list without `first` by its assumed size (a resident's medicines)", () => {
     const one = cost(`{ resident(nhsNumber: "9990000018") { medications { id } } }`)!;

@@ -15,7 +15,10 @@ let resident: { nhs: string; home: string; practice: string };
 beforeAll(async () => {
   pg = await startPrivatePostgres();
   // Cache off: every read goes to the database that is about to stop.
-  stack = await startStack({ ...env(), DATABASE_URL: pg.url, CACHE: "off" }, { ephemeralPorts: true, beforeServe: (db, caches) => seedDemoData(db, { residents: 10, caches }).then(() => undefined) });
+  stack = await startStack(
+    { ...env(), DATABASE_URL: pg.url, CACHE: "off" },
+    { ephemeralPorts: true, beforeServe: (db, caches) => seedDemoData(db, { residents: 10, caches }).then(() => undefined) },
+  );
   resident = await pickResident(stack, "NOT r.sharing_objection");
 }, 120_000);
 afterAll(async () => {

@@ -12,7 +12,8 @@ interface Service {
   command?: string[];
 }
 
-const compose = (...args: string[]) => execFileSync("docker-compose", ["-f", "docker-compose.yml", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const compose = (...args: string[]) =>
+  execFileSync("docker-compose", ["-f", "docker-compose.yml", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 describe("docker-compose.yml", () => {
   let services: Record<string, Service>;

@@ -47,14 +47,18 @@ function selection(type: GraphQLObjectType): string {
       const named = getNamedType(f.type);
       if (isLeafType(named)) return f.name;
       if (!isObjectType(named)) return null;
-      const inner = Object.values(named.getFields()).filter((g) => isLeafType(getNamedType(g.type)) && !g.args.length).map((g) => g.name);
+      const inner = Object.values(named.getFields())
+        .filter((g) => isLeafType(getNamedType(g.type)) && !g.args.length)
+        .map((g) => g.name);
       if (inner.length) return `${f.name} { ${inner.join(" ")} }`;
       // connections: edges { node { leaves } }
       const edges = named.getFields().edges;
       if (!edges) return null;
       const node = getNamedType(edges.type) as GraphQLObjectType;
       const nodeType = getNamedType(node.getFields().node!.type) as GraphQLObjectType;
-      const leaves = Object.values(nodeType.getFields()).filter((g) => isLeafType(getNamedType(g.type))).map((g) => g.name);
+      const leaves = Object.values(nodeType.getFields())
+        .filter((g) => isLeafType(getNamedType(g.type)))
+        .map((g) => g.name);
       return `${f.name} { edges { node { ${leaves.join(" ")} } } }`;
     })
     .filter(Boolean)
@@ -66,9 +70,18 @@ const cases = SUBGRAPHS.flatMap((name) => entitiesOf(name).map((e) => [name, e.t
 describe("_entities", () => {
   it("covers every entity the subgraphs declare", () => {
     expect(cases.map(([n, t]) => `${n}.${t}`).sort()).toEqual([
-      "careplans.CarePlan", "careplans.Resident", "discharge.DischargeSummary", "discharge.HospitalStay", "discharge.Resident",
-      "labs.DiagnosticReport", "labs.Resident", "medications.MedicationRequest", "medications.Resident",
-      "residents.CareHome", "residents.GpPractice", "residents.Resident",
+      "careplans.CarePlan",
+      "careplans.Resident",
+      "discharge.DischargeSummary",
+      "discharge.HospitalStay",
+      "discharge.Resident",
+      "labs.DiagnosticReport",
+      "labs.Resident",
+      "medications.MedicationRequest",
+      "medications.Resident",
+      "residents.CareHome",
+      "residents.GpPractice",
+      "residents.Resident",
     ]);
     for (const type of Object.keys(SAMPLE_SQL)) expect(cases.some(([, t]) => t === type)).toBe(true);
   });
@@ -79,9 +92,18 @@ describe("_entities", () => {
     // Contributing subgraphs get the residents subgraph's access decision with each Resident, as
     // the gateway sends it (@requires); here, the registered GP's.
     const grant = typeName === "Resident" && name !== "residents" ? { accessGrant: { allowed: true, group: "GP", code: null, breakGlass: false } } : {};
-    const representations: Record<string, unknown>[] = [...keys, UNKNOWN[typeName] ?? "NO-SUCH-ID"].map((k) => ({ __typename: typeName, [entity.keyField]: k, ...grant }));
+    const representations: Record<string, unknown>[] = [...keys, UNKNOWN[typeName] ?? "NO-SUCH-ID"].map((k) => ({
+      __typename: typeName,
+      [entity.keyField]: k,
+      ...grant,
+    }));
     const caller = typeName === "CareHome" ? nurseAt("CH00001") : identities.gp;
-    const res = await subgraphQuery(stack.subgraphUrls[name], `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} { ${selection(entity.type)} } } }`, { r: representations }, caller);
+    const res = await subgraphQuery(
+      stack.subgraphUrls[name],
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typeName} { ${selection(entity.type)} } } }`,
+      { r: representations },
+      caller,
+    );
     expect(res.errors).toBeUndefined();
     const results = res.data._entities as Record<string, unknown>[];
     expect(results.slice(0, keys.length).map((e) => e[entity.keyField])).toEqual(keys);

@@ -25,7 +25,8 @@ const NOT_CLIENT_TRIGGERABLE: Record<string, string> = {
   INTERNAL_SERVER_ERROR: "a fault of ours by definition; any request that causes one is a bug the fuzz reports",
   FORBIDDEN: "the shield's deny-by-default for fields no rule names; unit-tested in platform/access/rules.test.ts",
   PERSISTED_QUERY_NOT_SUPPORTED: "passed through from Apollo Server; every subgraph has persisted queries on",
-  CONFLICT: "a write that lost a race it could not queue for; writes for one resident queue on a lock, so no request causes it on demand (concurrent writes: test/idempotency.test.ts)",
+  CONFLICT:
+    "a write that lost a race it could not queue for; writes for one resident queue on a lock, so no request causes it on demand (concurrent writes: test/idempotency.test.ts)",
 };
 
 const GQL_RESPONSE = "application/graphql-response+json";
@@ -94,55 +95,184 @@ const ROWS: Row[] = [
   { code: "BAD_REQUEST", how: "a query that is not a string", req: () => ({ body: { query: 9990000018 } }), status: 400 },
   { code: "BAD_REQUEST", how: "variables that are not an object", req: () => ({ body: { query: "{ __typename }", variables: "9990000018" } }), status: 400 },
   { code: "BAD_REQUEST", how: "a batch (JSON array)", req: () => ({ body: [{ query: "{ __typename }" }, { query: "{ __typename }" }] }), status: 400 },
-  { code: "BAD_REQUEST", how: "GET with malformed variables JSON", req: () => get("{ __typename }", `&variables=${encodeURIComponent('{"nhs": 9990000018')}`), status: 400 },
-  { code: "BAD_REQUEST", how: "GET with malformed extensions JSON", req: () => get("{ __typename }", `&extensions=${encodeURIComponent("{persistedQuery")}`), status: 400 },
+  {
+    code: "BAD_REQUEST",
+    how: "GET with malformed variables JSON",
+    req: () => get("{ __typename }", `&variables=${encodeURIComponent('{"nhs": 9990000018')}`),
+    status: 400,
+  },
+  {
+    code: "BAD_REQUEST",
+    how: "GET with malformed extensions JSON",
+    req: () => get("{ __typename }", `&extensions=${encodeURIComponent("{persistedQuery")}`),
+    status: 400,
+  },
   { code: "METHOD_NOT_ALLOWED", how: "PUT", req: () => ({ method: "PUT", body: { query: "{ __typename }" } }), status: 405 },
-  { code: "METHOD_NOT_ALLOWED", how: "a mutation over GET", req: () => get(`mutation { breakGlass(nhsNumber: "9990000018", reason: "test reason here") { expiresAt } }`), status: 405 },
-  { code: "UNSUPPORTED_MEDIA_TYPE", how: "text/plain", req: () => ({ body: JSON.stringify({ query: "{ __typename }" }), headers: { "content-type": "text/plain" } }), status: 415 },
+  {
+    code: "METHOD_NOT_ALLOWED",
+    how: "a mutation over GET",
+    req: () => get(`mutation { breakGlass(nhsNumber: "9990000018", reason: "test reason here") { expiresAt } }`),
+    status: 405,
+  },
+  {
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    how: "text/plain",
+    req: () => ({ body: JSON.stringify({ query: "{ __typename }" }), headers: { "content-type": "text/plain" } }),
+    status: 415,
+  },
   { code: "UNAUTHENTICATED", how: "no token", req: (f) => ({ ...q(viewOf(f.own)), as: null }), status: 401 },
-  { code: "UNAUTHENTICATED", how: "a forged token", req: (f) => ({ ...q(viewOf(f.own)), as: null, headers: { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x" } }), status: 401 },
+  {
+    code: "UNAUTHENTICATED",
+    how: "a forged token",
+    req: (f) => ({ ...q(viewOf(f.own)), as: null, headers: { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x" } }),
+    status: 401,
+  },
   { code: "GRAPHQL_PARSE_FAILED", how: "an unfinished document", req: () => q(`{ resident(nhsNumber: 9990000018 `), ...REQUEST_ERROR },
-  { code: "GRAPHQL_PARSE_FAILED", how: "a lone surrogate in the document", req: () => ({ body: `{"query":"{ careHome(id: \\"\\ud800\\") { name } }"}` }), ...REQUEST_ERROR },
+  {
+    code: "GRAPHQL_PARSE_FAILED",
+    how: "a lone surrogate in the document",
+    req: () => ({ body: `{"query":"{ careHome(id: \\"\\ud800\\") { name } }"}` }),
+    ...REQUEST_ERROR,
+  },
   { code: "GRAPHQL_VALIDATION_FAILED", how: "an unknown field", req: (f) => q(`{ resident(nhsNumber: "${f.own}") { nope } }`), ...REQUEST_ERROR },
   { code: "BAD_USER_INPUT", how: "an NHS number given as an Int literal", req: () => q(`{ resident(nhsNumber: 9990000018) { nhsNumber } }`), ...REQUEST_ERROR },
   { code: "OPERATION_RESOLUTION_FAILURE", how: "an unknown operationName", req: () => q("query A { __typename }", undefined, "B"), ...REQUEST_ERROR },
-  { code: "OPERATION_RESOLUTION_FAILURE", how: "several operations without operationName", req: () => q("query A { __typename } query B { __typename }"), ...REQUEST_ERROR },
-  { code: "OPERATION_NOT_SUPPORTED", how: "a subscription alone", req: (f) => q(`subscription { resident(nhsNumber: "${f.own}") { nhsNumber } }`), ...REQUEST_ERROR },
-  { code: "OPERATION_NOT_SUPPORTED", how: "a selected subscription", req: () => q("query A { __typename } subscription B { x }", undefined, "B"), ...REQUEST_ERROR },
-  { code: "OPERATION_NOT_SUPPORTED", how: "a data field with __schema", req: (f) => q(`{ resident(nhsNumber: "${f.own}") { nhsNumber } __schema { queryType { name } } }`), ...REQUEST_ERROR },
-  { code: "OPERATION_NOT_SUPPORTED", how: "a data field with __type in a fragment", req: (f) => q(`query { ...F } fragment F on Query { resident(nhsNumber: "${f.own}") { nhsNumber } __type(name: "Resident") { name } }`), ...REQUEST_ERROR },
   {
-    code: "QUERY_TOO_COMPLEX", how: "too deep",
-    req: () => q(`{ careHome(id: "CH00001") { residents { edges { node { currentPlacement { careHome { residents { edges { node { currentPlacement { careHome { residents { edges { node { nhsNumber } } } } } } } } } } } } } } }`),
+    code: "OPERATION_RESOLUTION_FAILURE",
+    how: "several operations without operationName",
+    req: () => q("query A { __typename } query B { __typename }"),
     ...REQUEST_ERROR,
   },
-  { code: "QUERY_TOO_COMPLEX", how: "too many aliases", req: (f) => q(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: resident(nhsNumber: "${f.own}") { nhsNumber }`).join(" ")} }`), ...REQUEST_ERROR },
+  {
+    code: "OPERATION_NOT_SUPPORTED",
+    how: "a subscription alone",
+    req: (f) => q(`subscription { resident(nhsNumber: "${f.own}") { nhsNumber } }`),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "OPERATION_NOT_SUPPORTED",
+    how: "a selected subscription",
+    req: () => q("query A { __typename } subscription B { x }", undefined, "B"),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "OPERATION_NOT_SUPPORTED",
+    how: "a data field with __schema",
+    req: (f) => q(`{ resident(nhsNumber: "${f.own}") { nhsNumber } __schema { queryType { name } } }`),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "OPERATION_NOT_SUPPORTED",
+    how: "a data field with __type in a fragment",
+    req: (f) => q(`query { ...F } fragment F on Query { resident(nhsNumber: "${f.own}") { nhsNumber } __type(name: "Resident") { name } }`),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "QUERY_TOO_COMPLEX",
+    how: "too deep",
+    req: () =>
+      q(
+        `{ careHome(id: "CH00001") { residents { edges { node { currentPlacement { careHome { residents { edges { node { currentPlacement { careHome { residents { edges { node { nhsNumber } } } } } } } } } } } } } } }`,
+      ),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "QUERY_TOO_COMPLEX",
+    how: "too many aliases",
+    req: (f) => q(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: resident(nhsNumber: "${f.own}") { nhsNumber }`).join(" ")} }`),
+    ...REQUEST_ERROR,
+  },
   { code: "QUERY_TOO_COMPLEX", how: "too many tokens", req: () => q(`{ ${"__typename ".repeat(4100)} }`), ...REQUEST_ERROR },
   {
-    code: "COST_LIMIT_EXCEEDED", how: "15 aliases x residents(first: $n) with n = 1000",
-    req: () => q(`query Attack($n: Int) { ${Array.from({ length: 15 }, (_, i) => `h${i}: careHome(id: "CH00001") { residents(first: $n) { edges { node { nhsNumber allergies { display } medications { dosageText } diagnosticReports(first: 5) { edges { node { display } } } } } } }`).join(" ")} }`, { n: 1000 }),
+    code: "COST_LIMIT_EXCEEDED",
+    how: "15 aliases x residents(first: $n) with n = 1000",
+    req: () =>
+      q(
+        `query Attack($n: Int) { ${Array.from({ length: 15 }, (_, i) => `h${i}: careHome(id: "CH00001") { residents(first: $n) { edges { node { nhsNumber allergies { display } medications { dosageText } diagnosticReports(first: 5) { edges { node { display } } } } } } }`).join(" ")} }`,
+        { n: 1000 },
+      ),
     ...REQUEST_ERROR,
   },
   { code: "PAYLOAD_TOO_LARGE", how: "a body over MAX_BODY_BYTES", req: () => q("{ __typename }", { pad: "9990000018".repeat(7000) }), status: 413 },
-  { code: "BAD_USER_INPUT", how: "an invalid NHS number in a variable", req: () => q("query ($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber } }", { nhs: "9990000017" }), ...REQUEST_ERROR },
-  { code: "BAD_USER_INPUT", how: "an NHS number in an Int variable", req: () => q(`query ($f: Int) { careHome(id: "CH00001") { residents(first: $f) { edges { node { nhsNumber } } } } }`, { f: "9990000018" }), ...REQUEST_ERROR },
-  { code: "BAD_USER_INPUT", how: "an NHS number as an input field name", req: () => q(`query ($f: AccessEventFilter!) { accessEvents(filter: $f) { edges { node { section } } } }`, { f: { "9990000018": 1 } }), ...REQUEST_ERROR },
-  { code: "BAD_USER_INPUT", how: "a required variable missing", req: () => q("query ($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber } }"), ...REQUEST_ERROR },
+  {
+    code: "BAD_USER_INPUT",
+    how: "an invalid NHS number in a variable",
+    req: () => q("query ($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber } }", { nhs: "9990000017" }),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "BAD_USER_INPUT",
+    how: "an NHS number in an Int variable",
+    req: () => q(`query ($f: Int) { careHome(id: "CH00001") { residents(first: $f) { edges { node { nhsNumber } } } } }`, { f: "9990000018" }),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "BAD_USER_INPUT",
+    how: "an NHS number as an input field name",
+    req: () => q(`query ($f: AccessEventFilter!) { accessEvents(filter: $f) { edges { node { section } } } }`, { f: { "9990000018": 1 } }),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "BAD_USER_INPUT",
+    how: "a required variable missing",
+    req: () => q("query ($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber } }"),
+    ...REQUEST_ERROR,
+  },
   { code: "BAD_USER_INPUT", how: "an invalid NHS number inline", req: () => q(viewOf("9990000017")), ...REQUEST_ERROR },
   { code: "BAD_USER_INPUT", how: "NUL in an argument", req: () => q(`{ careHome(id: "CH\\u00009990000018") { name } }`), ...REQUEST_ERROR },
-  { code: "BAD_USER_INPUT", how: "NUL in a variable", req: () => q("query ($id: ID!) { careHome(id: $id) { name } }", { id: "CH\u00009990000018" }), ...REQUEST_ERROR },
-  { code: "BAD_USER_INPUT", how: "a lone surrogate in a variable", req: () => ({ body: `{"query":"query ($id: ID!) { careHome(id: $id) { name } }","variables":{"id":"\\ud800"}}` }), ...REQUEST_ERROR },
-  { code: "BAD_USER_INPUT", how: "a page size over 100 (field error)", req: () => q(`{ careHome(id: "CH00001") { residents(first: 101) { edges { node { nhsNumber } } } } }`), status: 200 },
-  { code: "PERSISTED_QUERY_NOT_FOUND", how: "an unknown hash", req: () => ({ body: { extensions: { persistedQuery: { version: 1, sha256Hash: sha(`unknown ${Date.now()}`) } } } }), ...REQUEST_ERROR },
-  { code: "PERSISTED_QUERY_HASH_MISMATCH", how: "a query with another query's hash", req: () => ({ body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: sha("{ x }") } } } }), ...REQUEST_ERROR },
+  {
+    code: "BAD_USER_INPUT",
+    how: "NUL in a variable",
+    req: () => q("query ($id: ID!) { careHome(id: $id) { name } }", { id: "CH\u00009990000018" }),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "BAD_USER_INPUT",
+    how: "a lone surrogate in a variable",
+    req: () => ({ body: `{"query":"query ($id: ID!) { careHome(id: $id) { name } }","variables":{"id":"\\ud800"}}` }),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "BAD_USER_INPUT",
+    how: "a page size over 100 (field error)",
+    req: () => q(`{ careHome(id: "CH00001") { residents(first: 101) { edges { node { nhsNumber } } } } }`),
+    status: 200,
+  },
+  {
+    code: "PERSISTED_QUERY_NOT_FOUND",
+    how: "an unknown hash",
+    req: () => ({ body: { extensions: { persistedQuery: { version: 1, sha256Hash: sha(`unknown ${Date.now()}`) } } } }),
+    ...REQUEST_ERROR,
+  },
+  {
+    code: "PERSISTED_QUERY_HASH_MISMATCH",
+    how: "a query with another query's hash",
+    req: () => ({ body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: sha("{ x }") } } } }),
+    ...REQUEST_ERROR,
+  },
   { code: "ROLE_NOT_PERMITTED", how: "an analyst asking for a resident", req: (f) => ({ ...q(viewOf(f.own)), as: identities.analyst }), status: 200 },
   { code: "ORG_NOT_REGISTERED", how: "an unregistered organisation", req: (f) => ({ ...q(viewOf(f.own)), as: nurseAt("CH77777") }), status: 200 },
   { code: "ORG_DSPT_NOT_MET", how: "an organisation below the DSPT standard", req: (f) => ({ ...q(viewOf(f.own)), as: nurseAt("CH99901") }), status: 200 },
-  { code: "ORG_SHARING_AGREEMENT_MISSING", how: "an organisation without the agreement", req: (f) => ({ ...q(viewOf(f.own)), as: nurseAt("CH99902") }), status: 200 },
-  { code: "TRAINING_NOT_COMPLETED", how: "an untrained user", req: (f) => ({ ...q(viewOf(f.own)), as: { ...identities.nurse, trainingCompletedAt: null } }), status: 200 },
+  {
+    code: "ORG_SHARING_AGREEMENT_MISSING",
+    how: "an organisation without the agreement",
+    req: (f) => ({ ...q(viewOf(f.own)), as: nurseAt("CH99902") }),
+    status: 200,
+  },
+  {
+    code: "TRAINING_NOT_COMPLETED",
+    how: "an untrained user",
+    req: (f) => ({ ...q(viewOf(f.own)), as: { ...identities.nurse, trainingCompletedAt: null } }),
+    status: 200,
+  },
   { code: "NO_CARE_RELATIONSHIP", how: "another home's resident", req: (f) => q(viewOf(f.otherHome)), status: 200 },
   { code: "SHARING_OBJECTION", how: "a resident who objected", req: (f) => q(viewOf(f.objected)), status: 200 },
-  { code: "NOT_FOUND", how: "closing a break-glass review that does not exist", req: () => ({ ...q(`mutation { closeBreakGlassReview(id: "no-such-review", note: "checked") { id } }`), as: identities.privacyOfficer }), status: 200 },
+  {
+    code: "NOT_FOUND",
+    how: "closing a break-glass review that does not exist",
+    req: () => ({ ...q(`mutation { closeBreakGlassReview(id: "no-such-review", note: "checked") { id } }`), as: identities.privacyOfficer }),
+    status: 200,
+  },
   { code: "GATEWAY_SIGNATURE_REQUIRED", how: "a subgraph called directly", req: (f) => ({ ...q(viewOf(f.own)), as: null, subgraph: true }), status: 401 },
 ];
 
@@ -163,7 +293,11 @@ function expectContract(answer: Answer, code: string, sent: RegExp = SENT_NHS) {
 beforeAll(async () => {
   stack = await startTestStack();
   const one = async (where: string) =>
-    (await stack.db.sql.query<{ n: string }>(`SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE ${where} ORDER BY 1 LIMIT 1`))[0]!.n;
+    (
+      await stack.db.sql.query<{ n: string }>(
+        `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE ${where} ORDER BY 1 LIMIT 1`,
+      )
+    )[0]!.n;
   fixture = {
     own: await one(`p.care_home_id = 'CH00001' AND NOT r.sharing_objection`),
     otherHome: await one(`p.care_home_id = 'CH00002' AND NOT r.sharing_objection`),
@@ -194,7 +328,11 @@ describe("every code, by a request that causes it", () => {
     const closedPort = await listen(closed, "127.0.0.1", 0);
     await new Promise((r) => closed.close(r));
     const labsDown = await startGatewayOver(scratch.stack, { labs: `http://127.0.0.1:${closedPort}/graphql` });
-    const stuck = await startGatewayOver(scratch.stack, { residents: `http://127.0.0.1:${frozenPort}/graphql` }, { UPSTREAM_TIMEOUT_MS: 60_000, REQUEST_DEADLINE_MS: 300 });
+    const stuck = await startGatewayOver(
+      scratch.stack,
+      { residents: `http://127.0.0.1:${frozenPort}/graphql` },
+      { UPSTREAM_TIMEOUT_MS: 60_000, REQUEST_DEADLINE_MS: 300 },
+    );
     const ask = async (url: string, body: unknown, who: Identity = identities.nurse) => {
       const res = await fetch(url, {
         method: "POST",
@@ -207,11 +345,19 @@ describe("every code, by a request that causes it", () => {
     try {
       const [row] = await scratch.stack.db.sql.query<{ n: string; home: string }>(
         `SELECT r.nhs_number AS n, p.care_home_id AS home FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
-          WHERE NOT r.sharing_objection ORDER BY 1 LIMIT 1`);
+          WHERE NOT r.sharing_objection ORDER BY 1 LIMIT 1`,
+      );
       const nurse = nurseAt(row!.home);
       const sent = new RegExp(row!.n);
 
-      const source = await ask(labsDown.stack.gatewayUrl, { query: `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } diagnosticReports { edges { node { id } } } } }`, variables: { n: row!.n } }, nurse);
+      const source = await ask(
+        labsDown.stack.gatewayUrl,
+        {
+          query: `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } diagnosticReports { edges { node { id } } } } }`,
+          variables: { n: row!.n },
+        },
+        nurse,
+      );
       expect(source.status).toBe(200);
       expectContract(source, "SOURCE_UNAVAILABLE", sent);
       walked.add("SOURCE_UNAVAILABLE");
@@ -244,11 +390,12 @@ describe("every code, by a request that causes it", () => {
     const scratch = await startScratchStack("errors_own", 5, { RATE_LIMIT_PER_MINUTE: 3 });
     try {
       const user = { ...identities.nurse, userId: `rate-${process.pid}-${Date.now()}` };
-      const ask = async () => fetch(scratch.stack.gatewayUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: GQL_RESPONSE, authorization: `Bearer ${await tokenFor(user)}` },
-        body: JSON.stringify({ query: "{ __typename }" }),
-      });
+      const ask = async () =>
+        fetch(scratch.stack.gatewayUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: GQL_RESPONSE, authorization: `Bearer ${await tokenFor(user)}` },
+          body: JSON.stringify({ query: "{ __typename }" }),
+        });
       for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(200);
       const limited = await ask();
       const limitedText = await limited.text();
@@ -259,7 +406,8 @@ describe("every code, by a request that causes it", () => {
 
       const [row] = await scratch.stack.db.sql.query<{ n: string }>(
         `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
-          WHERE p.care_home_id = 'CH00001' AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`);
+          WHERE p.care_home_id = 'CH00001' AND NOT r.sharing_objection ORDER BY 1 LIMIT 1`,
+      );
       await scratch.stack.db.sql.query("ALTER TABLE usage.access_event RENAME TO access_event_gone");
       const res = await fetch(scratch.stack.gatewayUrl, {
         method: "POST",
@@ -281,7 +429,11 @@ describe("requests that look like errors but are not", () => {
   it.each([
     ["the only root field skipped with @include(if: false)", `{ resident(nhsNumber: "9990000018") @include(if: false) { nhsNumber } }`, {}],
     ["the only root field skipped with @skip(if: true)", `{ resident(nhsNumber: "9990000018") @skip(if: true) { nhsNumber } }`, {}],
-    ["every root field skipped through a variable and a fragment", `query ($no: Boolean!) { ...F @include(if: $no) } fragment F on Query { resident(nhsNumber: "9990000018") { nhsNumber } }`, { no: false }],
+    [
+      "every root field skipped through a variable and a fragment",
+      `query ($no: Boolean!) { ...F @include(if: $no) } fragment F on Query { resident(nhsNumber: "9990000018") { nhsNumber } }`,
+      { no: false },
+    ],
   ])("%s answers {} (200)", async (_l, query, variables) => {
     for (const accept of [GQL_RESPONSE, "application/json"]) {
       const res = await send(q(query, variables), accept);
@@ -309,15 +461,43 @@ describe("seeded fuzz", () => {
 
   it("1,000 mutated and hostile requests: no 5xx, every error coded and documented, no NHS number sent echoed", async () => {
     const rand = prng(20261201);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const nhs = () => (rand() < 0.5 ? fixture.own : testNhsNumber(Math.floor(rand() * 5000)));
-    const hostile = () => pick(["\u0000", "\ud800", "\udfff", "'; DROP TABLE x; --", "\\", "\"", "{", "}", "$", "@", "...", "9".repeat(300), "é", "\u202e", "\n", "#"]);
+    const hostile = () =>
+      pick(["\u0000", "\ud800", "\udfff", "'; DROP TABLE x; --", "\\", '"', "{", "}", "$", "@", "...", "9".repeat(300), "é", "\u202e", "\n", "#"]);
     const bases: (() => { query: string; variables?: Record<string, unknown>; operationName?: string; nhs: string })[] = [
-      () => { const n = nhs(); return { query: viewOf(n), nhs: n }; },
-      () => { const n = nhs(); return { query: "query V($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber allergies { display } carePlan { status } } }", variables: { nhs: n }, operationName: "V", nhs: n }; },
-      () => { const n = nhs(); return { query: `{ careHome(id: "CH00001") { residents(first: 5) { edges { node { nhsNumber } } } } r: resident(nhsNumber: "${n}") { name { family } } }`, nhs: n }; },
-      () => { const n = nhs(); return { query: `query ($id: ID!, $n: NhsNumber!) { careHome(id: $id) { name } resident(nhsNumber: $n) { nhsNumber } }`, variables: { id: "CH00001", n }, nhs: n }; },
-      () => { const n = nhs(); return { query: `mutation { breakGlass(nhsNumber: "${n}", reason: "Collapsed; need current medicines") { expiresAt } }`, nhs: n }; },
+      () => {
+        const n = nhs();
+        return { query: viewOf(n), nhs: n };
+      },
+      () => {
+        const n = nhs();
+        return {
+          query: "query V($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber allergies { display } carePlan { status } } }",
+          variables: { nhs: n },
+          operationName: "V",
+          nhs: n,
+        };
+      },
+      () => {
+        const n = nhs();
+        return {
+          query: `{ careHome(id: "CH00001") { residents(first: 5) { edges { node { nhsNumber } } } } r: resident(nhsNumber: "${n}") { name { family } } }`,
+          nhs: n,
+        };
+      },
+      () => {
+        const n = nhs();
+        return {
+          query: `query ($id: ID!, $n: NhsNumber!) { careHome(id: $id) { name } resident(nhsNumber: $n) { nhsNumber } }`,
+          variables: { id: "CH00001", n },
+          nhs: n,
+        };
+      },
+      () => {
+        const n = nhs();
+        return { query: `mutation { breakGlass(nhsNumber: "${n}", reason: "Collapsed; need current medicines") { expiresAt } }`, nhs: n };
+      },
     ];
     const mutate = (b: ReturnType<(typeof bases)[number]>) => {
       let { query } = b;
@@ -328,18 +508,64 @@ describe("seeded fuzz", () => {
       for (let s = 0; s < steps; s++) {
         const at = Math.floor(rand() * (query.length + 1));
         switch (Math.floor(rand() * 12)) {
-          case 0: query = query.slice(0, at) + query.slice(at + 1 + Math.floor(rand() * 5)); break;
-          case 1: query = query.slice(0, at) + hostile() + query.slice(at); break;
-          case 2: query = query.replace(/\{ resident/, `{ resident${pick([" @include(if: false)", " @skip(if: true)", " @skip(if: $x)", " @deprecated"])}`); break;
-          case 3: query = query.replace(/^(query|mutation)?/, pick(["subscription ", "query Q ", "mutation ", "", "query A { __typename } query "])); break;
-          case 4: query = query.replace(/\}\s*$/, pick([" __schema { types { name } } }", ` __type(name: "Resident") { name } }`, " __typename }", ` x: resident(nhsNumber: "${b.nhs}") { nhsNumber } }`])); break;
-          case 5: variables = { ...variables, [pick(["nhs", "n", "id", "x"])]: pick<unknown>([b.nhs, Number(b.nhs), `${b.nhs}\u0000`, "\ud800", null, [b.nhs], { nhs: b.nhs }, true, "", hostile()]) }; break;
-          case 6: operationName = pick(["V", "Nope", "", "Q", b.nhs]); break;
-          case 7: query = query.replace(/"(\d{10})"/, pick([`"$1\\u0000"`, `$1`, `"$1 "`, `"${hostile()}"`, `"\\ud800"`, `"${b.nhs.slice(0, 9)}"`])); break;
-          case 8: query = query.repeat(1 + Math.floor(rand() * 3)); break;
-          case 9: query = query.replace(/\{/g, () => (rand() < 0.2 ? "{ {" : "{")); break;
-          case 10: query = `${query} fragment F on Query { resident(nhsNumber: "${b.nhs}") { nhsNumber } }`; break;
-          default: query = query.replace(/nhsNumber/, pick(["nhsnumber", "nhsNumber: nhsNumber", "__typename", "nhsNumber(x: 1)"])); break;
+          case 0:
+            query = query.slice(0, at) + query.slice(at + 1 + Math.floor(rand() * 5));
+            break;
+          case 1:
+            query = query.slice(0, at) + hostile() + query.slice(at);
+            break;
+          case 2:
+            query = query.replace(/\{ resident/, `{ resident${pick([" @include(if: false)", " @skip(if: true)", " @skip(if: $x)", " @deprecated"])}`);
+            break;
+          case 3:
+            query = query.replace(/^(query|mutation)?/, pick(["subscription ", "query Q ", "mutation ", "", "query A { __typename } query "]));
+            break;
+          case 4:
+            query = query.replace(
+              /\}\s*$/,
+              pick([
+                " __schema { types { name } } }",
+                ` __type(name: "Resident") { name } }`,
+                " __typename }",
+                ` x: resident(nhsNumber: "${b.nhs}") { nhsNumber } }`,
+              ]),
+            );
+            break;
+          case 5:
+            variables = {
+              ...variables,
+              [pick(["nhs", "n", "id", "x"])]: pick<unknown>([
+                b.nhs,
+                Number(b.nhs),
+                `${b.nhs}\u0000`,
+                "\ud800",
+                null,
+                [b.nhs],
+                { nhs: b.nhs },
+                true,
+                "",
+                hostile(),
+              ]),
+            };
+            break;
+          case 6:
+            operationName = pick(["V", "Nope", "", "Q", b.nhs]);
+            break;
+          case 7:
+            query = query.replace(/"(\d{10})"/, pick([`"$1\\u0000"`, `$1`, `"$1 "`, `"${hostile()}"`, `"\\ud800"`, `"${b.nhs.slice(0, 9)}"`]));
+            break;
+          case 8:
+            query = query.repeat(1 + Math.floor(rand() * 3));
+            break;
+          case 9:
+            query = query.replace(/\{/g, () => (rand() < 0.2 ? "{ {" : "{"));
+            break;
+          case 10:
+            query = `${query} fragment F on Query { resident(nhsNumber: "${b.nhs}") { nhsNumber } }`;
+            break;
+          default:
+            query = query.replace(/nhsNumber/, pick(["nhsnumber", "nhsNumber: nhsNumber", "__typename", "nhsNumber(x: 1)"]));
+            break;
         }
       }
       return { query, variables, operationName };
@@ -356,11 +582,27 @@ describe("seeded fuzz", () => {
       (body) => ({ body }),
       (body) => ({ body }),
       (body) => ({ body }),
-      (body) => ({ method: "GET", qs: `?query=${enc(body.query)}${body.variables ? `&variables=${enc(rand() < 0.3 ? JSON.stringify(body.variables).slice(0, -1) : JSON.stringify(body.variables))}` : ""}${body.operationName ? `&operationName=${enc(body.operationName)}` : ""}` }),
+      (body) => ({
+        method: "GET",
+        qs: `?query=${enc(body.query)}${body.variables ? `&variables=${enc(rand() < 0.3 ? JSON.stringify(body.variables).slice(0, -1) : JSON.stringify(body.variables))}` : ""}${body.operationName ? `&operationName=${enc(body.operationName)}` : ""}`,
+      }),
       (body) => ({ body: JSON.stringify(body).slice(0, Math.floor(rand() * JSON.stringify(body).length)) }),
       (body) => ({ body: [body, body] }),
-      (body) => ({ body: JSON.stringify(body), headers: { "content-type": pick(["text/plain", "application/xml", "application/json; charset=latin1", "application/graphql-response+json"]) } }),
-      (body) => ({ body: { ...body, extensions: pick<unknown>([{ persistedQuery: { version: 1, sha256Hash: sha(body.query) } }, { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }, "x", null]) } }),
+      (body) => ({
+        body: JSON.stringify(body),
+        headers: { "content-type": pick(["text/plain", "application/xml", "application/json; charset=latin1", "application/graphql-response+json"]) },
+      }),
+      (body) => ({
+        body: {
+          ...body,
+          extensions: pick<unknown>([
+            { persistedQuery: { version: 1, sha256Hash: sha(body.query) } },
+            { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
+            "x",
+            null,
+          ]),
+        },
+      }),
     ];
     const problems: string[] = [];
     const codes = new Map<string, number>();

@@ -31,21 +31,35 @@ describe("the published schema", () => {
 });
 
 const ORG: Record<string, string> = {
-  CARE_HOME: "CH00001", GP: "G00001", nhs111_clinician: "NHS111L", ooh_gp: "OOHL01", ambulance_clinician: "RRU", ed_clinician: "RJ1",
-  analyst: "QKK", privacy_officer: "CRO01", administrator: "CRO01",
+  CARE_HOME: "CH00001",
+  GP: "G00001",
+  nhs111_clinician: "NHS111L",
+  ooh_gp: "OOHL01",
+  ambulance_clinician: "RRU",
+  ed_clinician: "RJ1",
+  analyst: "QKK",
+  privacy_officer: "CRO01",
+  administrator: "CRO01",
 };
 const identityOf = (role: Role): Identity => ({
-  userId: `scopes-${role}-${process.pid}`, name: `Scopes ${role}`, role,
-  orgCode: ORG[ROLE_GROUP[role]] ?? ORG[role]!, orgType: defaultOrgTypeForRole[role], trainingCompletedAt: "2025-01-15",
+  userId: `scopes-${role}-${process.pid}`,
+  name: `Scopes ${role}`,
+  role,
+  orgCode: ORG[ROLE_GROUP[role]] ?? ORG[role]!,
+  orgType: defaultOrgTypeForRole[role],
+  trainingCompletedAt: "2025-01-15",
 });
 
 let stack: Stack;
 let elsewhere: string; // a resident of another home and practice: allowed roles reach the subgraph, which refuses or reads only
 beforeAll(async () => {
   stack = await startTestStack();
-  elsewhere = (await stack.db.sql.query<{ n: string }>(
-    `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
-      WHERE p.care_home_id = 'CH00002' AND r.gp_practice_code <> 'G00001' ORDER BY 1 LIMIT 1`))[0]!.n;
+  elsewhere = (
+    await stack.db.sql.query<{ n: string }>(
+      `SELECT r.nhs_number AS n FROM residents.resident r JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
+      WHERE p.care_home_id = 'CH00002' AND r.gp_practice_code <> 'G00001' ORDER BY 1 LIMIT 1`,
+    )
+  )[0]!.n;
 });
 afterAll(() => {
   queryStats.onStatement = null;
@@ -99,8 +113,12 @@ describe("scopes at the gateway", () => {
   });
 
   it("refuses the whole operation when any root field is out of scope", async () => {
-    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { usage(filter: { from: "2026-01-01", to: "2026-01-02" }) { totalViews } resident(nhsNumber: $n) { nhsNumber } }`,
-      { n: elsewhere }, identityOf("analyst"));
+    const res = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { usage(filter: { from: "2026-01-01", to: "2026-01-02" }) { totalViews } resident(nhsNumber: $n) { nhsNumber } }`,
+      { n: elsewhere },
+      identityOf("analyst"),
+    );
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(["ROLE_NOT_PERMITTED"]);
   });

@@ -37,8 +37,12 @@ describe("gateway authentication", () => {
   it("refuses an expired token", async () => {
     const e = env();
     const expired = await new SignJWT({ name: "x", role: "gp", org: "G00001" })
-      .setProtectedHeader({ alg: "HS256" }).setSubject("u").setIssuer(e.JWT_ISSUER).setAudience(e.JWT_AUDIENCE)
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u")
+      .setIssuer(e.JWT_ISSUER)
+      .setAudience(e.JWT_AUDIENCE)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
       .sign(new TextEncoder().encode(e.JWT_SECRET));
     const res = await post(stack.gatewayUrl, { query: QUERY }, { authorization: `Bearer ${expired}` });
     expect(res.status).toBe(401);
@@ -48,8 +52,12 @@ describe("gateway authentication", () => {
   it("refuses a token signed with another key", async () => {
     const e = env();
     const forged = await new SignJWT({ name: "x", role: "gp", org: "G00001" })
-      .setProtectedHeader({ alg: "HS256" }).setSubject("u").setIssuer(e.JWT_ISSUER).setAudience(e.JWT_AUDIENCE)
-      .setExpirationTime("10m").sign(new TextEncoder().encode("another-key-another-key-another-key-!!"));
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u")
+      .setIssuer(e.JWT_ISSUER)
+      .setAudience(e.JWT_AUDIENCE)
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode("another-key-another-key-another-key-!!"));
     const res = await post(stack.gatewayUrl, { query: QUERY }, { authorization: `Bearer ${forged}` });
     expect(res.status).toBe(401);
   });
@@ -57,8 +65,12 @@ describe("gateway authentication", () => {
   it("refuses a token with an unknown role", async () => {
     const e = env();
     const token = await new SignJWT({ name: "x", role: "superuser", org: "G00001" })
-      .setProtectedHeader({ alg: "HS256" }).setSubject("u").setIssuer(e.JWT_ISSUER).setAudience(e.JWT_AUDIENCE)
-      .setExpirationTime("10m").sign(new TextEncoder().encode(e.JWT_SECRET));
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u")
+      .setIssuer(e.JWT_ISSUER)
+      .setAudience(e.JWT_AUDIENCE)
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(e.JWT_SECRET));
     const res = await post(stack.gatewayUrl, { query: QUERY }, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(401);
   });
@@ -70,7 +82,10 @@ describe("token times", () => {
   async function userToken(times: { iat?: number | null; nbf?: number; exp?: number | null }) {
     const e = env();
     const jwt = new SignJWT({ name: "Test GP", role: "gp", org: "G00001", org_type: "gp_practice", training_completed: "2025-01-15" })
-      .setProtectedHeader({ alg: "HS256" }).setSubject("t-times").setIssuer(e.JWT_ISSUER).setAudience(e.JWT_AUDIENCE);
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("t-times")
+      .setIssuer(e.JWT_ISSUER)
+      .setAudience(e.JWT_AUDIENCE);
     if (times.iat !== null) jwt.setIssuedAt(times.iat ?? now());
     if (times.nbf !== undefined) jwt.setNotBefore(times.nbf);
     if (times.exp !== null) jwt.setExpirationTime(times.exp ?? now() + 600);
@@ -114,10 +129,18 @@ describe("token times", () => {
   it("counts a training date in the future as not trained", async () => {
     const e = env();
     const token = await new SignJWT({ name: "Test GP", role: "gp", org: "G00001", training_completed: "2999-01-01" })
-      .setProtectedHeader({ alg: "HS256" }).setSubject("t-future-training").setIssuer(e.JWT_ISSUER).setAudience(e.JWT_AUDIENCE)
-      .setIssuedAt().setExpirationTime("10m").sign(new TextEncoder().encode(e.JWT_SECRET));
-    const res = await post(stack.gatewayUrl, { query: `query Q($n: NhsNumber!) { r: resident(nhsNumber: $n) { nhsNumber } }`, variables: { n: "9990000018" } },
-      { authorization: `Bearer ${token}` });
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("t-future-training")
+      .setIssuer(e.JWT_ISSUER)
+      .setAudience(e.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(e.JWT_SECRET));
+    const res = await post(
+      stack.gatewayUrl,
+      { query: `query Q($n: NhsNumber!) { r: resident(nhsNumber: $n) { nhsNumber } }`, variables: { n: "9990000018" } },
+      { authorization: `Bearer ${token}` },
+    );
     expect(res.data?.r ?? null).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe("TRAINING_NOT_COMPLETED");
   });
@@ -126,7 +149,10 @@ describe("token times", () => {
 describe("internal token times", () => {
   const now = () => Math.floor(Date.now() / 1000);
   async function internalToken(times: { iat?: number | null; exp: number; nbf?: number }) {
-    const jwt = new SignJWT({ identity: identities.gp }).setProtectedHeader({ alg: "HS256" }).setIssuer("carerecord-gateway").setAudience("carerecord-subgraphs")
+    const jwt = new SignJWT({ identity: identities.gp })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("carerecord-gateway")
+      .setAudience("carerecord-subgraphs")
       .setExpirationTime(times.exp);
     if (times.iat !== null) jwt.setIssuedAt(times.iat ?? now());
     if (times.nbf !== undefined) jwt.setNotBefore(times.nbf);
@@ -167,7 +193,11 @@ describe("subgraphs accept only the gateway", () => {
   });
 
   it("refuses a user token passed straight to a subgraph", async () => {
-    const res = await post(stack.subgraphUrls.residents, { query: QUERY }, { [INTERNAL_HEADER]: await tokenFor(), authorization: `Bearer ${await tokenFor()}` });
+    const res = await post(
+      stack.subgraphUrls.residents,
+      { query: QUERY },
+      { [INTERNAL_HEADER]: await tokenFor(), authorization: `Bearer ${await tokenFor()}` },
+    );
     expect(res.status).toBe(401);
   });
 

@@ -26,7 +26,9 @@ const BREAK_GLASS = `mutation ($n: NhsNumber!, $key: String) { breakGlass(nhsNum
 
 const submit = (what: string, key?: string, who = nurseAt(resident.home)) => gatewayQuery(stack, SUBMIT, { n: resident.nhs, what, key }, who);
 const versions = async () =>
-  (await stack.db.sql.query<{ version: number }>(`SELECT version FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version`, [resident.nhs])).map((r) => r.version);
+  (await stack.db.sql.query<{ version: number }>(`SELECT version FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version`, [resident.nhs])).map(
+    (r) => r.version,
+  );
 const newKey = () => `k-${randomUUID()}`;
 const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code;
 

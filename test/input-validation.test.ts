@@ -18,14 +18,15 @@ async function expectRejected(query: string, variables: Record<string, unknown> 
 }
 
 describe("NHS number input", () => {
-  it.each(["9990000017", "1234567890", "999000001", "99900000188", "999000001X", ""])(
-    "rejects %p given inline", (nhs) => expectRejected(`{ resident(nhsNumber: "${nhs}") { nhsNumber } }`));
+  it.each(["9990000017", "1234567890", "999000001", "99900000188", "999000001X", ""])("rejects %p given inline", (nhs) =>
+    expectRejected(`{ resident(nhsNumber: "${nhs}") { nhsNumber } }`),
+  );
 
   it.each(["9990000017", "abc", "9".repeat(200)])("rejects %p given as a variable", (nhs) =>
-    expectRejected(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber } }`, { n: nhs }));
+    expectRejected(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber } }`, { n: nhs }),
+  );
 
-  it("rejects a number that is not a string", () =>
-    expectRejected(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber } }`, { n: 9990000018 }));
+  it("rejects a number that is not a string", () => expectRejected(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber } }`, { n: 9990000018 }));
 
   it("accepts the spaced printed form", async () => {
     const res = await gatewayQuery(stack, `{ resident(nhsNumber: "999 000 0018") { nhsNumber } }`);
@@ -81,5 +82,4 @@ describe("malformed requests", () => {
     expect(JSON.parse(text).errors[0].extensions.code).toBe("BAD_REQUEST");
     expect(text).not.toMatch(/9990000018|originalError|stack|SyntaxError/);
   });
-
 });

@@ -44,7 +44,11 @@ const view = `query View($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumb
   diagnosticReports(first: 3) { edges { node { display } } } medications { dosageText } } }`;
 
 async function send(url: string, body: unknown, token: string) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   await res.text();
 }
 

@@ -23,7 +23,8 @@ describe("migrations", () => {
 
   it("record them in Prisma's _prisma_migrations layout", async () => {
     const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at FROM "labs"."_prisma_migrations"`);
+      `SELECT migration_name, checksum, finished_at FROM "labs"."_prisma_migrations"`,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(subgraph("labs")).map((m) => m.name));
     expect(rows.every((r) => r.finished_at instanceof Date && /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
   });

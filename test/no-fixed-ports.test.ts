@@ -29,8 +29,11 @@ describe("tests pick their ports from the OS", () => {
 
   it("no test listens on a fixed or pid-derived port", () => {
     const offences = files.flatMap((file) =>
-      readFileSync(file, "utf8").split("\n").flatMap((line, i) =>
-        forbidden.filter(([, re]) => re.test(line) && !line.includes("no-fixed-ports: allow")).map(([what]) => `${file}:${i + 1}: ${what}: ${line.trim()}`)),
+      readFileSync(file, "utf8")
+        .split("\n")
+        .flatMap((line, i) =>
+          forbidden.filter(([, re]) => re.test(line) && !line.includes("no-fixed-ports: allow")).map(([what]) => `${file}:${i + 1}: ${what}: ${line.trim()}`),
+        ),
     );
     expect(offences).toEqual([]);
   });

@@ -63,7 +63,11 @@ describe("persisted queries: what cannot be done with them", () => {
     expect((await post(stack.gatewayUrl, { query: known, extensions: ext(sha(known)) }, auth)).errors).toBeUndefined();
     expect((await post(stack.gatewayUrl, { extensions: ext(sha(known)) }, auth)).errors).toBeUndefined();
     const unknownHash = sha(`never registered ${run}`);
-    for (const headers of [{} as Record<string, string>, { authorization: "Bearer not-a-token" }, { authorization: `Bearer ${(await tokenFor()).slice(0, -2)}xx` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: "Bearer not-a-token" },
+      { authorization: `Bearer ${(await tokenFor()).slice(0, -2)}xx` },
+    ]) {
       const a = await post(stack.gatewayUrl, { extensions: ext(sha(known)) }, headers);
       const b = await post(stack.gatewayUrl, { extensions: ext(unknownHash) }, headers);
       expect(a.status).toBe(401);
@@ -119,13 +123,23 @@ describe("/metrics", () => {
     fetch(url.replace(/\/graphql$/, "/metrics"), { headers });
 
   it("exposes cache, Redis and per-subgraph latency metrics without request content", async () => {
-    await post(stack.gatewayUrl, { query: `{ careHome(id: "CH00001") { name residents(first: 3) { edges { node { allergies { id } } } } } }` },
-      { authorization: `Bearer ${await tokenFor()}` });
+    await post(
+      stack.gatewayUrl,
+      { query: `{ careHome(id: "CH00001") { name residents(first: 3) { edges { node { allergies { id } } } } } }` },
+      { authorization: `Bearer ${await tokenFor()}` },
+    );
     const res = await scrape(stack.gatewayUrl);
     expect(res.status).toBe(200);
     const text = await res.text();
-    for (const name of ["carerecord_cache_hits_total", "carerecord_cache_misses_total", "carerecord_cache_evictions_total", "carerecord_redis_errors_total",
-      "carerecord_redis_circuit_open", "carerecord_subgraph_request_duration_seconds_bucket{le=\"0.001\",subgraph=\"residents\"}"]) expect(text).toContain(name);
+    for (const name of [
+      "carerecord_cache_hits_total",
+      "carerecord_cache_misses_total",
+      "carerecord_cache_evictions_total",
+      "carerecord_redis_errors_total",
+      "carerecord_redis_circuit_open",
+      'carerecord_subgraph_request_duration_seconds_bucket{le="0.001",subgraph="residents"}',
+    ])
+      expect(text).toContain(name);
     // No NHS number (as a whole token: a float such as 0.0550299962567 is not one).
     expect(text).not.toMatch(/(?<![\d.])999\d{7}(?!\d)/);
     const sub = await scrape(stack.subgraphUrls.labs);
@@ -136,7 +150,12 @@ describe("/metrics", () => {
     const userToken = await tokenFor();
     const wrong = `${env().METRICS_TOKEN.slice(0, -1)}x`;
     for (const url of [stack.gatewayUrl, ...Object.values(stack.subgraphUrls)]) {
-      for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${userToken}` }, { authorization: `Bearer ${wrong}` }, { authorization: env().METRICS_TOKEN }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: `Bearer ${userToken}` },
+        { authorization: `Bearer ${wrong}` },
+        { authorization: env().METRICS_TOKEN },
+      ]) {
         const res = await scrape(url, headers);
         expect([url, res.status]).toEqual([url, 401]);
         expect(await res.text()).not.toContain("carerecord_");

@@ -13,6 +13,9 @@ describe("production configuration", () => {
 
   it("reads CORS_ORIGINS as a list, empty by default", () => {
     expect(parseEnv({}).CORS_ORIGINS).toEqual([]);
-    expect(parseEnv({ CORS_ORIGINS: " https://a.example.org, https://b.example.org ,," }).CORS_ORIGINS).toEqual(["https://a.example.org", "https://b.example.org"]);
+    expect(parseEnv({ CORS_ORIGINS: " https://a.example.org, https://b.example.org ,," }).CORS_ORIGINS).toEqual([
+      "https://a.example.org",
+      "https://b.example.org",
+    ]);
   });
 });

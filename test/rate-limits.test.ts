@@ -42,7 +42,11 @@ async function ask(url: string, identity: Identity | null, query = QUERY) {
     headers: { "content-type": "application/json", ...(identity ? { authorization: `Bearer ${await tokenFor(identity)}` } : {}) },
     body: JSON.stringify({ query }),
   });
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: (await res.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] },
+  };
 }
 
 function expectRateLimited(answer: Awaited<ReturnType<typeof ask>>, maxSeconds: number) {
@@ -116,7 +120,11 @@ describe("cost budget", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${await tokenFor(user)}` },
         body: JSON.stringify({ query: costly, variables: { n } }),
       });
-      return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+      return {
+        status: res.status,
+        retryAfter: res.headers.get("retry-after"),
+        body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+      };
     };
     for (let i = 0; i < 4; i++) expect((await run(100)).status).toBe(200); // 1,604 of 2,000
     const refused = await run(100);
@@ -155,7 +163,12 @@ describe("requests in flight", () => {
       ...gatewaySettings(e, stack.caches),
       logLevel: "error",
       // The same Redis and key prefix as the stack's gateway: a second replica.
-      limits: { maxCost: e.MAX_QUERY_COST, maxBodyBytes: e.MAX_BODY_BYTES, rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches), refusals: new RefusalMemo() },
+      limits: {
+        maxCost: e.MAX_QUERY_COST,
+        maxBodyBytes: e.MAX_BODY_BYTES,
+        rateLimiter: createRateLimiter({ ...rateLimitSettings(e), perMinute: PER_MINUTE, maxConcurrent: CONCURRENT }, stack.caches),
+        refusals: new RefusalMemo(),
+      },
     });
   });
   afterAll(async () => {
@@ -196,7 +209,13 @@ describe("requests in flight", () => {
     const token = await tokenFor(user);
     const controllers = [new AbortController(), new AbortController()];
     const abandoned = controllers.map((c) =>
-      fetch(gateway.url, { method: "POST", signal: c.signal, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: QUERY }) }).catch(() => null));
+      fetch(gateway.url, {
+        method: "POST",
+        signal: c.signal,
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: QUERY }),
+      }).catch(() => null),
+    );
     await untilHeld(2);
     expect(await inFlight()).toBe(2);
     for (const c of controllers) c.abort();

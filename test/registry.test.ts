@@ -5,10 +5,19 @@ import { readdirSync, existsSync } from "node:fs";
 import { parseEnv } from "../platform/config/env.js";
 import { loadTypeDefs } from "../platform/subgraph/server.js";
 import { checkResidentFields } from "../platform/subgraph/manifest.js";
-import { DOMAIN_SUBGRAPHS, RESIDENT_FIELD_SECTIONS, SOURCE_SYSTEMS, SUBGRAPH_DESCRIPTIONS, SUBGRAPHS, loadSubgraph, subgraphPort, subgraphUrls } from "../subgraphs/registry.js";
+import {
+  DOMAIN_SUBGRAPHS,
+  RESIDENT_FIELD_SECTIONS,
+  SOURCE_SYSTEMS,
+  SUBGRAPH_DESCRIPTIONS,
+  SUBGRAPHS,
+  loadSubgraph,
+  subgraphPort,
+  subgraphUrls,
+} from "../subgraphs/registry.js";
 
 const subgraphsDir = new URL("../subgraphs/", import.meta.url);
-const unique = <T,>(xs: readonly T[]) => new Set(xs).size === xs.length;
+const unique = <T>(xs: readonly T[]) => new Set(xs).size === xs.length;
 
 describe("the subgraph registry", () => {
   it("lists every folder under subgraphs/ that has a manifest, under its folder's name", () => {

@@ -19,8 +19,7 @@ const nodes = <T>(connection: { edges: { node: T }[] }) => connection.edges.map(
 
 const notObjected = `nhs_number IN (SELECT nhs_number FROM residents.resident WHERE NOT sharing_objection)`;
 /** The resident's own GP: sees every section, restricted history included. */
-const gpOf = async (nhs: string) =>
-  gpAt((await sql<{ p: string }>(`SELECT gp_practice_code AS p FROM residents.resident WHERE nhs_number = $1`, [nhs]))[0]!.p);
+const gpOf = async (nhs: string) => gpAt((await sql<{ p: string }>(`SELECT gp_practice_code AS p FROM residents.resident WHERE nhs_number = $1`, [nhs]))[0]!.p);
 
 async function residentsToCheck(): Promise<string[]> {
   // A spread of situations: an inpatient, one with several care plan versions, one with an
@@ -47,28 +46,43 @@ describe("full resident view through the gateway", () => {
       const r = res.data.resident;
       expect(r.nhsNumber).toBe(nhs);
 
-      const [person] = await sql<{ given_name: string; family_name: string; date_of_birth: Date; sex: string; gp_practice_code: string; sharing_objection: boolean }>(
-        `SELECT * FROM residents.resident WHERE nhs_number = $1`, [nhs]);
+      const [person] = await sql<{
+        given_name: string;
+        family_name: string;
+        date_of_birth: Date;
+        sex: string;
+        gp_practice_code: string;
+        sharing_objection: boolean;
+      }>(`SELECT * FROM residents.resident WHERE nhs_number = $1`, [nhs]);
       expect({ name: r.name, dob: r.dateOfBirth, sex: r.sex, gp: r.gpPractice.odsCode, objected: r.sharingObjection.objected }).toEqual({
-        name: { given: person!.given_name, family: person!.family_name }, dob: person!.date_of_birth.toISOString().slice(0, 10),
-        sex: person!.sex, gp: person!.gp_practice_code, objected: person!.sharing_objection,
+        name: { given: person!.given_name, family: person!.family_name },
+        dob: person!.date_of_birth.toISOString().slice(0, 10),
+        sex: person!.sex,
+        gp: person!.gp_practice_code,
+        objected: person!.sharing_objection,
       });
 
       const placements = await sql<{ id: string; care_home_id: string; end_date: Date | null }>(
-        `SELECT id, care_home_id, end_date FROM residents.placement WHERE nhs_number = $1 ORDER BY start_date DESC, id`, [nhs]);
+        `SELECT id, care_home_id, end_date FROM residents.placement WHERE nhs_number = $1 ORDER BY start_date DESC, id`,
+        [nhs],
+      );
       expect(ids(r.placements)).toEqual(ids(placements));
       expect(r.currentPlacement?.careHome.id ?? null).toBe(placements.find((p) => p.end_date === null)?.care_home_id ?? null);
 
       const allergies = await sql<{ id: string; display: string; criticality: string }>(
-        `SELECT id, display, criticality FROM residents.allergy WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`, [nhs]);
-      expect(r.allergies.map((a: { id: string; display: string; criticality: string }) => [a.id, a.display, a.criticality]))
-        .toEqual(allergies.map((a) => [a.id, a.display, a.criticality]));
+        `SELECT id, display, criticality FROM residents.allergy WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`,
+        [nhs],
+      );
+      expect(r.allergies.map((a: { id: string; display: string; criticality: string }) => [a.id, a.display, a.criticality])).toEqual(
+        allergies.map((a) => [a.id, a.display, a.criticality]),
+      );
 
       const conditions = await sql<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`, [nhs]);
       expect(ids(r.conditions)).toEqual(ids(conditions));
 
-      const summaries = await sql<{ id: string }>(
-        `SELECT id FROM discharge.discharge_summary WHERE nhs_number = $1 ORDER BY discharged_at DESC, id LIMIT 10`, [nhs]);
+      const summaries = await sql<{ id: string }>(`SELECT id FROM discharge.discharge_summary WHERE nhs_number = $1 ORDER BY discharged_at DESC, id LIMIT 10`, [
+        nhs,
+      ]);
       expect(ids(nodes(r.dischargeSummaries))).toEqual(ids(summaries));
 
       const [current] = await sql<{ id: string }>(`SELECT id FROM discharge.hospital_stay WHERE nhs_number = $1 AND status = 'IN_PROGRESS'`, [nhs]);
@@ -76,23 +90,35 @@ describe("full resident view through the gateway", () => {
       const stays = await sql<{ id: string }>(`SELECT id FROM discharge.hospital_stay WHERE nhs_number = $1 ORDER BY admitted_at DESC, id LIMIT 10`, [nhs]);
       expect(ids(nodes(r.hospitalStays))).toEqual(ids(stays));
       const emergencies = await sql<{ id: string }>(
-        `SELECT id FROM discharge.emergency_care_summary WHERE nhs_number = $1 ORDER BY occurred_at DESC, id LIMIT 10`, [nhs]);
+        `SELECT id FROM discharge.emergency_care_summary WHERE nhs_number = $1 ORDER BY occurred_at DESC, id LIMIT 10`,
+        [nhs],
+      );
       expect(ids(nodes(r.emergencyCareSummaries))).toEqual(ids(emergencies));
 
       const reports = await sql<{ id: string; abnormal: boolean; observations: number }>(
         `SELECT d.id, d.abnormal, (SELECT count(*)::int FROM labs.observation o WHERE o.report_id = d.id) AS observations
-           FROM labs.diagnostic_report d WHERE nhs_number = $1 ORDER BY issued_at DESC, id LIMIT 10`, [nhs]);
-      expect(nodes<{ id: string; abnormal: boolean; observations: unknown[] }>(r.diagnosticReports).map((d) => [d.id, d.abnormal, d.observations.length]))
-        .toEqual(reports.map((d) => [d.id, d.abnormal, d.observations]));
+           FROM labs.diagnostic_report d WHERE nhs_number = $1 ORDER BY issued_at DESC, id LIMIT 10`,
+        [nhs],
+      );
+      expect(
+        nodes<{ id: string; abnormal: boolean; observations: unknown[] }>(r.diagnosticReports).map((d) => [d.id, d.abnormal, d.observations.length]),
+      ).toEqual(reports.map((d) => [d.id, d.abnormal, d.observations]));
 
       const meds = await sql<{ id: string; eps: string | null; dispenses: number }>(
         `SELECT m.id,
                 (SELECT p.status::text FROM medications.eps_prescription p WHERE p.request_id = m.id ORDER BY issued_at DESC, p.id DESC LIMIT 1) AS eps,
                 (SELECT count(*)::int FROM medications.medication_dispense d WHERE d.request_id = m.id) AS dispenses
            FROM medications.medication_request m WHERE nhs_number = $1 AND status IN ('ACTIVE', 'ON_HOLD')
-          ORDER BY medication_name, authored_on DESC, id`, [nhs]);
-      expect(r.medications.map((m: { id: string; dispensing: { epsStatus: string } | null; dispenses: unknown[] }) => [m.id, m.dispensing?.epsStatus ?? null, m.dispenses.length]))
-        .toEqual(meds.map((m) => [m.id, m.eps, m.dispenses]));
+          ORDER BY medication_name, authored_on DESC, id`,
+        [nhs],
+      );
+      expect(
+        r.medications.map((m: { id: string; dispensing: { epsStatus: string } | null; dispenses: unknown[] }) => [
+          m.id,
+          m.dispensing?.epsStatus ?? null,
+          m.dispenses.length,
+        ]),
+      ).toEqual(meds.map((m) => [m.id, m.eps, m.dispenses]));
 
       const plans = await sql<{ id: string; status: string }>(`SELECT id, status FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version DESC`, [nhs]);
       expect(ids(r.carePlanHistory)).toEqual(ids(plans));
@@ -105,12 +131,22 @@ describe("full resident view through the gateway", () => {
   });
 
   it("returns only the asked-for resident's rows in every section", async () => {
-    const [a, b] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code = 'G00001' AND NOT sharing_objection ORDER BY 1 LIMIT 2`)).map((r) => r.n);
-    const res = await gatewayQuery(stack, `query ($a: NhsNumber!, $b: NhsNumber!) {
+    const [a, b] = (
+      await sql<{ n: string }>(`SELECT nhs_number AS n FROM residents.resident WHERE gp_practice_code = 'G00001' AND NOT sharing_objection ORDER BY 1 LIMIT 2`)
+    ).map((r) => r.n);
+    const res = await gatewayQuery(
+      stack,
+      `query ($a: NhsNumber!, $b: NhsNumber!) {
       a: resident(nhsNumber: $a) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } }
-      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } } }`, { a, b }, gpAt("G00001"));
+      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } } }`,
+      { a, b },
+      gpAt("G00001"),
+    );
     expect(res.errors).toBeUndefined();
-    for (const [alias, nhs] of [["a", a], ["b", b]] as const) {
+    for (const [alias, nhs] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
       const view = res.data[alias];
       const all = [...nodes<{ id: string }>(view.diagnosticReports), ...view.medications, ...view.carePlanHistory].map((x: { id: string }) => x.id);
       for (const id of all) expect(id).toContain(`-${nhs}-`);
@@ -118,25 +154,46 @@ describe("full resident view through the gateway", () => {
   });
 
   it("filters medicines by status and defaults to the current list", async () => {
-    const [{ n }] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM medications.medication_request WHERE status = 'STOPPED' AND ${notObjected} ORDER BY 1 LIMIT 1`)) as [{ n: string }];
-    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { current: medications { status } stopped: medications(status: [STOPPED]) { status } } }`, { n }, await gpOf(n));
+    const [{ n }] = (await sql<{ n: string }>(
+      `SELECT nhs_number AS n FROM medications.medication_request WHERE status = 'STOPPED' AND ${notObjected} ORDER BY 1 LIMIT 1`,
+    )) as [{ n: string }];
+    const res = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { current: medications { status } stopped: medications(status: [STOPPED]) { status } } }`,
+      { n },
+      await gpOf(n),
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.resident.current.every((m: { status: string }) => ["ACTIVE", "ON_HOLD"].includes(m.status))).toBe(true);
     expect(res.data.resident.stopped.length).toBeGreaterThan(0);
     expect(res.data.resident.stopped.every((m: { status: string }) => m.status === "STOPPED")).toBe(true);
-    const bad = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [ACTIVE, ACTIVE]) { id } } }`, { n }, await gpOf(n));
+    const bad = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [ACTIVE, ACTIVE]) { id } } }`,
+      { n },
+      await gpOf(n),
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("filters lab reports to abnormal ones in SQL, and by category and date", async () => {
-    const [{ n }] = (await sql<{ n: string }>(`SELECT nhs_number AS n FROM labs.diagnostic_report WHERE ${notObjected} GROUP BY 1 HAVING bool_or(abnormal) AND bool_or(NOT abnormal) ORDER BY 1 LIMIT 1`)) as [{ n: string }];
-    const res = await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
+    const [{ n }] = (await sql<{ n: string }>(
+      `SELECT nhs_number AS n FROM labs.diagnostic_report WHERE ${notObjected} GROUP BY 1 HAVING bool_or(abnormal) AND bool_or(NOT abnormal) ORDER BY 1 LIMIT 1`,
+    )) as [{ n: string }];
+    const res = await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
       abnormal: diagnosticReports(abnormalOnly: true, first: 100) { edges { node { id abnormal observations { interpretation } } } }
       haem: diagnosticReports(category: HAEMATOLOGY, first: 100) { edges { node { category } } }
-      recent: diagnosticReports(since: "2026-06-01T00:00:00Z", first: 100) { edges { node { issuedAt } } } } }`, { n }, await gpOf(n));
+      recent: diagnosticReports(since: "2026-06-01T00:00:00Z", first: 100) { edges { node { issuedAt } } } } }`,
+      { n },
+      await gpOf(n),
+    );
     expect(res.errors).toBeUndefined();
     const abnormal = nodes<{ abnormal: boolean; observations: { interpretation: string }[] }>(res.data.resident.abnormal);
-    const [{ c }] = (await sql<{ c: number }>(`SELECT count(*)::int AS c FROM labs.diagnostic_report WHERE nhs_number = $1 AND abnormal`, [n])) as [{ c: number }];
+    const [{ c }] = (await sql<{ c: number }>(`SELECT count(*)::int AS c FROM labs.diagnostic_report WHERE nhs_number = $1 AND abnormal`, [n])) as [
+      { c: number },
+    ];
     expect(abnormal).toHaveLength(c);
     for (const report of abnormal) expect(report.observations.some((o) => o.interpretation !== "NORMAL")).toBe(true);
     for (const report of nodes<{ category: string }>(res.data.resident.haem)) expect(report.category).toBe("HAEMATOLOGY");

@@ -10,12 +10,32 @@ import { env } from "../platform/config/env.js";
 import { openDatabase } from "../app/database.js";
 
 interface DmmfField {
-  name: string; dbName?: string | null; kind: "scalar" | "enum" | "object"; type: string; isRequired: boolean; isList: boolean;
-  hasDefaultValue: boolean; nativeType?: [string, string[]] | null; relationFromFields?: string[]; relationToFields?: string[];
+  name: string;
+  dbName?: string | null;
+  kind: "scalar" | "enum" | "object";
+  type: string;
+  isRequired: boolean;
+  isList: boolean;
+  hasDefaultValue: boolean;
+  nativeType?: [string, string[]] | null;
+  relationFromFields?: string[];
+  relationToFields?: string[];
 }
-interface DmmfModel { name: string; dbName: string | null; schema: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: "id" | "unique" | "normal" | "fulltext"; dbName?: string | null; fields: { name: string }[] }
-interface Dmmf { datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string; dbName: string | null }[] }[]; indexes: DmmfIndex[] } }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  schema: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: "id" | "unique" | "normal" | "fulltext";
+  dbName?: string | null;
+  fields: { name: string }[];
+}
+interface Dmmf {
+  datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string; dbName: string | null }[] }[]; indexes: DmmfIndex[] };
+}
 
 function dmmfOf(subgraph: SubgraphName): Dmmf {
   const schema = readFileSync(new URL(`../subgraphs/${subgraph}/prisma/schema.prisma`, import.meta.url), "utf8");
@@ -28,18 +48,35 @@ function expectedType(field: DmmfField): string {
   if (native) {
     const [name, args] = native;
     const map: Record<string, string> = {
-      Char: `character(${args[0]})`, VarChar: `character varying(${args[0]})`, Date: "date",
-      Timestamptz: `timestamp(${args[0] ?? 3}) with time zone`, Timestamp: `timestamp(${args[0] ?? 3}) without time zone`,
-      Text: "text", Uuid: "uuid", DoublePrecision: "double precision", Integer: "integer", SmallInt: "smallint",
-      Decimal: `numeric(${args.join(",")})`, Real: "real", BigInt: "bigint", JsonB: "jsonb",
+      Char: `character(${args[0]})`,
+      VarChar: `character varying(${args[0]})`,
+      Date: "date",
+      Timestamptz: `timestamp(${args[0] ?? 3}) with time zone`,
+      Timestamp: `timestamp(${args[0] ?? 3}) without time zone`,
+      Text: "text",
+      Uuid: "uuid",
+      DoublePrecision: "double precision",
+      Integer: "integer",
+      SmallInt: "smallint",
+      Decimal: `numeric(${args.join(",")})`,
+      Real: "real",
+      BigInt: "bigint",
+      JsonB: "jsonb",
     };
     if (!map[name]) throw new Error(`native type ${name} not handled by the drift test`);
     return map[name];
   }
   if (field.kind === "enum") return `enum:${field.type}`;
   const map: Record<string, string> = {
-    String: "text", Int: "integer", BigInt: "bigint", Float: "double precision", Boolean: "boolean",
-    DateTime: "timestamp(3) without time zone", Json: "jsonb", Decimal: "numeric(65,30)", Bytes: "bytea",
+    String: "text",
+    Int: "integer",
+    BigInt: "bigint",
+    Float: "double precision",
+    Boolean: "boolean",
+    DateTime: "timestamp(3) without time zone",
+    Json: "jsonb",
+    Decimal: "numeric(65,30)",
+    Bytes: "bytea",
   };
   return map[field.type]!;
 }
@@ -57,7 +94,9 @@ describe.each(SUBGRAPHS)("%s: schema.prisma and the migrated database agree", (s
 
   it("has exactly the models' tables", async () => {
     const rows = await db.sql.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY 1`, [subgraph]);
+      `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY 1`,
+      [subgraph],
+    );
     expect(rows.map((r) => r.tablename)).toEqual(dmmf.datamodel.models.map(tableOf).sort());
     for (const m of dmmf.datamodel.models) expect(m.schema).toBe(subgraph);
   });
@@ -70,13 +109,30 @@ describe.each(SUBGRAPHS)("%s: schema.prisma and the migrated database agree", (s
            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
            JOIN pg_type t ON t.oid = a.atttypid
           WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname`,
-        [subgraph, tableOf(model)]);
-      const actual = Object.fromEntries(cols.map((c) => [c.column_name, {
-        type: t(c.type, c.udt), nullable: c.is_nullable === "YES", hasDefault: c.has_default,
-      }]));
-      const expected = Object.fromEntries(model.fields.filter((f) => f.kind !== "object").map((f) => [columnOf(f), {
-        type: expectedType(f), nullable: !f.isRequired, hasDefault: f.hasDefaultValue,
-      }]));
+        [subgraph, tableOf(model)],
+      );
+      const actual = Object.fromEntries(
+        cols.map((c) => [
+          c.column_name,
+          {
+            type: t(c.type, c.udt),
+            nullable: c.is_nullable === "YES",
+            hasDefault: c.has_default,
+          },
+        ]),
+      );
+      const expected = Object.fromEntries(
+        model.fields
+          .filter((f) => f.kind !== "object")
+          .map((f) => [
+            columnOf(f),
+            {
+              type: expectedType(f),
+              nullable: !f.isRequired,
+              hasDefault: f.hasDefaultValue,
+            },
+          ]),
+      );
       expect({ table: tableOf(model), columns: actual }).toEqual({ table: tableOf(model), columns: expected });
     }
     function t(type: string, udt: string) {
@@ -88,7 +144,9 @@ describe.each(SUBGRAPHS)("%s: schema.prisma and the migrated database agree", (s
     for (const e of dmmf.datamodel.enums) {
       const rows = await db.sql.query<{ label: string }>(
         `SELECT e.enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE n.nspname = $1 AND t.typname = $2 ORDER BY e.enumsortorder`, [subgraph, e.dbName ?? e.name]);
+          WHERE n.nspname = $1 AND t.typname = $2 ORDER BY e.enumsortorder`,
+        [subgraph, e.dbName ?? e.name],
+      );
       expect({ enum: e.name, values: rows.map((r) => r.label) }).toEqual({ enum: e.name, values: e.values.map((v) => v.dbName ?? v.name) });
     }
   });
@@ -99,14 +157,18 @@ describe.each(SUBGRAPHS)("%s: schema.prisma and the migrated database agree", (s
               array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
          FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname <> '_prisma_migrations' AND i.indpred IS NULL`, [subgraph]);
+        WHERE n.nspname = $1 AND c.relname <> '_prisma_migrations' AND i.indpred IS NULL`,
+      [subgraph],
+    );
     const actual = rows.map((r) => `${r.table}(${r.columns.join(",")})${r.primary ? " pk" : r.unique ? " unique" : ""}`).sort();
     const models = new Map(dmmf.datamodel.models.map((m) => [m.name, m]));
-    const expected = dmmf.datamodel.indexes.map((ix) => {
-      const model = models.get(ix.model)!;
-      const cols = ix.fields.map((f) => columnOf(model.fields.find((mf) => mf.name === f.name)!));
-      return `${tableOf(model)}(${cols.join(",")})${ix.type === "id" ? " pk" : ix.type === "unique" ? " unique" : ""}`;
-    }).sort();
+    const expected = dmmf.datamodel.indexes
+      .map((ix) => {
+        const model = models.get(ix.model)!;
+        const cols = ix.fields.map((f) => columnOf(model.fields.find((mf) => mf.name === f.name)!));
+        return `${tableOf(model)}(${cols.join(",")})${ix.type === "id" ? " pk" : ix.type === "unique" ? " unique" : ""}`;
+      })
+      .sort();
     expect(actual).toEqual(expected);
   });
 
@@ -116,12 +178,21 @@ describe.each(SUBGRAPHS)("%s: schema.prisma and the migrated database agree", (s
               array(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum ORDER BY u.ord)::text[] AS columns
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND n.nspname = $1`, [subgraph]);
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND n.nspname = $1`,
+      [subgraph],
+    );
     const actual = rows.map((r) => `${r.table}(${r.columns.join(",")})->${r.ref_table}`).sort();
     const models = new Map(dmmf.datamodel.models.map((m) => [m.name, m]));
-    const expected = dmmf.datamodel.models.flatMap((m) =>
-      m.fields.filter((f) => f.kind === "object" && f.relationFromFields?.length).map((f) =>
-        `${tableOf(m)}(${f.relationFromFields!.map((n) => columnOf(m.fields.find((x) => x.name === n)!)).join(",")})->${tableOf(models.get(f.type)!)}`)).sort();
+    const expected = dmmf.datamodel.models
+      .flatMap((m) =>
+        m.fields
+          .filter((f) => f.kind === "object" && f.relationFromFields?.length)
+          .map(
+            (f) =>
+              `${tableOf(m)}(${f.relationFromFields!.map((n) => columnOf(m.fields.find((x) => x.name === n)!)).join(",")})->${tableOf(models.get(f.type)!)}`,
+          ),
+      )
+      .sort();
     expect(actual).toEqual(expected);
   });
 });

@@ -103,7 +103,11 @@ describe("CORS", () => {
       headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
     });
   const actual = async (stack: Stack, origin: string) =>
-    fetch(stack.gatewayUrl, { method: "POST", headers: { origin, "content-type": "application/json", ...(await auth()) }, body: JSON.stringify({ query: `{ __typename }` }) });
+    fetch(stack.gatewayUrl, {
+      method: "POST",
+      headers: { origin, "content-type": "application/json", ...(await auth()) },
+      body: JSON.stringify({ query: `{ __typename }` }),
+    });
 
   it("allows a configured origin, without credentials", async () => {
     for (const origin of [ALLOWED, OTHER_ALLOWED]) {

@@ -12,10 +12,13 @@ async function fingerprint(db: Database): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const schema of SUBGRAPHS) {
     const tables = await db.sql.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY 1`, [schema]);
+      `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY 1`,
+      [schema],
+    );
     for (const { tablename } of tables) {
       const [row] = await db.sql.query<{ n: string; md5: string }>(
-        `SELECT count(*)::text AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS md5 FROM "${schema}"."${tablename}" t`);
+        `SELECT count(*)::text AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS md5 FROM "${schema}"."${tablename}" t`,
+      );
       out[`${schema}.${tablename}`] = `${row!.n}:${row!.md5}`;
     }
   }
@@ -50,14 +53,17 @@ describe("demo seed", () => {
     }
     const fp = await fingerprint(scratch.db);
     for (const schema of SUBGRAPHS) {
-      const counts = Object.entries(fp).filter(([k]) => k.startsWith(`${schema}.`)).map(([, v]) => Number(v.split(":")[0]));
+      const counts = Object.entries(fp)
+        .filter(([k]) => k.startsWith(`${schema}.`))
+        .map(([, v]) => Number(v.split(":")[0]));
       expect(Math.max(...counts)).toBeGreaterThan(0);
     }
   });
 
   it("places residents in homes of about 40 across London boroughs", async () => {
     const homes = await scratch.db.sql.query<{ care_home_id: string; n: number }>(
-      `SELECT care_home_id, count(*)::int AS n FROM residents.placement WHERE end_date IS NULL GROUP BY 1 ORDER BY 1`);
+      `SELECT care_home_id, count(*)::int AS n FROM residents.placement WHERE end_date IS NULL GROUP BY 1 ORDER BY 1`,
+    );
     expect(homes.map((h) => h.n)).toEqual([30, 30, 30]); // 90 residents -> ceil(90/40) = 3 homes, round-robin
   });
 });

@@ -35,13 +35,14 @@ const VIEW = `
   }`;
 const HOME = `query Home($home: ID!) { careHome(id: $home) { name residents(first: 5) { edges { node { nhsNumber name { family } medications { id } } } } } }`;
 
-const view = (userId?: string) =>
-  gatewayQuery(over.stack, VIEW, { nhs: resident.nhs }, { ...nurseAt(resident.home), ...(userId ? { userId } : {}) });
+const view = (userId?: string) => gatewayQuery(over.stack, VIEW, { nhs: resident.nhs }, { ...nurseAt(resident.home), ...(userId ? { userId } : {}) });
 
 /** The audit records the failed section as not shown (UNAVAILABLE), never ALLOWED; the rest as served. */
 async function expectAudited(userId: string) {
   const rows = await base.db.sql.query<{ section: string; outcome: string; denial_code: string | null }>(
-    `SELECT section, outcome::text, denial_code FROM usage.access_event WHERE user_id = $1 ORDER BY section`, [userId]);
+    `SELECT section, outcome::text, denial_code FROM usage.access_event WHERE user_id = $1 ORDER BY section`,
+    [userId],
+  );
   expect(rows).toEqual([
     { section: "ALLERGIES", outcome: "ALLOWED", denial_code: null },
     { section: "DEMOGRAPHICS", outcome: "ALLOWED", denial_code: null },
@@ -77,7 +78,10 @@ function expectViewDegraded(res: GraphQLResponse) {
 function expectHomeDegraded(res: GraphQLResponse) {
   const edges = res.data.careHome.residents.edges as { node: { nhsNumber: string; name: { family: string }; medications: unknown } }[];
   expect(edges.length).toBeGreaterThan(1);
-  expectMedicationsUnavailable(res, edges.map((_, i) => ["careHome", "residents", "edges", i, "node", "medications"]));
+  expectMedicationsUnavailable(
+    res,
+    edges.map((_, i) => ["careHome", "residents", "edges", i, "node", "medications"]),
+  );
   for (const { node } of edges) {
     expect(node.medications).toBeNull();
     expect(node.name.family).toEqual(expect.any(String));

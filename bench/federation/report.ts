@@ -42,10 +42,17 @@ const n1 = (v: number) => v.toFixed(1);
 const x = (v: number) => `${v.toFixed(2)}x`;
 
 function row(target: TargetName, m: Measurement): string {
-  const failures = [m.non2xx && `${m.non2xx} non-2xx`, m.errors && `${m.errors} errors`, m.timeouts && `${m.timeouts} timeouts`].filter(Boolean).join(", ") || "0";
-  const answers = [m.afterwards === "ok" ? "ok" : `after run: ${m.afterwards}`, m.mismatches === null ? "bodies not compared" : `${m.mismatches} differing bodies`].join("; ");
+  const failures =
+    [m.non2xx && `${m.non2xx} non-2xx`, m.errors && `${m.errors} errors`, m.timeouts && `${m.timeouts} timeouts`].filter(Boolean).join(", ") || "0";
+  const answers = [
+    m.afterwards === "ok" ? "ok" : `after run: ${m.afterwards}`,
+    m.mismatches === null ? "bodies not compared" : `${m.mismatches} differing bodies`,
+  ].join("; ");
   const cpu = m.usage.map((u) => `${u.name} ${n0(u.cpuPercent)}`).join(" · ");
-  const rss = m.usage.filter((u) => u.name !== "load generator").map((u) => `${u.name} ${n0(u.peakRssMiB)}`).join(" · ");
+  const rss = m.usage
+    .filter((u) => u.name !== "load generator")
+    .map((u) => `${u.name} ${n0(u.peakRssMiB)}`)
+    .join(" · ");
   // With no request completed inside the window, autocannon's percentiles are zeros, not latencies.
   const [p50, p99] = m.requests > 0 ? [String(m.p50), String(m.p99)] : ["—", "—"];
   const sql = m.statementsPerRequest === null ? "—" : n1(m.statementsPerRequest);
@@ -91,7 +98,8 @@ function checks(input: ReportInput): Check[] {
   const perScenario = (a: TargetName, b: TargetName, fmt?: (v: number) => string) => SCENARIOS.map((s) => ratio(get(a, s), get(b, s), s, fmt));
   const overhead = (v: number) => (1 - 1 / v) * 100;
   const warmView = get("federated-warm", "resident-view");
-  const growth = (pick: (g: GrowthRow) => Measurement | null) => input.growth.map((g) => ratio(pick(g), input.growth[0] && pick(input.growth[0]), n0(g.residents)));
+  const growth = (pick: (g: GrowthRow) => Measurement | null) =>
+    input.growth.map((g) => ratio(pick(g), input.growth[0] && pick(input.growth[0]), n0(g.residents)));
   const oneSize = input.growth.length < 2 ? "one data size; run with --scale" : undefined;
   return [
     { label: "warm vs Apollo Gateway peer (req/s)", target: "≥ 3x", values: perScenario("federated-warm", "apollo-gateway-peer"), pass: (v) => v >= 3 },
@@ -101,19 +109,40 @@ function checks(input: ReportInput): Check[] {
     {
       label: "authorisation overhead: 1 − (shield on ÷ shield off), both cache warm",
       target: "< 15 %",
-      values: perScenario("federated-shield-off", "federated-warm", (v) => `${n1(overhead(v))} %`).map((r) => ({ ...r, value: r.value === null ? null : overhead(r.value) })),
+      values: perScenario("federated-shield-off", "federated-warm", (v) => `${n1(overhead(v))} %`).map((r) => ({
+        ...r,
+        value: r.value === null ? null : overhead(r.value),
+      })),
       pass: (v) => v < 15,
     },
     {
       label: `p99 of warm resident-view at 50 connections`,
       target: "< 50 ms",
-      values: [{ what: "resident-view", value: warmView?.requests ? warmView.p99 : null, shown: warmView ? (warmView.requests ? `${warmView.p99} ms` : "no request completed") : "not run" }],
+      values: [
+        {
+          what: "resident-view",
+          value: warmView?.requests ? warmView.p99 : null,
+          shown: warmView ? (warmView.requests ? `${warmView.p99} ms` : "no request completed") : "not run",
+        },
+      ],
       pass: (v) => v < 50,
       notApplicable: input.connections === 50 ? undefined : `this run used ${input.connections} connections`,
     },
     // The target bounds how much more data may cost: at most 20 % fewer req/s. Faster is not a failure.
-    { label: "growth: warm resident-view vs smallest size", target: "at most 20 % slower", values: growth((g) => g.warm), pass: (v) => v >= 0.8, notApplicable: oneSize },
-    { label: "growth: cache-off resident-view vs smallest size", target: "at most 20 % slower", values: growth((g) => g.cacheOff), pass: (v) => v >= 0.8, notApplicable: oneSize },
+    {
+      label: "growth: warm resident-view vs smallest size",
+      target: "at most 20 % slower",
+      values: growth((g) => g.warm),
+      pass: (v) => v >= 0.8,
+      notApplicable: oneSize,
+    },
+    {
+      label: "growth: cache-off resident-view vs smallest size",
+      target: "at most 20 % slower",
+      values: growth((g) => g.cacheOff),
+      pass: (v) => v >= 0.8,
+      notApplicable: oneSize,
+    },
   ];
 }
 
@@ -138,7 +167,9 @@ export function renderReport(input: ReportInput): string {
   );
   for (const scenario of SCENARIOS) {
     out.push(`## ${scenario}`, ``);
-    out.push(`| configuration | req/s | p50 ms | p99 ms | requests | SQL per request | non-2xx / errors / timeouts | answers | CPU % per process | peak RSS MiB per process |`);
+    out.push(
+      `| configuration | req/s | p50 ms | p99 ms | requests | SQL per request | non-2xx / errors / timeouts | answers | CPU % per process | peak RSS MiB per process |`,
+    );
     out.push(`|---|---:|---:|---:|---:|---:|---|---|---|---|`);
     for (const t of TARGETS) {
       const r = input.results.get(resultKey(t, scenario));
@@ -159,7 +190,9 @@ export function renderReport(input: ReportInput): string {
       mm
         ? [n0(mm.requestsPerSecond), String(mm.p99), mm.statementsPerRequest === null ? "—" : n1(mm.statementsPerRequest), ratio(mm, b, "").shown]
         : ["not run", "—", "—", "—"];
-    out.push(`| ${n0(g.residents)} | ${g.subjects.careHome} / ${g.subjects.nhsNumber} | ${cell(g.warm, base?.warm).join(" | ")} | ${cell(g.cacheOff, base?.cacheOff).join(" | ")} |`);
+    out.push(
+      `| ${n0(g.residents)} | ${g.subjects.careHome} / ${g.subjects.nhsNumber} | ${cell(g.warm, base?.warm).join(" | ")} | ${cell(g.cacheOff, base?.cacheOff).join(" | ")} |`,
+    );
   }
   if (input.growth.length < 2) out.push(``, `One size only: run with \`--scale 1000,100000,400000\` for the growth comparison.`);
   out.push(

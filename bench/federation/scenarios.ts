@@ -128,8 +128,14 @@ const URGENT_CARE_PLAN = `query UrgentCarePlan($nhs: NhsNumber!) {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response data, checked field by field
 
 export function buildScenarios(subjects: Subjects, tokens: Tokens): Scenario[] {
-  const scenario = (name: Scenario["name"], operationName: string, query: string, variables: object, users: string[], expect: Scenario["expect"]): Scenario =>
-    ({ name, operationName, body: JSON.stringify({ operationName, query, variables }), tokens: users, expect });
+  const scenario = (
+    name: Scenario["name"],
+    operationName: string,
+    query: string,
+    variables: object,
+    users: string[],
+    expect: Scenario["expect"],
+  ): Scenario => ({ name, operationName, body: JSON.stringify({ operationName, query, variables }), tokens: users, expect });
   const resident = (data: unknown) => (data as Json | null)?.resident as Json | null | undefined;
   return [
     scenario("resident-view", "ResidentView", RESIDENT_VIEW, { nhs: subjects.nhsNumber }, tokens.nurses, (data) => {

@@ -56,4 +56,11 @@ const server = await serveApollo(apollo, {
 console.log("READY");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => void server.close().then(() => apollo.stop()).finally(() => process.exit(0)));
+  process.once(
+    signal,
+    () =>
+      void server
+        .close()
+        .then(() => apollo.stop())
+        .finally(() => process.exit(0)),
+  );

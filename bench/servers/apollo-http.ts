@@ -11,8 +11,7 @@ import type { Identity } from "../../platform/identity/identity.js";
 import { closeGracefully, listen } from "../../platform/http/listen.js";
 import { bearerToken, verifyUserToken, type TokenSettings } from "../../gateway/tokens.js";
 
-const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 
 export async function serveApollo<C extends BaseContext>(
   apollo: ApolloServer<C>,

@@ -93,9 +93,12 @@ function guardedResidentField(field: string, owner: Part | undefined): AnyResolv
 
 /** Attaches resolvers and the shared scalars to the SDL-built schema, in place. */
 export function attachResolvers(schema: GraphQLSchema): void {
-  for (const [name, impl] of Object.entries(scalarResolvers)) Object.assign(schema.getType(name)!, {
-    serialize: impl.serialize, parseValue: impl.parseValue, parseLiteral: impl.parseLiteral,
-  });
+  for (const [name, impl] of Object.entries(scalarResolvers))
+    Object.assign(schema.getType(name)!, {
+      serialize: impl.serialize,
+      parseValue: impl.parseValue,
+      parseLiteral: impl.parseLiteral,
+    });
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith("__") || !isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {

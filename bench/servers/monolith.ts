@@ -27,7 +27,13 @@ function assertSubsetOf(schema: GraphQLSchema, api: GraphQLSchema): void {
       const fields = isObjectType(other) ? other.getFields() : {};
       for (const f of Object.values(type.getFields())) if (!fields[f.name] || signature(fields[f.name]!) !== signature(f)) drift.push(`${type.name}.${f.name}`);
     } else if (isEnumType(type)) {
-      const values = (t: unknown) => (isEnumType(t) ? t.getValues().map((v) => v.name).join(" ") : "");
+      const values = (t: unknown) =>
+        isEnumType(t)
+          ? t
+              .getValues()
+              .map((v) => v.name)
+              .join(" ")
+          : "";
       if (values(type) !== values(other)) drift.push(`enum ${type.name}`);
     } else if (!other) drift.push(type.name);
   }
@@ -63,6 +69,13 @@ reportStatsOnSignal();
 console.log("READY");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () =>
-    void server.close().then(() => apollo.stop()).then(() => data.close()).then(() => db.close()).finally(() => process.exit(0)),
+  process.once(
+    signal,
+    () =>
+      void server
+        .close()
+        .then(() => apollo.stop())
+        .then(() => data.close())
+        .then(() => db.close())
+        .finally(() => process.exit(0)),
   );

@@ -42,7 +42,10 @@ describe("collectSectionEvents", () => {
   });
 
   it("walks the operation named, not the first in the document", () => {
-    const two = withAuditKeys(parse(`query A { resident(nhsNumber: "${NHS}") { allergies { id } } } query B { resident(nhsNumber: "${NHS}") { carePlan { id } } }`), schema);
+    const two = withAuditKeys(
+      parse(`query A { resident(nhsNumber: "${NHS}") { allergies { id } } } query B { resident(nhsNumber: "${NHS}") { carePlan { id } } }`),
+      schema,
+    );
     const events = collectSectionEvents(two, schema, { resident: { [AUDIT_KEY_ALIAS]: NHS, carePlan: null } }, [], {}, "B");
     expect(events.map((e) => e.section)).toEqual(["CARE_PLAN"]);
   });

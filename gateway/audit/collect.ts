@@ -3,8 +3,20 @@
 // it is unit-tested apart from the gateway. Why the audit is derived this way, and what a client
 // can and cannot influence: docs/adr/0004-audit-derivation.md.
 import {
-  GraphQLError, Kind, TypeInfo, getNamedType, getOperationAST, isObjectType, visit, visitWithTypeInfo,
-  type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext,
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  getOperationAST,
+  isObjectType,
+  visit,
+  visitWithTypeInfo,
+  type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
 } from "graphql";
 import type { Section } from "../../platform/access/sections.js";
 import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";

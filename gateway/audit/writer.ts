@@ -25,7 +25,10 @@ export class AuditWriter {
   private inFlight = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly sink: AuditSink, private readonly opts: AuditWriterOptions = {}) {}
+  constructor(
+    private readonly sink: AuditSink,
+    private readonly opts: AuditWriterOptions = {},
+  ) {}
 
   record(events: AccessEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();

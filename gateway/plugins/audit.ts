@@ -10,7 +10,6 @@ import type { BreakGlassLookup } from "../audit/event.js";
 import type { IdentityContext } from "./authenticate.js";
 import { logger } from "../../platform/observability/logger.js";
 
-
 export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): GatewayPlugin<IdentityContext> {
   const hashes = new WeakMap<DocumentNode, string>();
   // Parsed documents are shared between requests (the parser cache), so their rewritten copies
@@ -80,8 +79,18 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
             );
           } catch (error) {
             if (error instanceof AuditIntegrityError) logger.error({ err: { name: error.name } }, "a resident without its key in a result; response withheld");
-            else logger.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, "access events could not be written; response withheld");
-            setResult({ errors: [new GraphQLError("The care record could not record this access, so nothing is shown. Try again.", { extensions: { code: "AUDIT_UNAVAILABLE" } })] });
+            else
+              logger.error(
+                { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+                "access events could not be written; response withheld",
+              );
+            setResult({
+              errors: [
+                new GraphQLError("The care record could not record this access, so nothing is shown. Try again.", {
+                  extensions: { code: "AUDIT_UNAVAILABLE" },
+                }),
+              ],
+            });
           }
         },
       };

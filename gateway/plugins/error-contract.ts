@@ -6,16 +6,28 @@
 // internals and identifiers, and answered with the status of its class.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import {
-  GraphQLError, Kind, coerceInputValue, getOperationAST, isInputType, isNonNullType, print, typeFromAST, visit,
-  type ASTNode, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
+  GraphQLError,
+  Kind,
+  coerceInputValue,
+  getOperationAST,
+  isInputType,
+  isNonNullType,
+  print,
+  typeFromAST,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import { collectFields } from "graphql/execution/collectFields.js";
 import { logger, maskIdentifiers } from "../../platform/observability/logger.js";
 import { isKnownCode } from "../../platform/errors/errors.js";
 import { GATEWAY_CODES, REQUEST_ERROR_STATUS, type StatusRule } from "../error-codes.js";
 
-const coded = (code: string, message: string, extra: { nodes?: ASTNode } = {}) =>
-  new GraphQLError(message, { nodes: extra.nodes, extensions: { code } });
+const coded = (code: string, message: string, extra: { nodes?: ASTNode } = {}) => new GraphQLError(message, { nodes: extra.nodes, extensions: { code } });
 
 // ---------------------------------------------------------------------------------------------
 // Before execution
@@ -71,8 +83,7 @@ function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNo
     const type = typeFromAST(schema, definition.type);
     // Validation has already refused unknown and non-input types.
     if (!type || !isInputType(type)) continue;
-    const fail = (reason: string) =>
-      errors.push(coded("BAD_USER_INPUT", `Variable "$${name}" ${reason}`, { nodes: definition }));
+    const fail = (reason: string) => errors.push(coded("BAD_USER_INPUT", `Variable "$${name}" ${reason}`, { nodes: definition }));
     if (!Object.prototype.hasOwnProperty.call(inputs, name)) {
       if (!definition.defaultValue && isNonNullType(type)) fail(`of required type "${print(definition.type)}" was not provided.`);
       continue;
@@ -98,7 +109,12 @@ function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionN
 }
 
 /** The refusal (or short answer) for an operation the engine cannot plan, if any. */
-function beforeExecution(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, inputs: Record<string, unknown>): ExecutionResult | null {
+function beforeExecution(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  inputs: Record<string, unknown>,
+): ExecutionResult | null {
   const operation = getOperationAST(document, operationName);
   // The engine answers with OPERATION_RESOLUTION_FAILURE itself.
   if (!operation) return null;
@@ -116,7 +132,15 @@ function beforeExecution(schema: GraphQLSchema, document: DocumentNode, operatio
   if (fields.length === 0) return { data: {} };
   const introspection = fields.filter((f) => f === "__schema" || f === "__type");
   if (introspection.length > 0 && fields.some((f) => !f.startsWith("__")))
-    return { errors: [coded("OPERATION_NOT_SUPPORTED", "Introspection (__schema, __type) cannot be combined with data fields in one operation; send it as its own operation", { nodes: operation })] };
+    return {
+      errors: [
+        coded(
+          "OPERATION_NOT_SUPPORTED",
+          "Introspection (__schema, __type) cannot be combined with data fields in one operation; send it as its own operation",
+          { nodes: operation },
+        ),
+      ],
+    };
   return null;
 }
 
@@ -126,10 +150,15 @@ export function useRequestContract(): GatewayPlugin {
       // Other methods are answered 405 by graphql-yoga's own check, after this hook.
       if (!requestParser && request.method === "POST") {
         // graphql-yoga answers an unsupported media type with an empty 415; give it a coded body.
-        endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: "Send application/json (POST) or use GET", extensions: { code: "UNSUPPORTED_MEDIA_TYPE" } }] }), {
-          status: 415,
-          headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
-        }));
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message: "Send application/json (POST) or use GET", extensions: { code: "UNSUPPORTED_MEDIA_TYPE" } }] }),
+            {
+              status: 415,
+              headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
+            },
+          ),
+        );
         return;
       }
       // Malformed JSON in GET's `variables` or `extensions` surfaces as a bare SyntaxError (a 500).
@@ -146,7 +175,11 @@ export function useRequestContract(): GatewayPlugin {
     // Subscriptions take this path, not onExecute; the supergraph has none and the planner would throw.
     onSubscribe({ args, setResultAndStopExecution }) {
       const inputs = (args.variableValues ?? {}) as Record<string, unknown>;
-      setResultAndStopExecution(beforeExecution(args.schema, args.document, args.operationName, inputs) ?? { errors: [coded("OPERATION_NOT_SUPPORTED", "Subscriptions are not supported; use a query")] });
+      setResultAndStopExecution(
+        beforeExecution(args.schema, args.document, args.operationName, inputs) ?? {
+          errors: [coded("OPERATION_NOT_SUPPORTED", "Subscriptions are not supported; use a query")],
+        },
+      );
     },
     onExecute({ args, setResultAndStopExecution }) {
       const inputs = (args.variableValues ?? {}) as Record<string, unknown>;
@@ -203,7 +236,11 @@ function contract(result: ExecutionResult): ExecutionResult {
     // table does not know (added by other plugins) keep the status their plugin chose.
     // Once execution started: 200, unless a plugin decided the operation failed whole
     // (gateway/plugins/source-errors.ts: 503 / 409 / 422 when nothing was answered).
-    const rule = requestLevel ? REQUEST_ERROR_STATUS[code] ?? own ?? { status: 400, spec: true } : code === "UNAUTHENTICATED" ? { status: 401 } : own ?? null;
+    const rule = requestLevel
+      ? (REQUEST_ERROR_STATUS[code] ?? own ?? { status: 400, spec: true })
+      : code === "UNAUTHENTICATED"
+        ? { status: 401 }
+        : (own ?? null);
     if (rule) extensions.http = { headers: own?.headers, status: rule.status, spec: rule.spec ?? false };
     // Locations point into the client's own document: kept (graphql-yoga rebuilds them from these).
     const where = e instanceof GraphQLError ? { nodes: e.nodes, source: e.source, positions: e.positions } : {};

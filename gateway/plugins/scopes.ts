@@ -9,10 +9,7 @@
 // enforced at start-up below — so the decision depends on the document and the caller's scopes
 // alone and is computed once per pair.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import {
-  GraphQLError, Kind, getOperationAST, parse,
-  type DocumentNode, type ObjectTypeDefinitionNode,
-} from "graphql";
+import { GraphQLError, Kind, getOperationAST, parse, type DocumentNode, type ObjectTypeDefinitionNode } from "graphql";
 import { fragmentsOf, selectedFields } from "../selections.js";
 import type { Identity } from "../../platform/identity/identity.js";
 import { DENIAL_MESSAGES } from "../../platform/access/rules.js";
@@ -34,7 +31,8 @@ export function rootScopes(supergraphSdl: string): RootScopes {
       if (!root || directive.name.value !== "requiresScopes")
         throw new Error(`@${directive.name.value} on ${def.name.value}.${field.name.value}: only @requiresScopes on root fields is supported`);
       const arg = directive.arguments?.[0]?.value;
-      const sets = arg?.kind === Kind.LIST ? arg.values.map((set) => (set.kind === Kind.LIST ? set.values.map((s) => (s.kind === Kind.STRING ? s.value : "")) : [])) : [];
+      const sets =
+        arg?.kind === Kind.LIST ? arg.values.map((set) => (set.kind === Kind.LIST ? set.values.map((s) => (s.kind === Kind.STRING ? s.value : "")) : [])) : [];
       if (!out.has(def.name.value)) out.set(def.name.value, new Map());
       out.get(def.name.value)!.set(field.name.value, sets);
     }
@@ -54,7 +52,10 @@ export function scopeRefusals(required: RootScopes, document: DocumentNode, oper
       const sets = byField?.get(f.name.value);
       return sets !== undefined && !holds(sets);
     })
-    .map((f) => new GraphQLError(DENIAL_MESSAGES.ROLE_NOT_PERMITTED, { nodes: f, path: [f.alias?.value ?? f.name.value], extensions: { code: "ROLE_NOT_PERMITTED" } }));
+    .map(
+      (f) =>
+        new GraphQLError(DENIAL_MESSAGES.ROLE_NOT_PERMITTED, { nodes: f, path: [f.alias?.value ?? f.name.value], extensions: { code: "ROLE_NOT_PERMITTED" } }),
+    );
 }
 
 export function useScopes(supergraphSdl: string): GatewayPlugin<{ identity?: Identity }> {

@@ -87,7 +87,8 @@ function unavailablePaths(
       if (isObjectType(concrete)) unavailablePaths(node.selectionSet!, concrete, item as Record<string, unknown>, ctx, itemPath, out);
       else if (!isObjectType(named)) {
         // An interface or union without __typename: walk each possible type's fields by name.
-        for (const t of ctx.schema.getPossibleTypes(named as never)) unavailablePaths(node.selectionSet!, t, item as Record<string, unknown>, ctx, itemPath, out);
+        for (const t of ctx.schema.getPossibleTypes(named as never))
+          unavailablePaths(node.selectionSet!, t, item as Record<string, unknown>, ctx, itemPath, out);
       }
     };
     walk(v, [...path, key]);
@@ -108,7 +109,9 @@ function failedSource(error: GraphQLError, failed: Set<string>): string | undefi
 
 const unavailable = (path: Path | undefined, section: string | undefined) =>
   new GraphQLError(
-    section ? `The ${section.toLowerCase().replace(/_/g, " ")} section is unavailable right now. Try again shortly.` : "Part of the record is unavailable right now. Try again shortly.",
+    section
+      ? `The ${section.toLowerCase().replace(/_/g, " ")} section is unavailable right now. Try again shortly.`
+      : "Part of the record is unavailable right now. Try again shortly.",
     { path, extensions: { code: SOURCE_UNAVAILABLE, retryable: true, ...(section ? { section } : {}) } },
   );
 
@@ -136,7 +139,14 @@ export function rewriteSourceErrors(
   const rootType = op && op.kind === Kind.OPERATION_DEFINITION ? (op.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) : undefined;
   const located: { path: Path; type: string; field: string; source: string }[] = [];
   if (op && op.kind === Kind.OPERATION_DEFINITION && rootType)
-    unavailablePaths(op.selectionSet, rootType, (result.data ?? {}) as Record<string, unknown>, { schema, fragments: fragmentsOf(document), owners, failed }, [], located);
+    unavailablePaths(
+      op.selectionSet,
+      rootType,
+      (result.data ?? {}) as Record<string, unknown>,
+      { schema, fragments: fragmentsOf(document), owners, failed },
+      [],
+      located,
+    );
   // A field that already carries its own error (a subgraph's coded refusal) keeps it.
   const ownErrors = kept.filter((e) => e.path);
   const added = located
@@ -147,7 +157,10 @@ export function rewriteSourceErrors(
   logger.warn({ subgraphs: [...failed], sections: added.length }, "subgraph unavailable; its sections answered as SOURCE_UNAVAILABLE");
   // When the root fetch itself failed the runtime answers without `data`; each root field is null.
   const data =
-    result.data ?? (op && op.kind === Kind.OPERATION_DEFINITION ? Object.fromEntries(selectedFields(op.selectionSet, fragmentsOf(document)).map((f) => [f.alias?.value ?? f.name.value, null])) : result.data);
+    result.data ??
+    (op && op.kind === Kind.OPERATION_DEFINITION
+      ? Object.fromEntries(selectedFields(op.selectionSet, fragmentsOf(document)).map((f) => [f.alias?.value ?? f.name.value, null]))
+      : result.data);
   return { ...result, data, errors: [...kept, ...added] };
 }
 
@@ -187,7 +200,12 @@ export function useSourceErrors(supergraph: string): GatewayPlugin {
           const result = await executor(request);
           const r = result as ExecutionResult;
           // Transport failures come back as a result with no data and the runtime's own codes.
-          if (r && !(Symbol.asyncIterator in r) && (r.data === null || r.data === undefined) && r.errors?.some((e) => failedSource(e as GraphQLError, new Set([subgraphName]))))
+          if (
+            r &&
+            !(Symbol.asyncIterator in r) &&
+            (r.data === null || r.data === undefined) &&
+            r.errors?.some((e) => failedSource(e as GraphQLError, new Set([subgraphName])))
+          )
             noteFailure(request.context, subgraphName);
           return result;
         } catch (error) {

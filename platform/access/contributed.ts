@@ -27,7 +27,11 @@ export function allowedAccess(parent: ResidentRepresentation, section: Section):
   return access;
 }
 
-export function contributedSectionsPermissions(typeDefs: DocumentNode, residentFields: Readonly<Record<string, Section | null>>, mutations?: Record<string, ShieldRule>): IRules {
+export function contributedSectionsPermissions(
+  typeDefs: DocumentNode,
+  residentFields: Readonly<Record<string, Section | null>>,
+  mutations?: Record<string, ShieldRule>,
+): IRules {
   return {
     ...(federationTypeRules as object),
     Query: federationQueryRules,

@@ -25,7 +25,9 @@ const GROUPS: ReadonlySet<string> = new Set(["CARE_HOME", "GP", "URGENT_CARE", "
 export function fromWire(wire: Partial<GrantWire> | null | undefined): ResidentGrant {
   if (wire?.allowed === true && typeof wire.group === "string" && GROUPS.has(wire.group))
     return {
-      allowed: true, group: wire.group as RoleGroup, breakGlass: wire.breakGlass === true,
+      allowed: true,
+      group: wire.group as RoleGroup,
+      breakGlass: wire.breakGlass === true,
       relationship: (RELATIONSHIPS.has(wire.relationship ?? "") ? wire.relationship : "NONE") as Relationship,
     };
   return { allowed: false, code: (typeof wire?.code === "string" ? wire.code : "ROLE_NOT_PERMITTED") as DenialCode };

@@ -8,13 +8,23 @@ const ambulance: OrganisationFacts = { odsCode: "RRU", type: "ambulance_service"
 const nurse: Identity = { userId: "n", name: "N", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-01" };
 const carer: Identity = { ...nurse, userId: "c", role: "care_home_carer" };
 const gp: Identity = { userId: "g", name: "G", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: "2025-01-01" };
-const paramedic: Identity = { userId: "p", name: "P", role: "ambulance_clinician", orgCode: "RRU", orgType: "ambulance_service", trainingCompletedAt: "2025-01-01" };
+const paramedic: Identity = {
+  userId: "p",
+  name: "P",
+  role: "ambulance_clinician",
+  orgCode: "RRU",
+  orgType: "ambulance_service",
+  trainingCompletedAt: "2025-01-01",
+};
 const analyst: Identity = { userId: "a", name: "A", role: "analyst", orgCode: "QKK", orgType: "integrated_care_board", trainingCompletedAt: "2025-01-01" };
 const icb: OrganisationFacts = { odsCode: "QKK", type: "integrated_care_board", dsptStandardMet: true, sharingAgreementSigned: true };
 
 const resident = (over: Partial<ResidentFacts> = {}): ResidentFacts => ({
-  nhsNumber: "9990000018", gpPracticeCode: "G00001", sharingObjection: false,
-  placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: null }], ...over,
+  nhsNumber: "9990000018",
+  gpPracticeCode: "G00001",
+  sharingObjection: false,
+  placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: null }],
+  ...over,
 });
 
 describe("caller preconditions", () => {
@@ -51,7 +61,8 @@ describe("resident grant", () => {
     expect(residentGrant(carer, home, resident(), false, now)).toEqual({ allowed: true, group: "CARE_HOME", breakGlass: false, relationship: "CURRENT" });
     const elsewhere = resident({ placements: [{ careHomeId: "CH00002", startDate: new Date("2024-01-01"), endDate: null }] });
     expect(residentGrant(carer, home, elsewhere, false, now)).toEqual({ allowed: false, code: "NO_CARE_RELATIONSHIP" });
-    const left = (daysAgo: number) => resident({ placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: new Date(now.getTime() - daysAgo * 86_400_000) }] });
+    const left = (daysAgo: number) =>
+      resident({ placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: new Date(now.getTime() - daysAgo * 86_400_000) }] });
     expect(placedAt(left(7), "CH00001", now)).toBe(true);
     expect(placedAt(left(8), "CH00001", now)).toBe(false);
     const future = resident({ placements: [{ careHomeId: "CH00001", startDate: new Date("2027-01-01"), endDate: null }] });
@@ -62,7 +73,12 @@ describe("resident grant", () => {
     expect(residentGrant(gp, practice, resident({ gpPracticeCode: "G00002" }), false, now)).toEqual({ allowed: false, code: "NO_CARE_RELATIONSHIP" });
   });
   it("urgent care: any resident", () => {
-    expect(residentGrant(paramedic, ambulance, resident({ gpPracticeCode: "G00009", placements: [] }), false, now)).toEqual({ allowed: true, group: "URGENT_CARE", breakGlass: false, relationship: "NONE" });
+    expect(residentGrant(paramedic, ambulance, resident({ gpPracticeCode: "G00009", placements: [] }), false, now)).toEqual({
+      allowed: true,
+      group: "URGENT_CARE",
+      breakGlass: false,
+      relationship: "NONE",
+    });
   });
   it("analyst: never", () => {
     expect(residentGrant(analyst, icb, resident(), false, now)).toEqual({ allowed: false, code: "ROLE_NOT_PERMITTED" });
@@ -74,7 +90,12 @@ describe("resident grant", () => {
     expect(residentGrant(carer, home, objected, true, now)).toEqual({ allowed: false, code: "SHARING_OBJECTION" });
   });
   it("break-glass lets a clinician past a missing relationship but not past the preconditions", () => {
-    expect(residentGrant(gp, practice, resident({ gpPracticeCode: "G00002" }), true, now)).toEqual({ allowed: true, group: "GP", breakGlass: true, relationship: "NONE" });
+    expect(residentGrant(gp, practice, resident({ gpPracticeCode: "G00002" }), true, now)).toEqual({
+      allowed: true,
+      group: "GP",
+      breakGlass: true,
+      relationship: "NONE",
+    });
     expect(residentGrant({ ...gp, trainingCompletedAt: null }, practice, resident(), true, now)).toEqual({ allowed: false, code: "TRAINING_NOT_COMPLETED" });
   });
 });
@@ -82,7 +103,8 @@ describe("resident grant", () => {
 describe("writes", () => {
   const left = (daysAgo: number) =>
     resident({ placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: new Date(now.getTime() - daysAgo * 86_400_000) }] });
-  const write = (who: Identity, r: ResidentFacts, glass: boolean, group: "CARE_HOME" | "GP") => writeDenial(residentGrant(who, who.role === "gp" ? practice : home, r, glass, now), group);
+  const write = (who: Identity, r: ResidentFacts, glass: boolean, group: "CARE_HOME" | "GP") =>
+    writeDenial(residentGrant(who, who.role === "gp" ? practice : home, r, glass, now), group);
 
   it("need the caller's own current relationship; break-glass never opens a write", () => {
     expect(write(nurse, resident(), false, "CARE_HOME")).toBeNull();
@@ -105,7 +127,8 @@ describe("writes", () => {
     expect(write(nurse, left(7), false, "CARE_HOME")).toBe("NO_CARE_RELATIONSHIP");
   });
   it("decision: the leaver window is inclusive, day 7 after leaving is the last day (UTC days, whatever the hour)", () => {
-    const endOn = (day: string) => resident({ placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: new Date(`${day}T00:00:00Z`) }] });
+    const endOn = (day: string) =>
+      resident({ placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: new Date(`${day}T00:00:00Z`) }] });
     expect(residentGrant(nurse, home, endOn("2026-11-13"), false, new Date("2026-11-20T23:59:59Z")).allowed).toBe(true);
     expect(residentGrant(nurse, home, endOn("2026-11-12"), false, new Date("2026-11-20T00:00:00Z"))).toEqual({ allowed: false, code: "NO_CARE_RELATIONSHIP" });
   });

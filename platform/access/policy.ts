@@ -21,9 +21,7 @@ export const ROLE_GROUP: Record<Role, RoleGroup> = {
 };
 
 /** Roles that are clinicians: only they may break the glass. */
-export const CLINICAL_ROLES: ReadonlySet<Role> = new Set([
-  "care_home_nurse", "gp", "nhs111_clinician", "ooh_gp", "ambulance_clinician", "ed_clinician",
-]);
+export const CLINICAL_ROLES: ReadonlySet<Role> = new Set(["care_home_nurse", "gp", "nhs111_clinician", "ooh_gp", "ambulance_clinician", "ed_clinician"]);
 
 /** Which organisation type each role group must be acting for. */
 const GROUP_ORG_TYPES: Record<RoleGroup, readonly string[]> = {
@@ -51,17 +49,17 @@ type Row = readonly [SectionAccess, SectionAccess, SectionAccess, SectionAccess,
  */
 export const SECTION_ROWS = {
   //                     CARE_HOME  GP      URGENT_CARE ANALYST PRIVACY_OFFICER ADMINISTRATOR
-  DEMOGRAPHICS:         ["FULL",   "FULL", "FULL",     "NONE", "NONE",         "NONE"],
-  PLACEMENTS:           ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
-  ALLERGIES:            ["FULL",   "FULL", "FULL",     "NONE", "NONE",         "NONE"],
-  CONDITIONS:           ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
-  DISCHARGE_SUMMARIES:  ["FULL",   "FULL", "LIMITED",  "NONE", "NONE",         "NONE"],
-  HOSPITAL_STAYS:       ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
-  EMERGENCY_CARE:       ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
-  DIAGNOSTIC_REPORTS:   ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
-  MEDICATIONS:          ["FULL",   "FULL", "LIMITED",  "NONE", "NONE",         "NONE"],
-  CARE_PLAN:            ["FULL",   "FULL", "LIMITED",  "NONE", "NONE",         "NONE"],
-  CARE_PLAN_HISTORY:    ["FULL",   "FULL", "NONE",     "NONE", "NONE",         "NONE"],
+  DEMOGRAPHICS: ["FULL", "FULL", "FULL", "NONE", "NONE", "NONE"],
+  PLACEMENTS: ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"],
+  ALLERGIES: ["FULL", "FULL", "FULL", "NONE", "NONE", "NONE"],
+  CONDITIONS: ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"],
+  DISCHARGE_SUMMARIES: ["FULL", "FULL", "LIMITED", "NONE", "NONE", "NONE"],
+  HOSPITAL_STAYS: ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"],
+  EMERGENCY_CARE: ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"],
+  DIAGNOSTIC_REPORTS: ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"],
+  MEDICATIONS: ["FULL", "FULL", "LIMITED", "NONE", "NONE", "NONE"],
+  CARE_PLAN: ["FULL", "FULL", "LIMITED", "NONE", "NONE", "NONE"],
+  CARE_PLAN_HISTORY: ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"],
 } as const satisfies Record<string, Row>;
 
 /** The same policy by role group: what each group may see of each section. */
@@ -105,9 +103,7 @@ export type DenialCode =
  */
 export type Relationship = "CURRENT" | "LEAVER" | "NONE";
 
-export type ResidentGrant =
-  | { allowed: true; group: RoleGroup; breakGlass: boolean; relationship: Relationship }
-  | { allowed: false; code: DenialCode };
+export type ResidentGrant = { allowed: true; group: RoleGroup; breakGlass: boolean; relationship: Relationship } | { allowed: false; code: DenialCode };
 
 /**
  * Preconditions that hold for the caller whatever the resident, for every root field of every
@@ -134,9 +130,7 @@ function dayOnly(d: Date): number {
 /** True when the resident lives at the caller's care home today (the day they leave included). */
 export function placedNow(resident: ResidentFacts, careHomeId: string, now: Date): boolean {
   const today = dayOnly(now);
-  return resident.placements.some(
-    (p) => p.careHomeId === careHomeId && dayOnly(p.startDate) <= today && (p.endDate === null || dayOnly(p.endDate) >= today),
-  );
+  return resident.placements.some((p) => p.careHomeId === careHomeId && dayOnly(p.startDate) <= today && (p.endDate === null || dayOnly(p.endDate) >= today));
 }
 
 /**
@@ -147,30 +141,25 @@ export function placedAt(resident: ResidentFacts, careHomeId: string, now: Date)
   const today = dayOnly(now);
   return resident.placements.some(
     (p) =>
-      p.careHomeId === careHomeId &&
-      dayOnly(p.startDate) <= today &&
-      (p.endDate === null || dayOnly(p.endDate) + LEAVER_WINDOW_DAYS * 86_400_000 >= today),
+      p.careHomeId === careHomeId && dayOnly(p.startDate) <= today && (p.endDate === null || dayOnly(p.endDate) + LEAVER_WINDOW_DAYS * 86_400_000 >= today),
   );
 }
 
 /** Whether the caller may see this resident at all, and as which role group. */
-export function residentGrant(
-  identity: Identity,
-  org: OrganisationFacts | null,
-  resident: ResidentFacts,
-  breakGlassActive: boolean,
-  now: Date,
-): ResidentGrant {
+export function residentGrant(identity: Identity, org: OrganisationFacts | null, resident: ResidentFacts, breakGlassActive: boolean, now: Date): ResidentGrant {
   const denied = callerDenial(identity, org);
   if (denied) return { allowed: false, code: denied };
   const group = ROLE_GROUP[identity.role];
   if (Object.values(SECTION_MATRIX[group]).every((a) => a === "NONE")) return { allowed: false, code: "ROLE_NOT_PERMITTED" };
   const glass = breakGlassActive && CLINICAL_ROLES.has(identity.role);
   const relationship: Relationship =
-    group === "GP" && resident.gpPracticeCode === identity.orgCode ? "CURRENT"
-    : group === "CARE_HOME" && placedNow(resident, identity.orgCode, now) ? "CURRENT"
-    : group === "CARE_HOME" && placedAt(resident, identity.orgCode, now) ? "LEAVER"
-    : "NONE";
+    group === "GP" && resident.gpPracticeCode === identity.orgCode
+      ? "CURRENT"
+      : group === "CARE_HOME" && placedNow(resident, identity.orgCode, now)
+        ? "CURRENT"
+        : group === "CARE_HOME" && placedAt(resident, identity.orgCode, now)
+          ? "LEAVER"
+          : "NONE";
   const related = group === "URGENT_CARE" || relationship !== "NONE";
   if (!related && !glass) return { allowed: false, code: "NO_CARE_RELATIONSHIP" };
   if (resident.sharingObjection && !glass) return { allowed: false, code: "SHARING_OBJECTION" };

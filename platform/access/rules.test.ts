@@ -21,7 +21,9 @@ Object.assign(fields("Query")._service!, { resolve: () => "sdl" });
 Object.assign(fields("Mutation").write!, { resolve: () => "written" });
 const refuse = rule("refuse", { cache: "no_cache" })(() => denialError("ROLE_NOT_PERMITTED"));
 const permitted = applyPermissions(schema, {
-  Query: { thing: allow, root: allow, _service: allow }, Mutation: allow, Thing: { open: allow, guarded: refuse, a: allow },
+  Query: { thing: allow, root: allow, _service: allow },
+  Mutation: allow,
+  Thing: { open: allow, guarded: refuse, a: allow },
 });
 
 const identity: Identity = { userId: "u", name: "U", role: "privacy_officer", orgCode: "CRO01", orgType: "record_operator", trainingCompletedAt: "2025-01-01" };
@@ -35,7 +37,10 @@ describe("applyPermissions", () => {
     expect(isObjectType(thing) && thing.getFields().guarded!.resolve).not.toBe(fields("Thing").guarded!.resolve);
     const res = await graphql({ schema: permitted, source: "{ thing { open guarded unlisted a } }", contextValue: ctx(operator) });
     expect(res.data).toEqual({ thing: { open: "open", guarded: null, unlisted: null, a: "x" } });
-    expect(res.errors?.map((e) => [e.path?.[1], e.extensions?.code]).sort()).toEqual([["guarded", "ROLE_NOT_PERMITTED"], ["unlisted", "FORBIDDEN"]]);
+    expect(res.errors?.map((e) => [e.path?.[1], e.extensions?.code]).sort()).toEqual([
+      ["guarded", "ROLE_NOT_PERMITTED"],
+      ["unlisted", "FORBIDDEN"],
+    ]);
   });
 
   it("puts the caller's preconditions in front of every root field, even one the tree allows outright", async () => {

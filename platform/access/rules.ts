@@ -49,10 +49,12 @@ function decidedOrUnavailable<A extends unknown[]>(decide: (...args: A) => Promi
 
 /** A shield rule for a section field, given how to find the grant for the parent resident. */
 export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C) => Promise<ResidentGrant> | ResidentGrant) {
-  return rule(`section:${section}`, { cache: "no_cache" })(decidedOrUnavailable(async (parent: P, _args: unknown, ctx: C) => {
-    const decision = sectionDecision(await grantOf(parent, ctx), section);
-    return decision instanceof GraphQLError ? decision : true;
-  }));
+  return rule(`section:${section}`, { cache: "no_cache" })(
+    decidedOrUnavailable(async (parent: P, _args: unknown, ctx: C) => {
+      const decision = sectionDecision(await grantOf(parent, ctx), section);
+      return decision instanceof GraphQLError ? decision : true;
+    }),
+  );
 }
 
 /** Rules for a subgraph's Resident fields from its manifest's field -> section map (the key, null, gets none here). */
@@ -92,11 +94,13 @@ export interface PreconditionContext {
  * decided by callerDenial. applyPermissions puts it in front of every root field of every subgraph,
  * so no query or mutation can be reached without it; cached per request.
  */
-export const preconditions = rule("preconditions", { cache: "contextual" })(decidedOrUnavailable(async (_p: unknown, _a: unknown, ctx: PreconditionContext) => {
-  if (!ctx.organisation) throw new Error("a subgraph with root fields must give its context the organisation registry");
-  const denied = callerDenial(ctx.identity, await ctx.organisation());
-  return denied ? denialError(denied) : true;
-}));
+export const preconditions = rule("preconditions", { cache: "contextual" })(
+  decidedOrUnavailable(async (_p: unknown, _a: unknown, ctx: PreconditionContext) => {
+    if (!ctx.organisation) throw new Error("a subgraph with root fields must give its context the organisation registry");
+    const denied = callerDenial(ctx.identity, await ctx.organisation());
+    return denied ? denialError(denied) : true;
+  }),
+);
 
 /** Root fields that only the gateway's federation plumbing calls; each entity's fields keep their own rules. */
 const FEDERATION_ROOT_FIELDS: ReadonlySet<string> = new Set(["_entities", "_service"]);
@@ -105,7 +109,11 @@ const FEDERATION_ROOT_FIELDS: ReadonlySet<string> = new Set(["_entities", "_serv
 export function guardedRootFields(schema: GraphQLSchema): { type: "Query" | "Mutation"; field: string }[] {
   return (["Query", "Mutation"] as const).flatMap((type) => {
     const root = schema.getType(type);
-    return isObjectType(root) ? Object.keys(root.getFields()).filter((f) => !FEDERATION_ROOT_FIELDS.has(f)).map((field) => ({ type, field })) : [];
+    return isObjectType(root)
+      ? Object.keys(root.getFields())
+          .filter((f) => !FEDERATION_ROOT_FIELDS.has(f))
+          .map((field) => ({ type, field }))
+      : [];
   });
 }
 
@@ -120,7 +128,9 @@ function withPreconditions(schema: GraphQLSchema, rules: IRules): IRules {
     // A rule for the whole type becomes that rule on each of its fields, so the fields can be chained one by one.
     const fieldRules: Record<string, unknown> = isFieldMap(forType)
       ? { ...(forType as object) }
-      : forType ? Object.fromEntries(Object.keys(root.getFields()).map((f) => [f, forType])) : {};
+      : forType
+        ? Object.fromEntries(Object.keys(root.getFields()).map((f) => [f, forType]))
+        : {};
     for (const { field } of guardedRootFields(schema).filter((r) => r.type === type))
       // A field the tree does not name keeps the deny-by-default fallback, behind the preconditions.
       fieldRules[field] = chain(preconditions, (fieldRules[field] ?? shieldOptions.fallbackRule) as typeof preconditions);

@@ -16,7 +16,10 @@ export function stableArgs(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(stableArgs).join(",")}]`;
-  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableArgs((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableArgs((value as Record<string, unknown>)[k])}`)
+    .join(",")}}`;
 }
 
 /**
@@ -25,11 +28,14 @@ export function stableArgs(value: unknown): string {
  */
 export function cachedRows<V>(cache: EntityCache, type: string, fetch: (keys: string[]) => Promise<V[]>, keyOf: (row: V) => string, field = "row") {
   return async (keys: string[]): Promise<V[]> => {
-    const values = await cache.read<V | null>(keys.map((k) => ({ key: cache.key(type, k), field })), async (missing) => {
-      const wanted = missing.map((i) => keys[i]!);
-      const byKey = new Map((await fetch(wanted)).map((r) => [keyOf(r), r]));
-      return wanted.map((k) => byKey.get(k) ?? null);
-    });
+    const values = await cache.read<V | null>(
+      keys.map((k) => ({ key: cache.key(type, k), field })),
+      async (missing) => {
+        const wanted = missing.map((i) => keys[i]!);
+        const byKey = new Map((await fetch(wanted)).map((r) => [keyOf(r), r]));
+        return wanted.map((k) => byKey.get(k) ?? null);
+      },
+    );
     return values.filter((v): v is NonNullable<typeof v> => v !== null).map(own) as V[];
   };
 }
@@ -47,10 +53,13 @@ export function cachedRelation<V, A = null>(
 ) {
   return async (keys: string[], args: A = null as A): Promise<V[]> => {
     const field = args === null ? relation : `${relation}|${stableArgs(args)}`;
-    const lists = await cache.read<V[]>(keys.map((k) => ({ key: cache.key(type, k), field })), async (missing) => {
-      const wanted = missing.map((i) => keys[i]!);
-      return groupRows(wanted, await fetch(wanted, args), keyOf);
-    });
+    const lists = await cache.read<V[]>(
+      keys.map((k) => ({ key: cache.key(type, k), field })),
+      async (missing) => {
+        const wanted = missing.map((i) => keys[i]!);
+        return groupRows(wanted, await fetch(wanted, args), keyOf);
+      },
+    );
     return lists.flat().map(own);
   };
 }

@@ -11,9 +11,7 @@ export function encode(value: unknown): string {
 }
 
 export function decode<T>(text: string): T {
-  return JSON.parse(text, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v) && typeof v[DATE_TAG] === "string" ? new Date(v[DATE_TAG]) : v,
-  ) as T;
+  return JSON.parse(text, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) && typeof v[DATE_TAG] === "string" ? new Date(v[DATE_TAG]) : v)) as T;
 }
 
 /**

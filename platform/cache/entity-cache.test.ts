@@ -38,7 +38,12 @@ describe("EntityCache", () => {
   it("shares values through Redis with another instance, Dates intact, and drops them everywhere on purge", async () => {
     const one = new EntityCache("share", keyPrefix, a, settings);
     const two = new EntityCache("share", keyPrefix, b, settings);
-    const value: { nhsNumber: string; recordedAt: Date; codes: { code: string }[]; note: string | null } = { nhsNumber: "9990000026", recordedAt: new Date("2025-05-06T07:08:09.123Z"), codes: [{ code: "x" }], note: null };
+    const value: { nhsNumber: string; recordedAt: Date; codes: { code: string }[]; note: string | null } = {
+      nhsNumber: "9990000026",
+      recordedAt: new Date("2025-05-06T07:08:09.123Z"),
+      codes: [{ code: "x" }],
+      note: null,
+    };
     await one.read([slot(one, "9990000026")], async () => [value]);
     await new Promise((r) => setTimeout(r, 50)); // the L2 write is fire-and-forget
     let loads = 0;

@@ -142,7 +142,11 @@ export class EntityCache {
 
   private store(entries: { slot: Slot; value: unknown }[]): void {
     if (this.l1Trusted) for (const e of entries) this.putL1(e.slot, e.value);
-    if (this.link) void this.link.setMany(entries.map((e) => ({ slot: e.slot, value: encode(e.value) })), this.opts.l2TtlSeconds);
+    if (this.link)
+      void this.link.setMany(
+        entries.map((e) => ({ slot: e.slot, value: encode(e.value) })),
+        this.opts.l2TtlSeconds,
+      );
   }
 
   /** L1 copies may be read and written: single process, or every purge is being heard. */

@@ -33,7 +33,12 @@ export function createCacheHub(env: CacheSettings): CacheHub {
     cache(name) {
       let c = caches.get(name);
       if (!c) {
-        c = new EntityCache(name, keyPrefix, link, { enabled, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES, l1TtlMs: env.CACHE_L1_TTL_MS, l2TtlSeconds: env.CACHE_L2_TTL_S });
+        c = new EntityCache(name, keyPrefix, link, {
+          enabled,
+          l1MaxEntries: env.CACHE_L1_MAX_ENTRIES,
+          l1TtlMs: env.CACHE_L1_TTL_MS,
+          l2TtlSeconds: env.CACHE_L2_TTL_S,
+        });
         caches.set(name, c);
       }
       return c;

@@ -187,7 +187,11 @@ export class RedisLink {
   private async deleteAndPublish(keys: string[]): Promise<boolean> {
     if (!(await this.connected())) return false;
     const ok = await this.guard("purge", async () => {
-      await this.client.pipeline().unlink(...keys).publish(this.channel, JSON.stringify(keys)).exec();
+      await this.client
+        .pipeline()
+        .unlink(...keys)
+        .publish(this.channel, JSON.stringify(keys))
+        .exec();
       return true;
     });
     if (ok) {
@@ -199,16 +203,20 @@ export class RedisLink {
 
   private async deleteEverything(): Promise<boolean> {
     if (!(await this.connected())) return false;
-    const ok = await this.guard("purge", async () => {
-      let cursor = "0";
-      do {
-        const [next, keys] = await this.client.scan(cursor, "MATCH", `${this.opts.keyPrefix}*`, "COUNT", 1000);
-        if (keys.length) await this.client.unlink(...keys);
-        cursor = next;
-      } while (cursor !== "0");
-      await this.client.publish(this.channel, "*");
-      return true;
-    }, 30_000);
+    const ok = await this.guard(
+      "purge",
+      async () => {
+        let cursor = "0";
+        do {
+          const [next, keys] = await this.client.scan(cursor, "MATCH", `${this.opts.keyPrefix}*`, "COUNT", 1000);
+          if (keys.length) await this.client.unlink(...keys);
+          cursor = next;
+        } while (cursor !== "0");
+        await this.client.publish(this.channel, "*");
+        return true;
+      },
+      30_000,
+    );
     return ok === true;
   }
 

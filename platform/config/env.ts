@@ -37,7 +37,12 @@ const schema = z
     CORS_ORIGINS: z
       .string()
       .default("")
-      .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter((o) => o !== ""),
+      ),
     // Bearer token the Prometheus scraper sends to /metrics on the gateway and every subgraph.
     METRICS_TOKEN: z.string().min(32).default(DEVELOPMENT_METRICS_TOKEN),
     // Every SUBGRAPH_URL_<NAME> (where a subgraph runs when not in this process), by variable
@@ -81,7 +86,9 @@ export type Env = z.infer<typeof schema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const subgraphUrls = Object.fromEntries(
-    Object.entries(source).filter(([k, v]) => k.startsWith("SUBGRAPH_URL_") && v !== undefined && v.trim() !== "").map(([k, v]) => [k, v!.trim()]),
+    Object.entries(source)
+      .filter(([k, v]) => k.startsWith("SUBGRAPH_URL_") && v !== undefined && v.trim() !== "")
+      .map(([k, v]) => [k, v!.trim()]),
   );
   const result = schema.safeParse({ ...source, SUBGRAPH_URLS: subgraphUrls });
   if (!result.success) {

@@ -50,7 +50,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
           client.release();
         }
       },
-      query: async <T,>(sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows as T[],
+      query: async <T>(sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows as T[],
     },
     adapterFor(schema) {
       const pool = newPool(url, poolSize);
@@ -87,7 +87,7 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
           throw error;
         }
       },
-      query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+      query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
     },
     // Tables are schema-qualified in every Prisma model (@@schema), so one adapter serves all.
     adapterFor: () => adapter,

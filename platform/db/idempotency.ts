@@ -22,7 +22,9 @@ export function idempotencyRequest(userId: string, operation: string, args: { id
   if (key === undefined || key === null) return undefined;
   if (!KEY.test(key)) throw badInput("idempotencyKey must be 8 to 100 characters of A-Z, a-z, 0-9, - and _");
   // Arguments as coerced by graphql-js (input fields in schema order, Dates as ISO strings).
-  const requestHash = createHash("sha256").update(JSON.stringify([operation, rest])).digest("hex");
+  const requestHash = createHash("sha256")
+    .update(JSON.stringify([operation, rest]))
+    .digest("hex");
   return { userId, key, operation, requestHash };
 }
 

@@ -55,9 +55,11 @@ export async function migrateSchema(db: Database, source: MigrationSource): Prom
       started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0);
     COMMIT;`);
   const applied = new Map(
-    (await db.sql.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM ${schema}."_prisma_migrations" WHERE rolled_back_at IS NULL`,
-    )).map((r) => [r.migration_name, r.checksum]),
+    (
+      await db.sql.query<{ migration_name: string; checksum: string }>(
+        `SELECT migration_name, checksum FROM ${schema}."_prisma_migrations" WHERE rolled_back_at IS NULL`,
+      )
+    ).map((r) => [r.migration_name, r.checksum]),
   );
   const done: string[] = [];
   for (const m of readMigrations(source)) {

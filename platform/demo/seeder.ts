@@ -36,15 +36,13 @@ export function defineSeeder<B extends object>(
   };
 }
 
-export const rowCount = (batch: object) =>
-  Object.values(batch as Record<string, unknown[]>).reduce((n, rows) => n + rows.length, 0);
+export const rowCount = (batch: object) => Object.values(batch as Record<string, unknown[]>).reduce((n, rows) => n + rows.length, 0);
 
 /** Empties a subgraph's tables (not its migration history) before a fresh seed. */
 export async function truncateSchema(db: Database, schema: string): Promise<void> {
-  const tables = await db.sql.query<{ tablename: string }>(
-    `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations'`,
-    [schema],
-  );
+  const tables = await db.sql.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> '_prisma_migrations'`, [
+    schema,
+  ]);
   if (tables.length === 0) return;
   await db.sql.exec(`TRUNCATE ${tables.map((t) => `"${schema}"."${t.tablename}"`).join(", ")} CASCADE`);
 }

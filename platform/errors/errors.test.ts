@@ -11,7 +11,10 @@ describe("formatError", () => {
   it("masks anything unexpected, such as a database error carrying SQL and values", () => {
     const dbError = Object.assign(new Error('duplicate key value violates unique constraint "resident_pkey" Key (nhs_number)=(9990000018)'), { code: "P2002" });
     const wrapped = new GraphQLError(dbError.message, { originalError: dbError, path: ["resident"] });
-    const out = formatError({ message: wrapped.message, path: ["resident"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["SELECT ..."] } }, wrapped);
+    const out = formatError(
+      { message: wrapped.message, path: ["resident"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["SELECT ..."] } },
+      wrapped,
+    );
     expect(out).toEqual({ message: "Internal server error", path: ["resident"], locations: undefined, extensions: { code: "INTERNAL_SERVER_ERROR" } });
     expect(JSON.stringify(out)).not.toMatch(/9990000018|SELECT|duplicate/);
   });

@@ -26,8 +26,7 @@ export function domainError(code: ErrorCode, message: string, extra: Record<stri
   });
 }
 
-export const badInput = (message: string, extra?: Record<string, unknown>) =>
-  domainError(ErrorCode.BadUserInput, message, extra);
+export const badInput = (message: string, extra?: Record<string, unknown>) => domainError(ErrorCode.BadUserInput, message, extra);
 
 const knownCodes = new Set<string>([
   ...Object.values(ErrorCode),
@@ -70,7 +69,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (isUnavailable(original)) {
-    logger.warn({ err: { name: (original as Error)?.name, code: (original as { code?: unknown })?.code }, path: formatted.path }, "database or peer unavailable");
+    logger.warn(
+      { err: { name: (original as Error)?.name, code: (original as { code?: unknown })?.code }, path: formatted.path },
+      "database or peer unavailable",
+    );
     const { message, extensions } = serviceUnavailable();
     return { message, path: formatted.path, locations: formatted.locations, extensions };
   }

@@ -11,13 +11,31 @@ const SQLSTATE = /^(08\d{3}|57P0[123]|53300)$/;
 // Prisma: P1001 can't reach, P1002 timed out, P1017 server closed the connection, P2024 pool timeout.
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024"]);
 // Driver adapter error kinds (@prisma/driver-adapter-utils) that mean "no connection".
-const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
+const ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "DatabaseDoesNotExist",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionAlreadyClosed",
+]);
 // pg-pool and pg raise these without a code.
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection due to administrator command/;
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection due to administrator command/;
 
 export function isUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 6) return false;
-  const e = error as { code?: unknown; errorCode?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown; kind?: unknown; originalCode?: unknown };
+  const e = error as {
+    code?: unknown;
+    errorCode?: unknown;
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+    kind?: unknown;
+    originalCode?: unknown;
+  };
   const code = typeof e.code === "string" ? e.code : typeof e.errorCode === "string" ? e.errorCode : undefined;
   if (code && (NETWORK_CODES.has(code) || SQLSTATE.test(code) || PRISMA_CODES.has(code))) return true;
   if (typeof e.originalCode === "string" && SQLSTATE.test(e.originalCode)) return true;

@@ -27,16 +27,23 @@ const verifiers = new Map<string, (token: string) => Promise<Identity>>();
 const verifierFor = (secret: string) => {
   let verify = verifiers.get(secret);
   if (!verify)
-    verifiers.set(secret, (verify = rememberVerified(async (token) => {
-      // `iat` and `exp` required, `iat` and `nbf` not in the future, lifetime at most the gateway's 60 s
-      // (a few seconds' skew between processes allowed).
-      const { payload } = await jwtVerify(token, hmacKey(secret), {
-        issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp", "iat"],
-        clockTolerance: CLOCK_SKEW_SECONDS, maxTokenAge: LIFETIME_SECONDS,
-      });
-      if (payload.exp! - payload.iat! > LIFETIME_SECONDS) throw new Error("internal token lifetime exceeds the maximum");
-      return { value: Identity.parse(payload.identity), expiresAt: (payload.exp ?? 0) * 1000 };
-    })));
+    verifiers.set(
+      secret,
+      (verify = rememberVerified(async (token) => {
+        // `iat` and `exp` required, `iat` and `nbf` not in the future, lifetime at most the gateway's 60 s
+        // (a few seconds' skew between processes allowed).
+        const { payload } = await jwtVerify(token, hmacKey(secret), {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ["HS256"],
+          requiredClaims: ["exp", "iat"],
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          maxTokenAge: LIFETIME_SECONDS,
+        });
+        if (payload.exp! - payload.iat! > LIFETIME_SECONDS) throw new Error("internal token lifetime exceeds the maximum");
+        return { value: Identity.parse(payload.identity), expiresAt: (payload.exp ?? 0) * 1000 };
+      })),
+    );
   return verify;
 };
 

@@ -3,12 +3,14 @@ import { maskIdentifiers, scrubLogValue } from "./logger.js";
 
 describe("scrubLogValue", () => {
   it("drops request-shaped keys at any depth and masks NHS-number-shaped digits", () => {
-    const out = JSON.stringify(scrubLogValue({
-      err: Object.assign(new Error("resident 9990000018 failed"), { code: "E1" }),
-      extensions: { code: "SUBREQUEST_HTTP_ERROR", serviceName: "labs", request: { body: '{"variables":{"nhs":"9990000018"}}' } },
-      list: [{ variables: { nhs: "999 000 0018" } }, "999-000-0018", 9990000018],
-      query: "{ resident(nhsNumber: \"9990000018\") { nhsNumber } }",
-    }));
+    const out = JSON.stringify(
+      scrubLogValue({
+        err: Object.assign(new Error("resident 9990000018 failed"), { code: "E1" }),
+        extensions: { code: "SUBREQUEST_HTTP_ERROR", serviceName: "labs", request: { body: '{"variables":{"nhs":"9990000018"}}' } },
+        list: [{ variables: { nhs: "999 000 0018" } }, "999-000-0018", 9990000018],
+        query: '{ resident(nhsNumber: "9990000018") { nhsNumber } }',
+      }),
+    );
     expect(out).not.toMatch(/999[ -]?000[ -]?0018|resident\(|variables":\{/);
     expect(out).toContain("SUBREQUEST_HTTP_ERROR");
     expect(out).toContain("labs");

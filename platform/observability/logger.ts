@@ -10,8 +10,23 @@ import { env } from "../config/env.js";
 const NHS_LIKE = /(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)/g;
 /** Keys whose values are (parts of) a request or response: never logged, at any depth. */
 const REQUEST_KEYS = new Set([
-  "body", "variables", "variableValues", "query", "document", "params", "data", "result",
-  "request", "response", "headers", "args", "input", "rawBody", "operation", "executionRequest", "context",
+  "body",
+  "variables",
+  "variableValues",
+  "query",
+  "document",
+  "params",
+  "data",
+  "result",
+  "request",
+  "response",
+  "headers",
+  "args",
+  "input",
+  "rawBody",
+  "operation",
+  "executionRequest",
+  "context",
 ]);
 const MAX_STRING = 2_000;
 const MAX_DEPTH = 5;
@@ -49,7 +64,6 @@ export const logger = pino({
     },
   },
 });
-
 
 /** Apollo Server's logger interface, written through pino (its default prints plain text to the console). */
 const apollo = logger.child({ component: "apollo-server" });

@@ -7,18 +7,55 @@ export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "carerecord_" });
 
 export const metrics = {
-  cacheHits: new Counter({ name: "carerecord_cache_hits_total", help: "Cache reads answered from memory (l1) or Redis (l2)", labelNames: ["cache", "layer"], registers: [registry] }),
-  cacheMisses: new Counter({ name: "carerecord_cache_misses_total", help: "Cache reads that went to PostgreSQL", labelNames: ["cache"], registers: [registry] }),
-  cacheEvictions: new Counter({ name: "carerecord_cache_evictions_total", help: "L1 entries evicted for space", labelNames: ["cache"], registers: [registry] }),
-  cachePurges: new Counter({ name: "carerecord_cache_purges_total", help: "Keys purged after writes (local) or on a message from another instance (remote)", labelNames: ["origin"], registers: [registry] }),
-  redisErrors: new Counter({ name: "carerecord_redis_errors_total", help: "Redis commands that failed or timed out", labelNames: ["operation"], registers: [registry] }),
-  redisCircuitOpen: new Gauge({ name: "carerecord_redis_circuit_open", help: "1 while the Redis circuit breaker is open (reads go straight to PostgreSQL)", registers: [registry] }),
-  singleFlightJoins: new Counter({ name: "carerecord_cache_single_flight_joins_total", help: "Misses that waited for a database read already under way for the same key", labelNames: ["cache"], registers: [registry] }),
-  subgraphLatency: new Histogram({
-    name: "carerecord_subgraph_request_duration_seconds", help: "Gateway to subgraph request latency", labelNames: ["subgraph"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+  cacheHits: new Counter({
+    name: "carerecord_cache_hits_total",
+    help: "Cache reads answered from memory (l1) or Redis (l2)",
+    labelNames: ["cache", "layer"],
+    registers: [registry],
   }),
-  persistedQueries: new Counter({ name: "carerecord_persisted_queries_total", help: "Automatic persisted query look-ups", labelNames: ["result"], registers: [registry] }),
+  cacheMisses: new Counter({
+    name: "carerecord_cache_misses_total",
+    help: "Cache reads that went to PostgreSQL",
+    labelNames: ["cache"],
+    registers: [registry],
+  }),
+  cacheEvictions: new Counter({ name: "carerecord_cache_evictions_total", help: "L1 entries evicted for space", labelNames: ["cache"], registers: [registry] }),
+  cachePurges: new Counter({
+    name: "carerecord_cache_purges_total",
+    help: "Keys purged after writes (local) or on a message from another instance (remote)",
+    labelNames: ["origin"],
+    registers: [registry],
+  }),
+  redisErrors: new Counter({
+    name: "carerecord_redis_errors_total",
+    help: "Redis commands that failed or timed out",
+    labelNames: ["operation"],
+    registers: [registry],
+  }),
+  redisCircuitOpen: new Gauge({
+    name: "carerecord_redis_circuit_open",
+    help: "1 while the Redis circuit breaker is open (reads go straight to PostgreSQL)",
+    registers: [registry],
+  }),
+  singleFlightJoins: new Counter({
+    name: "carerecord_cache_single_flight_joins_total",
+    help: "Misses that waited for a database read already under way for the same key",
+    labelNames: ["cache"],
+    registers: [registry],
+  }),
+  subgraphLatency: new Histogram({
+    name: "carerecord_subgraph_request_duration_seconds",
+    help: "Gateway to subgraph request latency",
+    labelNames: ["subgraph"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
+  persistedQueries: new Counter({
+    name: "carerecord_persisted_queries_total",
+    help: "Automatic persisted query look-ups",
+    labelNames: ["result"],
+    registers: [registry],
+  }),
 };
 
 /** The /metrics response body and content type. */

@@ -32,7 +32,9 @@ export async function apolloRequest(req: http.IncomingMessage, url: URL, maxBody
 }
 
 export function sendBadJson(res: http.ServerResponse): void {
-  res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Body is not JSON", extensions: { code: "BAD_REQUEST" } }] }));
+  res
+    .writeHead(400, { "content-type": "application/json" })
+    .end(JSON.stringify({ errors: [{ message: "Body is not JSON", extensions: { code: "BAD_REQUEST" } }] }));
 }
 
 export async function sendApolloResponse(res: http.ServerResponse, response: HTTPGraphQLResponse): Promise<void> {

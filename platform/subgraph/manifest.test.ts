@@ -12,7 +12,9 @@ const sdl = (residentFields: string) =>
 
 describe("checkResidentFields", () => {
   it("accepts nullable section fields, the repeated key and borrowed fields", () => {
-    expect(() => checkResidentFields({ name: "appointments", residentFields: { appointments: "CARE_PLAN" } }, sdl("appointments: [Appointment!]"))).not.toThrow();
+    expect(() =>
+      checkResidentFields({ name: "appointments", residentFields: { appointments: "CARE_PLAN" } }, sdl("appointments: [Appointment!]")),
+    ).not.toThrow();
   });
 
   it("refuses a non-nullable section field and says why", () => {
@@ -28,9 +30,9 @@ describe("checkResidentFields", () => {
   });
 
   it("refuses a manifest field the schema does not define", () => {
-    expect(() => checkResidentFields({ name: "appointments", residentFields: { appointments: "CARE_PLAN", visits: "CARE_PLAN" } }, sdl("appointments: [Appointment!]"))).toThrow(
-      /residentFields names Resident\.visits, which the schema does not define/,
-    );
+    expect(() =>
+      checkResidentFields({ name: "appointments", residentFields: { appointments: "CARE_PLAN", visits: "CARE_PLAN" } }, sdl("appointments: [Appointment!]")),
+    ).toThrow(/residentFields names Resident\.visits, which the schema does not define/);
   });
 
   it("reads fields added by `extend type Resident` too", () => {

@@ -42,7 +42,8 @@ export interface SubgraphManifest<Name extends string = string> extends Subgraph
 }
 
 /** Keeps the literal types (name, source system) so the registry can derive a union of names. */
-export const describeSubgraph = <const D extends SubgraphDescription>(description: D & { urlVariable: `SUBGRAPH_URL_${Uppercase<D["name"]>}` }): D => description;
+export const describeSubgraph = <const D extends SubgraphDescription>(description: D & { urlVariable: `SUBGRAPH_URL_${Uppercase<D["name"]>}` }): D =>
+  description;
 
 export const defineManifest = <Name extends string>(
   description: SubgraphDescription<Name>,

@@ -22,7 +22,9 @@ const createCareplansSubgraph = (db: Database, { peers, caches }: SubgraphDeps) 
     // Mutations check the caller's grant themselves (fetched from residents): a root mutation
     // cannot receive it through @requires.
     permissions: contributedSectionsPermissions(loadTypeDefs(about.schema), about.residentFields, {
-      submitCarePlanQuestionnaire: allow, addCarePlanClinicalDetail: allow, approveCarePlan: allow,
+      submitCarePlanQuestionnaire: allow,
+      addCarePlanClinicalDetail: allow,
+      approveCarePlan: allow,
     }),
     registry: createOrganisationRegistry(db, caches),
     context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: (nhs: string) => fetchGrant(peers, identity, nhs) }),

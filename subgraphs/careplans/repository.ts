@@ -28,7 +28,10 @@ export function createCareplansRepository(db: Database, cache: EntityCache) {
     const { id } = await conflictsCoded(() =>
       // Writers for one resident queue on its lock: wait for a connection and the lock well beyond
       // Prisma's 2 s / 5 s defaults rather than fail a submission that is merely queued.
-      prisma.$transaction((tx) => onceInTransaction(tx, "careplans", request, [`careplans:resident:${nhsNumber}`], () => write(tx)), { maxWait: 10_000, timeout: 15_000 }),
+      prisma.$transaction((tx) => onceInTransaction(tx, "careplans", request, [`careplans:resident:${nhsNumber}`], () => write(tx)), {
+        maxWait: 10_000,
+        timeout: 15_000,
+      }),
     );
     await purgeResident(nhsNumber);
     return prisma.carePlan.findUniqueOrThrow({ where: { id } });
@@ -46,23 +49,53 @@ export function createCareplansRepository(db: Database, cache: EntityCache) {
         const version = ((await tx.carePlan.aggregate({ where: { nhsNumber }, _max: { version: true } }))._max.version ?? 0) + 1;
         return (await tx.carePlan.create({ data: data(version) })).id;
       }),
-    updateOnce: (plan: { id: string; nhsNumber: string }, request: IdempotencyRequest | undefined, check: (plan: CarePlan) => void, data: Prisma.CarePlanUpdateInput) =>
+    updateOnce: (
+      plan: { id: string; nhsNumber: string },
+      request: IdempotencyRequest | undefined,
+      check: (plan: CarePlan) => void,
+      data: Prisma.CarePlanUpdateInput,
+    ) =>
       writeOnce(plan.nhsNumber, request, async (tx) => {
         await current(tx, plan.id, check);
         return (await tx.carePlan.update({ where: { id: plan.id }, data })).id;
       }),
     /** Approves one plan and supersedes the resident's current approved plan, atomically. */
-    approveOnce: (plan: { id: string; nhsNumber: string }, request: IdempotencyRequest | undefined, check: (plan: CarePlan) => void, approvedBy: string, reviewDate: Date, at: Date) =>
+    approveOnce: (
+      plan: { id: string; nhsNumber: string },
+      request: IdempotencyRequest | undefined,
+      check: (plan: CarePlan) => void,
+      approvedBy: string,
+      reviewDate: Date,
+      at: Date,
+    ) =>
       writeOnce(plan.nhsNumber, request, async (tx) => {
         await current(tx, plan.id, check);
-        await tx.carePlan.updateMany({ where: { nhsNumber: plan.nhsNumber, status: "APPROVED" }, data: { status: "SUPERSEDED", supersededAt: at, updatedAt: at } });
+        await tx.carePlan.updateMany({
+          where: { nhsNumber: plan.nhsNumber, status: "APPROVED" },
+          data: { status: "SUPERSEDED", supersededAt: at, updatedAt: at },
+        });
         return (await tx.carePlan.update({ where: { id: plan.id }, data: { status: "APPROVED", approvedAt: at, approvedBy, reviewDate, updatedAt: at } })).id;
       }),
-    plans: cachedRows(cache, "CarePlan", (ids) => prisma.carePlan.findMany({ where: { id: { in: ids } } }), (p) => p.id),
-    approvedPlans: cachedRows(cache, "Resident", (nhsNumbers) =>
-      prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "APPROVED" } }), (p) => p.nhsNumber, "approvedPlan"),
-    planHistories: cachedRelation(cache, "Resident", "history", (nhsNumbers) =>
-      prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ nhsNumber: "asc" }, { version: "desc" }] }), (p) => p.nhsNumber),
+    plans: cachedRows(
+      cache,
+      "CarePlan",
+      (ids) => prisma.carePlan.findMany({ where: { id: { in: ids } } }),
+      (p) => p.id,
+    ),
+    approvedPlans: cachedRows(
+      cache,
+      "Resident",
+      (nhsNumbers) => prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "APPROVED" } }),
+      (p) => p.nhsNumber,
+      "approvedPlan",
+    ),
+    planHistories: cachedRelation(
+      cache,
+      "Resident",
+      "history",
+      (nhsNumbers) => prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ nhsNumber: "asc" }, { version: "desc" }] }),
+      (p) => p.nhsNumber,
+    ),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

@@ -18,8 +18,16 @@ type Status = CarePlanStatus;
 
 /** Versions, oldest first, by the resident's position in each block of ten. */
 const LIFECYCLES: Status[][] = [
-  [], ["DRAFT"], ["SUBMITTED"], ["APPROVED"], ["SUPERSEDED", "APPROVED"], ["SUPERSEDED", "APPROVED"],
-  ["SUPERSEDED", "APPROVED"], ["APPROVED"], ["SUPERSEDED", "APPROVED", "SUBMITTED"], ["APPROVED", "DRAFT"],
+  [],
+  ["DRAFT"],
+  ["SUBMITTED"],
+  ["APPROVED"],
+  ["SUPERSEDED", "APPROVED"],
+  ["SUPERSEDED", "APPROVED"],
+  ["SUPERSEDED", "APPROVED"],
+  ["APPROVED"],
+  ["SUPERSEDED", "APPROVED", "SUBMITTED"],
+  ["APPROVED", "DRAFT"],
 ];
 
 const MATTERS = [
@@ -73,20 +81,29 @@ export function careplansBatch(world: DemoWorld, people: DemoResident[]): Carepl
       // Position 3 in each block has its review overdue; other approved plans are due in the future.
       const reviewDate = approvedAt ? (p.index % 10 === 3 ? addDays(world.today, -rng.int(5, 60)) : addDays(world.today, rng.int(30, 300))) : null;
       const nextCreated = isLast ? null : addDays(approvedAt ?? created, rng.int(120, 300));
-      const clinical = approvedAt !== null || status === "SUBMITTED" && rng.chance(0.5);
+      const clinical = approvedAt !== null || (status === "SUBMITTED" && rng.chance(0.5));
       batch.plans.push({
-        id: `CP-${p.nhsNumber}-${version}`, nhsNumber: p.nhsNumber, version, status,
-        createdByName: "Registered manager", createdByOds: p.careHomeId, submittedAt,
+        id: `CP-${p.nhsNumber}-${version}`,
+        nhsNumber: p.nhsNumber,
+        version,
+        status,
+        createdByName: "Registered manager",
+        createdByOds: p.careHomeId,
+        submittedAt,
         clinicalDetailBy: clinical ? "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4] : null,
         clinicalDetailOds: clinical ? p.gpPracticeCode : null,
         clinicalDetailAt: clinical ? addDays(submittedAt!, 1) : null,
-        approvedAt, approvedBy: approvedAt ? "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4] : null,
-        reviewDate, supersededAt: status === "SUPERSEDED" ? nextCreated : null,
+        approvedAt,
+        approvedBy: approvedAt ? "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4] : null,
+        reviewDate,
+        supersededAt: status === "SUPERSEDED" ? nextCreated : null,
         ...content,
         cprDecidedOn: approvedAt && content.cprDecision === "DNACPR" ? approvedAt : null,
         cprReviewOn: approvedAt && content.cprDecision === "DNACPR" ? reviewDate : null,
         cprDecidedBy: approvedAt && content.cprDecision === "DNACPR" ? "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4] : null,
-        sourceSystem: SOURCE, recordedAt: created, updatedAt: approvedAt ?? submittedAt ?? created,
+        sourceSystem: SOURCE,
+        recordedAt: created,
+        updatedAt: approvedAt ?? submittedAt ?? created,
       });
       if (nextCreated) created = nextCreated;
     });
@@ -94,4 +111,5 @@ export function careplansBatch(world: DemoWorld, people: DemoResident[]): Carepl
   return batch;
 }
 
-export const createCareplansSeeder = (db: Database, caches: CacheHub) => defineSeeder("careplans", createCareplansRepository(db, caches.cache("careplans")), careplansBatch);
+export const createCareplansSeeder = (db: Database, caches: CacheHub) =>
+  defineSeeder("careplans", createCareplansRepository(db, caches.cache("careplans")), careplansBatch);

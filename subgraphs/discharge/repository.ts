@@ -20,22 +20,58 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("discharge"))));
   const byResident = <R extends { nhsNumber: string }>(r: R) => r.nhsNumber;
   return {
-    stays: cachedRows(cache, "HospitalStay", (ids) => prisma.hospitalStay.findMany({ where: { id: { in: ids } } }), (s) => s.id),
-    summaries: cachedRows(cache, "DischargeSummary", (ids) => prisma.dischargeSummary.findMany({ where: { id: { in: ids } } }), (s) => s.id),
-    summariesOfResidents: cachedRelation(cache, "Resident", "summaries", (nhsNumbers: string[], q: SummaryQuery) =>
-      prisma.dischargeSummary.findMany({
-        where: { nhsNumber: { in: nhsNumbers }, AND: [q.since ? { dischargedAt: { gte: new Date(q.since) } } : {}, afterTimeKeyset("dischargedAt", q.after)] },
-        orderBy: newestFirst("dischargedAt"),
-      }), byResident),
-    staysOfResidents: cachedRelation(cache, "Resident", "stays", (nhsNumbers: string[], after: TimeKeyset | null) =>
-      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("admittedAt", after) }, orderBy: newestFirst("admittedAt") }), byResident),
-    currentStays: cachedRelation(cache, "Resident", "currentStays", (nhsNumbers) =>
-      prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "IN_PROGRESS" }, orderBy: { admittedAt: "desc" } }), byResident),
-    emergencyCareOfResidents: cachedRelation(cache, "Resident", "emergencyCare", (nhsNumbers: string[], after: TimeKeyset | null) =>
-      prisma.emergencyCareSummary.findMany({
-        where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("occurredAt", after) },
-        orderBy: newestFirst("occurredAt"),
-      }), byResident),
+    stays: cachedRows(
+      cache,
+      "HospitalStay",
+      (ids) => prisma.hospitalStay.findMany({ where: { id: { in: ids } } }),
+      (s) => s.id,
+    ),
+    summaries: cachedRows(
+      cache,
+      "DischargeSummary",
+      (ids) => prisma.dischargeSummary.findMany({ where: { id: { in: ids } } }),
+      (s) => s.id,
+    ),
+    summariesOfResidents: cachedRelation(
+      cache,
+      "Resident",
+      "summaries",
+      (nhsNumbers: string[], q: SummaryQuery) =>
+        prisma.dischargeSummary.findMany({
+          where: {
+            nhsNumber: { in: nhsNumbers },
+            AND: [q.since ? { dischargedAt: { gte: new Date(q.since) } } : {}, afterTimeKeyset("dischargedAt", q.after)],
+          },
+          orderBy: newestFirst("dischargedAt"),
+        }),
+      byResident,
+    ),
+    staysOfResidents: cachedRelation(
+      cache,
+      "Resident",
+      "stays",
+      (nhsNumbers: string[], after: TimeKeyset | null) =>
+        prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("admittedAt", after) }, orderBy: newestFirst("admittedAt") }),
+      byResident,
+    ),
+    currentStays: cachedRelation(
+      cache,
+      "Resident",
+      "currentStays",
+      (nhsNumbers) => prisma.hospitalStay.findMany({ where: { nhsNumber: { in: nhsNumbers }, status: "IN_PROGRESS" }, orderBy: { admittedAt: "desc" } }),
+      byResident,
+    ),
+    emergencyCareOfResidents: cachedRelation(
+      cache,
+      "Resident",
+      "emergencyCare",
+      (nhsNumbers: string[], after: TimeKeyset | null) =>
+        prisma.emergencyCareSummary.findMany({
+          where: { nhsNumber: { in: nhsNumbers }, ...afterTimeKeyset("occurredAt", after) },
+          orderBy: newestFirst("occurredAt"),
+        }),
+      byResident,
+    ),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

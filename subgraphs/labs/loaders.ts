@@ -4,10 +4,7 @@ import type { LabsRepository, ReportQuery } from "./repository.js";
 export function createLabsLoaders(repo: LabsRepository) {
   return {
     report: uniqueLoader(repo.reports, (r) => r.id),
-    reportsOfResident: manyWithArgsLoader<ReportQuery, Awaited<ReturnType<LabsRepository["reports"]>>[number]>(
-      repo.reportsOfResidents,
-      (r) => r.nhsNumber,
-    ),
+    reportsOfResident: manyWithArgsLoader<ReportQuery, Awaited<ReturnType<LabsRepository["reports"]>>[number]>(repo.reportsOfResidents, (r) => r.nhsNumber),
     observations: manyLoader(repo.observations, (o) => o.reportId),
   };
 }

@@ -21,23 +21,36 @@ export interface ReportQuery {
 export function createLabsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("labs"))));
   return {
-    reports: cachedRows(cache, "DiagnosticReport", (ids) => prisma.diagnosticReport.findMany({ where: { id: { in: ids } } }), (r) => r.id),
+    reports: cachedRows(
+      cache,
+      "DiagnosticReport",
+      (ids) => prisma.diagnosticReport.findMany({ where: { id: { in: ids } } }),
+      (r) => r.id,
+    ),
     /** Reports of these residents matching the query, ordered per resident by issuedAt desc, id asc. */
-    reportsOfResidents: cachedRelation(cache, "Resident", "reports", (nhsNumbers: string[], q: ReportQuery) =>
-      prisma.diagnosticReport.findMany({
-        where: {
-          nhsNumber: { in: nhsNumbers },
-          ...(q.category ? { category: q.category } : {}),
-          ...(q.abnormalOnly ? { abnormal: true } : {}),
-          AND: [
-            q.since ? { issuedAt: { gte: new Date(q.since) } } : {},
-            afterTimeKeyset("issuedAt", q.after),
-          ],
-        },
-        orderBy: [{ nhsNumber: "asc" }, { issuedAt: "desc" }, { id: "asc" }],
-      }), (r) => r.nhsNumber),
-    observations: cachedRelation(cache, "DiagnosticReport", "observations", (reportIds) =>
-      prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }), (o) => o.reportId),
+    reportsOfResidents: cachedRelation(
+      cache,
+      "Resident",
+      "reports",
+      (nhsNumbers: string[], q: ReportQuery) =>
+        prisma.diagnosticReport.findMany({
+          where: {
+            nhsNumber: { in: nhsNumbers },
+            ...(q.category ? { category: q.category } : {}),
+            ...(q.abnormalOnly ? { abnormal: true } : {}),
+            AND: [q.since ? { issuedAt: { gte: new Date(q.since) } } : {}, afterTimeKeyset("issuedAt", q.after)],
+          },
+          orderBy: [{ nhsNumber: "asc" }, { issuedAt: "desc" }, { id: "asc" }],
+        }),
+      (r) => r.nhsNumber,
+    ),
+    observations: cachedRelation(
+      cache,
+      "DiagnosticReport",
+      "observations",
+      (reportIds) => prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }),
+      (o) => o.reportId,
+    ),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

@@ -15,21 +15,43 @@ export type DispensingStatus = EpsPrescription;
 export function createMedicationsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("medications"))));
   return {
-    requests: cachedRows(cache, "MedicationRequest", (ids) => prisma.medicationRequest.findMany({ where: { id: { in: ids } } }), (r) => r.id),
-    requestsOfResidents: cachedRelation(cache, "Resident", "requests", (nhsNumbers: string[], statuses: MedicationRequestStatus[]) =>
-      prisma.medicationRequest.findMany({
-        where: { nhsNumber: { in: nhsNumbers }, status: { in: statuses } },
-        orderBy: [{ medicationName: "asc" }, { authoredOn: "desc" }, { id: "asc" }],
-      }), (r) => r.nhsNumber),
+    requests: cachedRows(
+      cache,
+      "MedicationRequest",
+      (ids) => prisma.medicationRequest.findMany({ where: { id: { in: ids } } }),
+      (r) => r.id,
+    ),
+    requestsOfResidents: cachedRelation(
+      cache,
+      "Resident",
+      "requests",
+      (nhsNumbers: string[], statuses: MedicationRequestStatus[]) =>
+        prisma.medicationRequest.findMany({
+          where: { nhsNumber: { in: nhsNumbers }, status: { in: statuses } },
+          orderBy: [{ medicationName: "asc" }, { authoredOn: "desc" }, { id: "asc" }],
+        }),
+      (r) => r.nhsNumber,
+    ),
     /** The latest EPS prescription of each request (`distinct` keeps the first, newest, row per request). */
-    latestPrescriptions: cachedRows(cache, "MedicationRequest", (requestIds) =>
-      prisma.epsPrescription.findMany({
-        where: { requestId: { in: requestIds } },
-        orderBy: [{ requestId: "asc" }, { issuedAt: "desc" }, { id: "desc" }],
-        distinct: ["requestId"],
-      }), (p) => p.requestId, "latestPrescription"),
-    dispenses: cachedRelation(cache, "MedicationRequest", "dispenses", (requestIds) =>
-      prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }), (d) => d.requestId),
+    latestPrescriptions: cachedRows(
+      cache,
+      "MedicationRequest",
+      (requestIds) =>
+        prisma.epsPrescription.findMany({
+          where: { requestId: { in: requestIds } },
+          orderBy: [{ requestId: "asc" }, { issuedAt: "desc" }, { id: "desc" }],
+          distinct: ["requestId"],
+        }),
+      (p) => p.requestId,
+      "latestPrescription",
+    ),
+    dispenses: cachedRelation(
+      cache,
+      "MedicationRequest",
+      "dispenses",
+      (requestIds) => prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }),
+      (d) => d.requestId,
+    ),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */
@@ -39,8 +61,9 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
       await bulkInsert(db.sql, "medications", "medication_dispense", batch.dispenses);
       await cache.purge([
         ...batch.requests.map((r) => cache.key("Resident", r.nhsNumber)),
-        ...[...batch.requests.map((r) => r.id), ...batch.prescriptions.map((p) => p.requestId), ...batch.dispenses.map((d) => d.requestId)]
-          .map((id) => cache.key("MedicationRequest", id)),
+        ...[...batch.requests.map((r) => r.id), ...batch.prescriptions.map((p) => p.requestId), ...batch.dispenses.map((d) => d.requestId)].map((id) =>
+          cache.key("MedicationRequest", id),
+        ),
       ]);
     },
   };

@@ -41,11 +41,18 @@ const PHARMACIES = [
   { name: "Lloydspharmacy, Ealing", ods: "FD012" },
 ];
 const EPS: EpsPrescriptionStatus[] = [
-  "TO_BE_DISPENSED", "WITH_DISPENSER", "WITH_DISPENSER_ACTIVE", "DISPENSED", "NOT_DISPENSED", "CLAIMED", "CANCELLED", "EXPIRED",
+  "TO_BE_DISPENSED",
+  "WITH_DISPENSER",
+  "WITH_DISPENSER_ACTIVE",
+  "DISPENSED",
+  "NOT_DISPENSED",
+  "CLAIMED",
+  "CANCELLED",
+  "EXPIRED",
 ];
 
 function prescriptionCode(n: number): string {
-  const hex = (n * 2654435761 >>> 0).toString(16).toUpperCase().padStart(8, "0");
+  const hex = ((n * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, "0");
   return `${hex.slice(0, 6)}-A83008-${String(n % 100000).padStart(5, "0")}X`;
 }
 
@@ -67,9 +74,19 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
       else if (rng.chance(0.04)) status = "ON_HOLD";
       const provenance = { sourceSystem: SOURCE, recordedAt: authoredOn, updatedAt: addDays(world.today, -rng.int(0, 20)) };
       batch.requests.push({
-        id, nhsNumber: p.nhsNumber, medicationCode: med.code, medicationName: med.name, status, course, dosageText: med.dose,
-        quantityValue: med.qty, quantityUnit: med.unit, authoredOn, prescriberName: "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4],
-        prescriberOds: p.gpPracticeCode, ...provenance,
+        id,
+        nhsNumber: p.nhsNumber,
+        medicationCode: med.code,
+        medicationName: med.name,
+        status,
+        course,
+        dosageText: med.dose,
+        quantityValue: med.qty,
+        quantityUnit: med.unit,
+        authoredOn,
+        prescriberName: "Dr " + ["Patel", "Okafor", "Smith", "Nguyen"][p.index % 4],
+        prescriberOds: p.gpPracticeCode,
+        ...provenance,
       });
       // Every EPS status within each block of residents: cycle by resident and item.
       const epsStatus = EPS[(p.index + n) % EPS.length]!;
@@ -82,18 +99,33 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
         const prescriptionId = `EP-${p.nhsNumber}-${n + 1}-${k}`;
         const changedAt = new Date(issuedAt.getTime() + rng.int(1, 72) * 3_600_000);
         batch.prescriptions.push({
-          id: prescriptionId, requestId: id, prescriptionId: prescriptionCode(p.index * 100 + n * 10 + k), status, issuedAt,
+          id: prescriptionId,
+          requestId: id,
+          prescriptionId: prescriptionCode(p.index * 100 + n * 10 + k),
+          status,
+          issuedAt,
           lastStatusChangeAt: status === "TO_BE_DISPENSED" ? issuedAt : changedAt,
-          pharmacyName: pharmacy.name, pharmacyOds: pharmacy.ods,
-          sourceSystem: SOURCE, recordedAt: issuedAt, updatedAt: changedAt,
+          pharmacyName: pharmacy.name,
+          pharmacyOds: pharmacy.ods,
+          sourceSystem: SOURCE,
+          recordedAt: issuedAt,
+          updatedAt: changedAt,
         });
         if (status === "DISPENSED" || status === "CLAIMED" || status === "WITH_DISPENSER_ACTIVE") {
           const partial = status === "WITH_DISPENSER_ACTIVE";
           batch.dispenses.push({
-            id: `MD-${p.nhsNumber}-${n + 1}-${k}`, prescriptionId, requestId: id, status: partial ? "PARTIAL" : "COMPLETED",
-            pharmacyName: pharmacy.name, pharmacyOds: pharmacy.ods, handedOverAt: changedAt,
-            quantityValue: partial ? Math.ceil(med.qty / 2) : med.qty, quantityUnit: med.unit,
-            sourceSystem: SOURCE, recordedAt: changedAt, updatedAt: changedAt,
+            id: `MD-${p.nhsNumber}-${n + 1}-${k}`,
+            prescriptionId,
+            requestId: id,
+            status: partial ? "PARTIAL" : "COMPLETED",
+            pharmacyName: pharmacy.name,
+            pharmacyOds: pharmacy.ods,
+            handedOverAt: changedAt,
+            quantityValue: partial ? Math.ceil(med.qty / 2) : med.qty,
+            quantityUnit: med.unit,
+            sourceSystem: SOURCE,
+            recordedAt: changedAt,
+            updatedAt: changedAt,
           });
         }
       }
@@ -102,4 +134,5 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
   return batch;
 }
 
-export const createMedicationsSeeder = (db: Database, caches: CacheHub) => defineSeeder("medications", createMedicationsRepository(db, caches.cache("medications")), medicationsBatch);
+export const createMedicationsSeeder = (db: Database, caches: CacheHub) =>
+  defineSeeder("medications", createMedicationsRepository(db, caches.cache("medications")), medicationsBatch);

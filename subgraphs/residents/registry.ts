@@ -11,9 +11,11 @@ import type { OrganisationRegistry } from "../../platform/subgraph/server.js";
 import type { OrganisationFacts } from "../../platform/access/policy.js";
 import { createResidentsRepository, type Organisation, type ResidentsRepository } from "./repository.js";
 
-
 export const organisationFacts = (o: Organisation): OrganisationFacts => ({
-  odsCode: o.odsCode, type: o.type.toLowerCase(), dsptStandardMet: o.dsptStandardMet, sharingAgreementSigned: o.sharingAgreementSignedOn !== null,
+  odsCode: o.odsCode,
+  type: o.type.toLowerCase(),
+  dsptStandardMet: o.dsptStandardMet,
+  sharingAgreementSigned: o.sharingAgreementSignedOn !== null,
 });
 
 export const registryOf = (repo: Pick<ResidentsRepository, "organisations">) => async (odsCode: string) => {

@@ -18,35 +18,87 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
   // "Current" depends on the day, so the day is part of what is cached (see the relations below).
   const today = () => new Date().toISOString().slice(0, 10);
   const current = (day: string) => ({ startDate: { lte: new Date(day) }, OR: [{ endDate: null }, { endDate: { gte: new Date(day) } }] });
-  const currentPlacements = cachedRelation(cache, "Resident", "currentPlacements", (nhsNumbers: string[], day: string) =>
-    prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...current(day) }, orderBy: { startDate: "desc" } }), (p) => p.nhsNumber);
-  const residentsOfHome = cachedRelation(cache, "CareHome", "residents", ([careHomeId]: string[], q: { day: string; after: string | null; limit: number }) =>
-    prisma.placement.findMany({
-      where: { careHomeId, ...current(q.day), ...(q.after ? { nhsNumber: { gt: q.after } } : {}) },
-      orderBy: { nhsNumber: "asc" },
-      take: q.limit,
-      select: { nhsNumber: true, careHomeId: true },
-    }), (p) => p.careHomeId);
+  const currentPlacements = cachedRelation(
+    cache,
+    "Resident",
+    "currentPlacements",
+    (nhsNumbers: string[], day: string) =>
+      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...current(day) }, orderBy: { startDate: "desc" } }),
+    (p) => p.nhsNumber,
+  );
+  const residentsOfHome = cachedRelation(
+    cache,
+    "CareHome",
+    "residents",
+    ([careHomeId]: string[], q: { day: string; after: string | null; limit: number }) =>
+      prisma.placement.findMany({
+        where: { careHomeId, ...current(q.day), ...(q.after ? { nhsNumber: { gt: q.after } } : {}) },
+        orderBy: { nhsNumber: "asc" },
+        take: q.limit,
+        select: { nhsNumber: true, careHomeId: true },
+      }),
+    (p) => p.careHomeId,
+  );
 
-  const sessionsOfUser = cachedRelation(cache, "User", "breakGlass", (userIds: string[]) =>
-    prisma.breakGlass.findMany({ where: { userId: { in: userIds }, expiresAt: { gt: new Date() } } }), (b) => b.userId);
+  const sessionsOfUser = cachedRelation(
+    cache,
+    "User",
+    "breakGlass",
+    (userIds: string[]) => prisma.breakGlass.findMany({ where: { userId: { in: userIds }, expiresAt: { gt: new Date() } } }),
+    (b) => b.userId,
+  );
 
   return {
-    residents: cachedRows(cache, "Resident", (nhsNumbers) => prisma.resident.findMany({ where: { nhsNumber: { in: nhsNumbers } } }), (r) => r.nhsNumber),
-    careHomes: cachedRows(cache, "CareHome", (ids) => prisma.careHome.findMany({ where: { id: { in: ids } } }), (h) => h.id),
-    gpPractices: cachedRows(cache, "GpPractice", (codes) => prisma.gpPractice.findMany({ where: { odsCode: { in: codes } } }), (p) => p.odsCode),
-    placements: cachedRelation(cache, "Resident", "placements", (nhsNumbers) =>
-      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }), (p) => p.nhsNumber),
+    residents: cachedRows(
+      cache,
+      "Resident",
+      (nhsNumbers) => prisma.resident.findMany({ where: { nhsNumber: { in: nhsNumbers } } }),
+      (r) => r.nhsNumber,
+    ),
+    careHomes: cachedRows(
+      cache,
+      "CareHome",
+      (ids) => prisma.careHome.findMany({ where: { id: { in: ids } } }),
+      (h) => h.id,
+    ),
+    gpPractices: cachedRows(
+      cache,
+      "GpPractice",
+      (codes) => prisma.gpPractice.findMany({ where: { odsCode: { in: codes } } }),
+      (p) => p.odsCode,
+    ),
+    placements: cachedRelation(
+      cache,
+      "Resident",
+      "placements",
+      (nhsNumbers) => prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }),
+      (p) => p.nhsNumber,
+    ),
     /** Placements in force today for these residents (at most one each by the data rules). */
     currentPlacements: (nhsNumbers: string[]) => currentPlacements(nhsNumbers, today()),
-    allergies: cachedRelation(cache, "Resident", "allergies", (nhsNumbers) =>
-      prisma.allergy.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }), (a) => a.nhsNumber),
-    conditions: cachedRelation(cache, "Resident", "conditions", (nhsNumbers) =>
-      prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }), (c) => c.nhsNumber),
+    allergies: cachedRelation(
+      cache,
+      "Resident",
+      "allergies",
+      (nhsNumbers) => prisma.allergy.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
+      (a) => a.nhsNumber,
+    ),
+    conditions: cachedRelation(
+      cache,
+      "Resident",
+      "conditions",
+      (nhsNumbers) => prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
+      (c) => c.nhsNumber,
+    ),
     /** One page of the residents placed at a home today, keyset-paged by NHS number. */
     currentResidentsOfHome: (careHomeId: string, afterNhsNumber: string | null, limit: number) =>
       residentsOfHome([careHomeId], { day: today(), after: afterNhsNumber, limit }),
-    organisations: cachedRows(cache, "Organisation", (odsCodes) => prisma.organisation.findMany({ where: { odsCode: { in: odsCodes } } }), (o) => o.odsCode),
+    organisations: cachedRows(
+      cache,
+      "Organisation",
+      (odsCodes) => prisma.organisation.findMany({ where: { odsCode: { in: odsCodes } } }),
+      (o) => o.odsCode,
+    ),
     /** Break-glass sessions of one user still in force at `now`, for these residents. */
     /**
      * Break-glass sessions of one user still in force at `now`, for these residents. Every request

@@ -1,9 +1,6 @@
 // Demo rows for the residents subgraph, derived deterministically from the shared demo world.
 import { Faker, en, en_GB } from "@faker-js/faker";
-import {
-  LONDON_BOROUGHS, careHomeCount, careHomeId, gpPracticeCode, gpPracticeCount,
-  type DemoResident, type DemoWorld,
-} from "../../platform/demo/world.js";
+import { LONDON_BOROUGHS, careHomeCount, careHomeId, gpPracticeCode, gpPracticeCount, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
 import type { Database } from "../../platform/db/database.js";
 import type { CacheHub } from "../../platform/cache/hub.js";
@@ -89,8 +86,13 @@ export function residentsReferenceData(world: DemoWorld): Pick<ResidentsBatch, "
   });
   const assessed = addDays(world.today, -200);
   const organisation = (odsCode: string, name: string, type: OrganisationType, ok = { dspt: true, agreement: true }) => ({
-    odsCode, name, type, dsptStandardMet: ok.dspt, dsptAssessedOn: assessed,
-    sharingAgreementSignedOn: ok.agreement ? addDays(world.today, -400) : null, updatedAt: assessed,
+    odsCode,
+    name,
+    type,
+    dsptStandardMet: ok.dspt,
+    dsptAssessedOn: assessed,
+    sharingAgreementSignedOn: ok.agreement ? addDays(world.today, -400) : null,
+    updatedAt: assessed,
   });
   const organisations = [
     ...careHomes.map((h) => organisation(h.id, h.name, "CARE_HOME")),
@@ -131,13 +133,21 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
     });
     if (p.previousCareHomeId) {
       batch.placements.push({
-        id: `PL-${p.nhsNumber}-1`, nhsNumber: p.nhsNumber, careHomeId: p.previousCareHomeId,
-        startDate: addDays(p.admittedToHomeOn, -rng.int(200, 900)), endDate: addDays(p.admittedToHomeOn, -1), ...provenance,
+        id: `PL-${p.nhsNumber}-1`,
+        nhsNumber: p.nhsNumber,
+        careHomeId: p.previousCareHomeId,
+        startDate: addDays(p.admittedToHomeOn, -rng.int(200, 900)),
+        endDate: addDays(p.admittedToHomeOn, -1),
+        ...provenance,
       });
     }
     batch.placements.push({
-      id: `PL-${p.nhsNumber}-2`, nhsNumber: p.nhsNumber, careHomeId: p.careHomeId,
-      startDate: p.admittedToHomeOn, endDate: null, ...provenance,
+      id: `PL-${p.nhsNumber}-2`,
+      nhsNumber: p.nhsNumber,
+      careHomeId: p.careHomeId,
+      startDate: p.admittedToHomeOn,
+      endDate: null,
+      ...provenance,
     });
     const allergyCount = rng.chance(0.35) ? 0 : rng.int(1, 3);
     const allergens = new Set<number>();
@@ -146,12 +156,17 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       const allergen = ALLERGENS[a]!;
       const severe = allergen.reaction === "Anaphylaxis" || allergen.reaction === "Angioedema";
       batch.allergies.push({
-        id: `AL-${p.nhsNumber}-${i + 1}`, nhsNumber: p.nhsNumber, code: allergen.code, display: allergen.display,
+        id: `AL-${p.nhsNumber}-${i + 1}`,
+        nhsNumber: p.nhsNumber,
+        code: allergen.code,
+        display: allergen.display,
         clinicalStatus: rng.chance(0.9) ? "ACTIVE" : "INACTIVE",
         verificationStatus: rng.chance(0.8) ? "CONFIRMED" : "UNCONFIRMED",
-        category: allergen.category, criticality: severe ? "HIGH" : rng.chance(0.7) ? "LOW" : "UNABLE_TO_ASSESS",
+        category: allergen.category,
+        criticality: severe ? "HIGH" : rng.chance(0.7) ? "LOW" : "UNABLE_TO_ASSESS",
         reactions: [{ manifestation: allergen.reaction, severity: severe ? "SEVERE" : rng.pick(["MILD", "MODERATE"] as const) }],
-        ...provenance, recordedAt: addDays(p.admittedToHomeOn, -rng.int(30, 3_000)),
+        ...provenance,
+        recordedAt: addDays(p.admittedToHomeOn, -rng.int(30, 3_000)),
       });
     });
     const conditionCount = rng.int(2, 5);
@@ -162,19 +177,34 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       const onset = addDays(p.admittedToHomeOn, -rng.int(100, 6_000));
       const resolved = rng.chance(0.1);
       batch.conditions.push({
-        id: `CO-${p.nhsNumber}-${i + 1}`, nhsNumber: p.nhsNumber, code: condition.code, display: condition.display,
-        clinicalStatus: resolved ? "RESOLVED" : "ACTIVE", category: resolved ? "SIGNIFICANT_HISTORY" : "PROBLEM_LIST_ITEM",
-        onsetDate: onset, abatementDate: resolved ? addDays(onset, rng.int(30, 900)) : null, restrictedCategory: null,
-        ...provenance, recordedAt: onset,
+        id: `CO-${p.nhsNumber}-${i + 1}`,
+        nhsNumber: p.nhsNumber,
+        code: condition.code,
+        display: condition.display,
+        clinicalStatus: resolved ? "RESOLVED" : "ACTIVE",
+        category: resolved ? "SIGNIFICANT_HISTORY" : "PROBLEM_LIST_ITEM",
+        onsetDate: onset,
+        abatementDate: resolved ? addDays(onset, rng.int(30, 900)) : null,
+        restrictedCategory: null,
+        ...provenance,
+        recordedAt: onset,
       });
     });
     if (p.index % 50 === 7) {
-      const r = RESTRICTED[(p.index / 50) % RESTRICTED.length | 0]!;
+      const r = RESTRICTED[((p.index / 50) % RESTRICTED.length) | 0]!;
       const onset = addDays(world.today, -rng.int(8_000, 20_000));
       batch.conditions.push({
-        id: `CO-${p.nhsNumber}-R`, nhsNumber: p.nhsNumber, code: r.code, display: r.display, clinicalStatus: "RESOLVED",
-        category: "SIGNIFICANT_HISTORY", onsetDate: onset, abatementDate: addDays(onset, 60), restrictedCategory: r.category,
-        ...provenance, recordedAt: onset,
+        id: `CO-${p.nhsNumber}-R`,
+        nhsNumber: p.nhsNumber,
+        code: r.code,
+        display: r.display,
+        clinicalStatus: "RESOLVED",
+        category: "SIGNIFICANT_HISTORY",
+        onsetDate: onset,
+        abatementDate: addDays(onset, 60),
+        restrictedCategory: r.category,
+        ...provenance,
+        recordedAt: onset,
       });
     }
   }
@@ -184,4 +214,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
 const emptyBatch = (): ResidentsBatch => ({ careHomes: [], gpPractices: [], organisations: [], residents: [], placements: [], allergies: [], conditions: [] });
 
 export const createResidentsSeeder = (db: Database, caches: CacheHub) =>
-  defineSeeder("residents", createResidentsRepository(db, caches.cache("residents")), residentsBatch, (world) => ({ ...emptyBatch(), ...residentsReferenceData(world) }));
+  defineSeeder("residents", createResidentsRepository(db, caches.cache("residents")), residentsBatch, (world) => ({
+    ...emptyBatch(),
+    ...residentsReferenceData(world),
+  }));

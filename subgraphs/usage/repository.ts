@@ -54,14 +54,20 @@ export function createUsageRepository(db: Database) {
         SELECT date_trunc(${period.toLowerCase()}, day)::date AS period, count(DISTINCT user_id)::bigint AS users
           FROM "usage"."usage_user_daily" WHERE ${where(f)} GROUP BY 1 ORDER BY 1`,
     uniqueUsers: async (f: UsageFilter) =>
-      (await prisma.$queryRaw<{ users: bigint }[]>`
-        SELECT count(DISTINCT user_id)::bigint AS users FROM "usage"."usage_user_daily" WHERE ${where(f)}`)[0]?.users ?? 0n,
+      (
+        await prisma.$queryRaw<{ users: bigint }[]>`
+        SELECT count(DISTINCT user_id)::bigint AS users FROM "usage"."usage_user_daily" WHERE ${where(f)}`
+      )[0]?.users ?? 0n,
     breakGlassCount: async (f: UsageFilter) =>
-      (await prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND purpose = 'BREAK_GLASS'`)[0]?.n ?? 0n,
+      (
+        await prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND purpose = 'BREAK_GLASS'`
+      )[0]?.n ?? 0n,
     deniedCount: async (f: UsageFilter) =>
-      (await prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND outcome = 'DENIED'`)[0]?.n ?? 0n,
+      (
+        await prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT coalesce(sum(events), 0)::bigint AS n FROM "usage"."usage_daily" WHERE ${where(f)} AND outcome = 'DENIED'`
+      )[0]?.n ?? 0n,
     /** Events for the privacy officer, newest first, keyset-paged on (occurredAt, id). */
     events: (f: EventFilter, limit: number) =>
       prisma.accessEvent.findMany({

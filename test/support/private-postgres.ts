@@ -38,14 +38,26 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     const { stdout: gid } = await run("id", ["-g", "postgres"]);
     await chown(dir, Number(stdout.trim()), Number(gid.trim()));
   }
-  const pg = (tool: string, args: string[]) => (asPostgres ? run("runuser", ["-u", "postgres", "--", path.join(BIN, tool), ...args]) : run(path.join(BIN, tool), args));
+  const pg = (tool: string, args: string[]) =>
+    asPostgres ? run("runuser", ["-u", "postgres", "--", path.join(BIN, tool), ...args]) : run(path.join(BIN, tool), args);
   const data = path.join(dir, "data");
   await pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      await pg("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "30", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+      await pg("pg_ctl", [
+        "-D",
+        data,
+        "-l",
+        path.join(dir, "log"),
+        "-w",
+        "-t",
+        "30",
+        "-o",
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+        "start",
+      ]);
       break;
     } catch (error) {
       if (attempt >= 4) throw error; // someone took the port between our probe and the start: try another

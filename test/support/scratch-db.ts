@@ -11,7 +11,10 @@ function urlFor(database: string): string {
   return url.toString();
 }
 
-export async function createScratchDatabase(label: string, opts: { migrate?: boolean } = {}): Promise<{ db: Database; url: string; caches: CacheHub; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  label: string,
+  opts: { migrate?: boolean } = {},
+): Promise<{ db: Database; url: string; caches: CacheHub; drop(): Promise<void> }> {
   const name = `carerecord_${label}_${process.pid}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: urlFor("postgres") });

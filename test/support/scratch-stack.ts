@@ -8,7 +8,11 @@ import { createScratchDatabase } from "./scratch-db.js";
 
 export type Scratch = Awaited<ReturnType<typeof createScratchDatabase>>;
 
-export async function startScratchStack(label: string, residents = 40, overrides: Partial<Env> = {}): Promise<{ scratch: Scratch; stack: Stack; close(): Promise<void> }> {
+export async function startScratchStack(
+  label: string,
+  residents = 40,
+  overrides: Partial<Env> = {},
+): Promise<{ scratch: Scratch; stack: Stack; close(): Promise<void> }> {
   const scratch = await createScratchDatabase(label);
   await seedDemoData(scratch.db, { residents, caches: scratch.caches });
   const stack = await startStack({ ...env(), DATABASE_URL: scratch.url, ...overrides }, { ephemeralPorts: true });
@@ -26,7 +30,8 @@ export async function startScratchStack(label: string, residents = 40, overrides
 export async function pickResident(stack: Stack, where: string): Promise<{ nhs: string; home: string; practice: string }> {
   const [row] = await stack.db.sql.query<{ nhs: string; home: string; practice: string }>(
     `SELECT r.nhs_number AS nhs, p.care_home_id AS home, r.gp_practice_code AS practice FROM residents.resident r
-       JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE ${where} ORDER BY 1 LIMIT 1`);
+       JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL WHERE ${where} ORDER BY 1 LIMIT 1`,
+  );
   if (!row) throw new Error(`no resident where ${where}`);
   return row;
 }

@@ -1,9 +1,7 @@
 // Builds "every field" selection sets from the published client schema, so tests ask for the
 // whole resident view without a hand-kept list that could silently miss a new section.
 import { readFileSync } from "node:fs";
-import {
-  buildSchema, getNamedType, isInterfaceType, isLeafType, isObjectType, isUnionType, type GraphQLObjectType, type GraphQLSchema,
-} from "graphql";
+import { buildSchema, getNamedType, isInterfaceType, isLeafType, isObjectType, isUnionType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 
 export const apiSchema: GraphQLSchema = buildSchema(readFileSync(new URL("../../schema/api.graphql", import.meta.url), "utf8"));
 

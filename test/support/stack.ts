@@ -15,10 +15,24 @@ export const identities = {
   nurse: { userId: "t-nurse", name: "Test Nurse", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: trained },
   carer: { userId: "t-carer", name: "Test Carer", role: "care_home_carer", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: trained },
   gp: { userId: "t-gp", name: "Test GP", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: trained },
-  paramedic: { userId: "t-paramedic", name: "Test Paramedic", role: "ambulance_clinician", orgCode: "RRU", orgType: "ambulance_service", trainingCompletedAt: trained },
+  paramedic: {
+    userId: "t-paramedic",
+    name: "Test Paramedic",
+    role: "ambulance_clinician",
+    orgCode: "RRU",
+    orgType: "ambulance_service",
+    trainingCompletedAt: trained,
+  },
   nhs111: { userId: "t-111", name: "Test 111", role: "nhs111_clinician", orgCode: "NHS111L", orgType: "nhs111", trainingCompletedAt: trained },
   analyst: { userId: "t-analyst", name: "Test Analyst", role: "analyst", orgCode: "QKK", orgType: "integrated_care_board", trainingCompletedAt: trained },
-  privacyOfficer: { userId: "t-privacy", name: "Test Privacy Officer", role: "privacy_officer", orgCode: "CRO01", orgType: "record_operator", trainingCompletedAt: trained },
+  privacyOfficer: {
+    userId: "t-privacy",
+    name: "Test Privacy Officer",
+    role: "privacy_officer",
+    orgCode: "CRO01",
+    orgType: "record_operator",
+    trainingCompletedAt: trained,
+  },
 } satisfies Record<string, Identity>;
 
 export const nurseAt = (home: string): Identity => ({ ...identities.nurse, userId: `t-nurse-${home}`, orgCode: home });
@@ -29,7 +43,8 @@ export function tokenFor(identity: Identity = identities.nurse, lifetime = "10m"
   return mintUserToken(identity, { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }, lifetime);
 }
 
-export interface GraphQLResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response data field by field
+export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [k: string]: unknown } }[];

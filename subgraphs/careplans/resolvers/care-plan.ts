@@ -26,8 +26,7 @@ export const CarePlanResolvers: Gen.CarePlanResolvers = {
   reviewDue: (p) => p.status === "APPROVED" && p.reviewDate !== null && p.reviewDate <= startOfToday(),
   concerns: (p) => listOf(Strings, p.concerns),
   goals: (p) => listOf(Strings, p.goals),
-  actions: (p) =>
-    listOf(Actions, p.actions).map((a) => ({ ...a, dueDate: a.dueDate ? new Date(`${a.dueDate}T00:00:00Z`) : null })),
+  actions: (p) => listOf(Actions, p.actions).map((a) => ({ ...a, dueDate: a.dueDate ? new Date(`${a.dueDate}T00:00:00Z`) : null })),
   supportOrganisations: (p) => listOf(Organisations, p.supportOrganisations),
   diagnoses: (p) => listOf(Diagnoses, p.diagnoses),
   keyMedications: (p) => listOf(Strings, p.keyMedications),

@@ -39,14 +39,26 @@ export const CarePlanMutations: Gen.MutationResolvers = {
     const now = new Date();
     const request = idempotencyRequest(ctx.identity.userId, "submitCarePlanQuestionnaire", args);
     const fields = {
-      nhsNumber: args.nhsNumber, status: "SUBMITTED" as const,
-      createdByName: ctx.identity.name, createdByOds: ctx.identity.orgCode, submittedAt: now,
-      whatMattersToMe: text(i.whatMattersToMe, "whatMattersToMe"), concerns: list(i.concerns, "concerns"), goals: list(i.goals, "goals"),
-      actions: [], supportOrganisations: [], diagnoses: [], keyMedications: [],
+      nhsNumber: args.nhsNumber,
+      status: "SUBMITTED" as const,
+      createdByName: ctx.identity.name,
+      createdByOds: ctx.identity.orgCode,
+      submittedAt: now,
+      whatMattersToMe: text(i.whatMattersToMe, "whatMattersToMe"),
+      concerns: list(i.concerns, "concerns"),
+      goals: list(i.goals, "goals"),
+      actions: [],
+      supportOrganisations: [],
+      diagnoses: [],
+      keyMedications: [],
       wishesAndPreferences: i.wishesAndPreferences ? text(i.wishesAndPreferences, "wishesAndPreferences") : null,
-      preferredPlaceOfCare: i.preferredPlaceOfCare, preferredPlaceOfDeath: i.preferredPlaceOfDeath,
-      cprDecision: "NOT_RECORDED" as const, ceilingOfTreatment: "NOT_STATED" as const,
-      sourceSystem: about.sourceSystem, recordedAt: now, updatedAt: now,
+      preferredPlaceOfCare: i.preferredPlaceOfCare,
+      preferredPlaceOfDeath: i.preferredPlaceOfDeath,
+      cprDecision: "NOT_RECORDED" as const,
+      ceilingOfTreatment: "NOT_STATED" as const,
+      sourceSystem: about.sourceSystem,
+      recordedAt: now,
+      updatedAt: now,
     };
     return ctx.repo.submitOnce(args.nhsNumber, request, (version) => ({ id: `CP-${args.nhsNumber}-${version}`, version, ...fields }));
   },
@@ -62,10 +74,17 @@ export const CarePlanMutations: Gen.MutationResolvers = {
     const now = new Date();
     return ctx.repo.updateOnce(p, request, submitted, {
       diagnoses: i.diagnoses.slice(0, 20).map((d) => ({ code: text(d.code, "diagnosis code", 20), display: text(d.display, "diagnosis", 200) })),
-      keyMedications: list(i.keyMedications, "keyMedications"), emergencyPlan: text(i.emergencyPlan, "emergencyPlan"),
-      cprDecision: i.cprDecision, cprDecidedOn: i.cprDecision === "NOT_RECORDED" ? null : now, cprDecidedBy: ctx.identity.name,
-      ceilingOfTreatment: i.ceilingOfTreatment, ceilingNotes: i.ceilingNotes ? text(i.ceilingNotes, "ceilingNotes") : null,
-      clinicalDetailBy: ctx.identity.name, clinicalDetailOds: ctx.identity.orgCode, clinicalDetailAt: now, updatedAt: now,
+      keyMedications: list(i.keyMedications, "keyMedications"),
+      emergencyPlan: text(i.emergencyPlan, "emergencyPlan"),
+      cprDecision: i.cprDecision,
+      cprDecidedOn: i.cprDecision === "NOT_RECORDED" ? null : now,
+      cprDecidedBy: ctx.identity.name,
+      ceilingOfTreatment: i.ceilingOfTreatment,
+      ceilingNotes: i.ceilingNotes ? text(i.ceilingNotes, "ceilingNotes") : null,
+      clinicalDetailBy: ctx.identity.name,
+      clinicalDetailOds: ctx.identity.orgCode,
+      clinicalDetailAt: now,
+      updatedAt: now,
     });
   },
   approveCarePlan: async (_, args, ctx) => {

@@ -19,10 +19,6 @@ export const ResidentResolvers: Gen.ResidentResolvers = {
   },
   emergencyCareSummaries: async (r, args, ctx) => {
     const size = pageSize(args.first, 10);
-    return timeConnection(
-      await ctx.loaders.emergencyCareOfResident.load({ key: r.nhsNumber, args: decodeTimeCursor(args.after) }),
-      size,
-      (s) => s.occurredAt,
-    );
+    return timeConnection(await ctx.loaders.emergencyCareOfResident.load({ key: r.nhsNumber, args: decodeTimeCursor(args.after) }), size, (s) => s.occurredAt);
   },
 };

@@ -4,10 +4,16 @@ import { z } from "zod";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
 import type * as Gen from "../generated/resolvers-types.js";
 
-const isoDate = z.iso.date().nullable().optional().transform((d) => (d ? new Date(`${d}T00:00:00Z`) : null));
+const isoDate = z.iso
+  .date()
+  .nullable()
+  .optional()
+  .transform((d) => (d ? new Date(`${d}T00:00:00Z`) : null));
 const Diagnoses = z.array(z.object({ code: z.string(), display: z.string(), primary: z.boolean() }));
 const Procedures = z.array(z.object({ code: z.string(), display: z.string(), performedOn: isoDate }));
-const Changes = z.array(z.object({ medication: z.string(), change: z.enum(["STARTED", "STOPPED", "CHANGED", "UNCHANGED"]), reason: z.string().nullable().optional() }));
+const Changes = z.array(
+  z.object({ medication: z.string(), change: z.enum(["STARTED", "STOPPED", "CHANGED", "UNCHANGED"]), reason: z.string().nullable().optional() }),
+);
 const Actions = z.array(z.object({ action: z.string(), forWhom: z.string(), byDate: isoDate }));
 
 function listOf<T>(schema: z.ZodType<T[], unknown>, value: unknown): T[] {

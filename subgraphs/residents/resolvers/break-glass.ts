@@ -16,18 +16,21 @@ export const BreakGlassMutations: Gen.MutationResolvers = {
     if (reason.length < 10 || reason.length > 500) throw badInput("reason must be 10 to 500 characters: say why this access is needed");
     const request = idempotencyRequest(ctx.identity.userId, "breakGlass", args);
     const now = new Date();
-    const session = await ctx.repo.startBreakGlass({
-      // Time-ordered ids so the review queue pages oldest first.
-      id: `BG-${now.toISOString()}-${randomUUID().slice(0, 8)}`,
-      userId: ctx.identity.userId,
-      userName: ctx.identity.name,
-      role: ctx.identity.role,
-      orgCode: ctx.identity.orgCode,
-      nhsNumber: args.nhsNumber,
-      reason,
-      startedAt: now,
-      expiresAt: new Date(now.getTime() + BREAK_GLASS_HOURS * 3_600_000),
-    }, request);
+    const session = await ctx.repo.startBreakGlass(
+      {
+        // Time-ordered ids so the review queue pages oldest first.
+        id: `BG-${now.toISOString()}-${randomUUID().slice(0, 8)}`,
+        userId: ctx.identity.userId,
+        userName: ctx.identity.name,
+        role: ctx.identity.role,
+        orgCode: ctx.identity.orgCode,
+        nhsNumber: args.nhsNumber,
+        reason,
+        startedAt: now,
+        expiresAt: new Date(now.getTime() + BREAK_GLASS_HOURS * 3_600_000),
+      },
+      request,
+    );
     return session;
   },
   closeBreakGlassReview: async (_, args, ctx) => {

@@ -4,16 +4,13 @@ import { z } from "zod";
 import { seesRestricted } from "../../../platform/access/policy.js";
 import { toWire } from "../../../platform/access/grant.js";
 
-const Reactions = z.array(
-  z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() }),
-);
+const Reactions = z.array(z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() }));
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.resident.load(ref.nhsNumber),
   name: (r) => ({ given: r.givenName, family: r.familyName }),
   gpPractice: (r, _, ctx) => ctx.loaders.gpPractice.load(r.gpPracticeCode),
-  currentPlacement: async (r, _, ctx) =>
-    (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
+  currentPlacement: async (r, _, ctx) => (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
   placements: (r, _, ctx) => ctx.loaders.placements.load(r.nhsNumber),
   allergies: (r, _, ctx) => ctx.loaders.allergies.load(r.nhsNumber),
   // Legally restricted categories (assisted fertilisation, STI, termination, gender reassignment)

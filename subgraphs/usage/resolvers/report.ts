@@ -28,18 +28,15 @@ export const QueryResolvers: Gen.QueryResolvers = {
 const counts = (rows: { key: string; views: bigint }[]) => rows.map((r) => ({ key: r.key, views: toInt(r.views) }));
 
 export const UsageReportResolvers: Gen.UsageReportResolvers = {
-  totalViews: async ({ filter }, _, ctx) =>
-    (await ctx.repo.viewsBy("org_type", filter, 1000)).reduce((n, r) => n + toInt(r.views), 0),
+  totalViews: async ({ filter }, _, ctx) => (await ctx.repo.viewsBy("org_type", filter, 1000)).reduce((n, r) => n + toInt(r.views), 0),
   uniqueUsers: async ({ filter }, _, ctx) => toInt(await ctx.repo.uniqueUsers(filter)),
   breakGlassCount: async ({ filter }, _, ctx) => toInt(await ctx.repo.breakGlassCount(filter)),
   deniedCount: async ({ filter }, _, ctx) => toInt(await ctx.repo.deniedCount(filter)),
   viewsBySection: async ({ filter }, _, ctx) => counts(await ctx.repo.viewsBy("section", filter, 100)),
-  mostViewedSections: async ({ filter }, args, ctx) =>
-    counts(await ctx.repo.viewsBy("section", filter, limit(args.first, 20))),
+  mostViewedSections: async ({ filter }, args, ctx) => counts(await ctx.repo.viewsBy("section", filter, limit(args.first, 20))),
   viewsByOrganisation: async ({ filter }, args, ctx) =>
     counts(await ctx.repo.viewsBy("org_code", { ...filter, orgType: args.orgType?.toLowerCase() ?? filter.orgType }, limit(args.first, 500))),
-  viewsByOrgType: async ({ filter }, _, ctx) =>
-    counts(await ctx.repo.viewsBy("org_type", filter, 100)).map((c) => ({ ...c, key: c.key.toUpperCase() })),
+  viewsByOrgType: async ({ filter }, _, ctx) => counts(await ctx.repo.viewsBy("org_type", filter, 100)).map((c) => ({ ...c, key: c.key.toUpperCase() })),
   timeline: async ({ filter }, args, ctx) => {
     const [views, users] = await Promise.all([ctx.repo.timeline(args.period, filter), ctx.repo.uniqueUsersTimeline(args.period, filter)]);
     const usersByStart = new Map(users.map((u) => [u.period.getTime(), toInt(u.users)]));
