@@ -9,7 +9,8 @@ export interface IdentityContext {
   identity: Identity;
 }
 
-async function authenticate(authorization: string | null | undefined, settings: TokenSettings): Promise<Identity> {
+/** The one way a request's bearer token becomes an identity (this plugin and the persisted-query plugin, which runs first). */
+export async function authenticate(authorization: string | null | undefined, settings: TokenSettings): Promise<Identity> {
   const token = bearerToken(authorization);
   if (!token) throw domainError(ErrorCode.Unauthenticated, "A bearer token is required (Authorization: Bearer <token>)");
   try {

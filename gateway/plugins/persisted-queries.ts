@@ -12,11 +12,11 @@ import { readFileSync } from "node:fs";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { buildSchema, GraphQLError, parse, validate, type GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
-import { badInput, domainError, ErrorCode } from "../../platform/errors/errors.js";
+import { badInput } from "../../platform/errors/errors.js";
 import { metrics } from "../../platform/observability/metrics.js";
-import type { Identity } from "../../platform/identity/identity.js";
 import type { PersistedQueryStore } from "../persisted-query-store.js";
-import { bearerToken, verifyUserToken, type TokenSettings } from "../tokens.js";
+import type { TokenSettings } from "../tokens.js";
+import { authenticate } from "./authenticate.js";
 
 /** Longer operations are refused by the token limit anyway; this bounds what can be stored. */
 const MAX_QUERY_LENGTH = 20_000;
@@ -43,18 +43,11 @@ export function usePersistedQueries(store: PersistedQueryStore, tokens: TokenSet
   // Registrations in the current minute, per user (in process: each replica bounds its own share).
   const registrations = new LRUCache<string, number>({ max: 100_000, ttl: 60_000, noUpdateTTL: true });
 
-  const authenticated = async (authorization: string | null): Promise<Identity> => {
-    const bearer = bearerToken(authorization);
-    const identity = bearer ? await verifyUserToken(bearer, tokens).catch(() => null) : null;
-    if (!identity) throw domainError(ErrorCode.Unauthenticated, "A valid bearer token is required to use persisted queries");
-    return identity;
-  };
-
   return {
     async onParams({ params, setParams, request }) {
       const pq = (params.extensions as { persistedQuery?: PersistedQueryExtension } | undefined)?.persistedQuery;
       if (!pq) return;
-      const identity = await authenticated(request.headers.get("authorization"));
+      const identity = await authenticate(request.headers.get("authorization"), tokens);
       if (pq.version !== 1 || typeof pq.sha256Hash !== "string" || !/^[0-9a-f]{64}$/.test(pq.sha256Hash))
         throw badInput("persistedQuery must be { version: 1, sha256Hash: <64 hex digits> }");
       const hash = pq.sha256Hash;
