@@ -2,45 +2,11 @@
 // test is what keeps them honest: for every subgraph, the database produced by the migrations must
 // match schema.prisma table by table, column by column (type, nullability, default), enum by enum,
 // index by index and foreign key by foreign key.
-import { SUBGRAPHS, type SubgraphName } from "../subgraphs/registry.js";
-import { readFileSync } from "node:fs";
-import wasm from "@prisma/prisma-schema-wasm";
+import { SUBGRAPHS } from "../subgraphs/registry.js";
+import { dmmfOf, type DmmfField, type DmmfModel } from "./support/prisma-dmmf.js";
 import { type Database } from "../platform/db/database.js";
 import { env } from "../platform/config/env.js";
 import { openDatabase } from "../app/database.js";
-
-interface DmmfField {
-  name: string;
-  dbName?: string | null;
-  kind: "scalar" | "enum" | "object";
-  type: string;
-  isRequired: boolean;
-  isList: boolean;
-  hasDefaultValue: boolean;
-  nativeType?: [string, string[]] | null;
-  relationFromFields?: string[];
-  relationToFields?: string[];
-}
-interface DmmfModel {
-  name: string;
-  dbName: string | null;
-  schema: string | null;
-  fields: DmmfField[];
-}
-interface DmmfIndex {
-  model: string;
-  type: "id" | "unique" | "normal" | "fulltext";
-  dbName?: string | null;
-  fields: { name: string }[];
-}
-interface Dmmf {
-  datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string; dbName: string | null }[] }[]; indexes: DmmfIndex[] };
-}
-
-function dmmfOf(subgraph: SubgraphName): Dmmf {
-  const schema = readFileSync(new URL(`../subgraphs/${subgraph}/prisma/schema.prisma`, import.meta.url), "utf8");
-  return JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: schema })));
-}
 
 /** The PostgreSQL type Prisma's migrate would create for a field. */
 function expectedType(field: DmmfField): string {
