@@ -1,7 +1,7 @@
 // Runs one subgraph alone (one container per subgraph): `tsx scripts/subgraph.ts labs`.
 // Applies that subgraph's migrations first; listens on PORT or its default port.
 import { stopOnSignals } from "../app/shutdown.js";
-import { env } from "../platform/config/env.js";
+import { configOrExit, env } from "../platform/config/env.js";
 import { migrateSchema } from "../platform/db/migrate.js";
 import { startSubgraphServer } from "../platform/subgraph/server.js";
 import { logger } from "../platform/observability/logger.js";
@@ -19,11 +19,12 @@ if (!config.DATABASE_URL) {
   console.error("Running one subgraph alone needs DATABASE_URL (the embedded database is for `npm start`).");
   process.exit(78);
 }
+const residentsUrl = configOrExit(() => subgraphUrls(config)).residents;
 const db = await openDatabase(config);
 await migrateSchema(db, descriptionOf(name));
 const caches = createCacheHub(config);
 const module = (await loadSubgraph(name)).create(db, {
-  peers: { residentsUrl: subgraphUrls(config).residents, internalSecret: config.INTERNAL_SECRET },
+  peers: { residentsUrl, internalSecret: config.INTERNAL_SECRET },
   caches,
 });
 const server = await startSubgraphServer(module, {

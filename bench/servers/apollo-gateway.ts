@@ -7,7 +7,7 @@ import { subgraphUrls, type SubgraphName } from "../../subgraphs/registry.js";
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { env } from "../../platform/config/env.js";
+import { configOrExit, env } from "../../platform/config/env.js";
 import type { Identity } from "../../platform/identity/identity.js";
 import { INTERNAL_HEADER, signInternalIdentity } from "../../platform/identity/internal-auth.js";
 import { serveApollo } from "./apollo-http.js";
@@ -21,7 +21,7 @@ interface Context {
 // Not imported from gateway/server.ts: that would load the Hive runtime into this process too.
 const SUPERGRAPH_PATH = new URL("../../schema/supergraph.graphql", import.meta.url);
 const config = env();
-const urls = subgraphUrls(config);
+const urls = configOrExit(() => subgraphUrls(config));
 
 class SignedDataSource extends RemoteGraphQLDataSource<Context> {
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<Context>) {

@@ -102,11 +102,14 @@ export class ConfigError extends Error {}
 
 let cached: Env | undefined;
 
-/** The process environment, parsed once. A bad value exits with a readable message, never a stack trace. */
-export function env(): Env {
-  if (cached) return cached;
+/**
+ * Runs a piece of configuration reading; a bad value exits with a readable message, never a stack
+ * trace. The environment itself goes through this, and so does what is derived from it elsewhere
+ * (the subgraph registry's URLs).
+ */
+export function configOrExit<T>(read: () => T): T {
   try {
-    cached = parseEnv(process.env);
+    return read();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -114,5 +117,10 @@ export function env(): Env {
     }
     throw error;
   }
+}
+
+/** The process environment, parsed once. */
+export function env(): Env {
+  cached ??= configOrExit(() => parseEnv(process.env));
   return cached;
 }
