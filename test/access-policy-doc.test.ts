@@ -8,8 +8,9 @@ import { BREAK_GLASS_HOURS } from "../subgraphs/residents/resolvers/break-glass.
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");
 
 function table(heading: string): string[][] {
-  const start = doc.indexOf(`| ${heading} |`);
-  if (start < 0) throw new Error(`no table starting with "${heading}"`);
+  // The table whose first column is the heading (another table may have a column of that name).
+  const start = doc.indexOf(`\n| ${heading} |`) + 1;
+  if (start <= 0) throw new Error(`no table starting with "${heading}"`);
   const lines = doc.slice(start).split("\n");
   const rows: string[][] = [];
   for (const line of lines.slice(2)) {
@@ -89,9 +90,33 @@ describe("RESIDENT_FIELD_SECTIONS", () => {
   });
 });
 
+describe("actions", () => {
+  it("the action table is the catalogue: scope, performers and what each is decided on", async () => {
+    const { ACTIONS, actionEntry } = await import("../platform/access/actions.js");
+    const [header, ...rows] = table("action");
+    expect(header).toEqual(["action", "field", "scope", "performed by", "decided on"]);
+    const documented = rows.map(([action, , scope, by, on]) => [action, scope, by, on]);
+    const coded = (Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]).map((a) => {
+      const e = actionEntry(a);
+      return [a, e.scope, e.performedBy === "CLINICIANS" ? "clinicians" : e.performedBy.join(", "), e.on];
+    });
+    expect(documented).toEqual(coded);
+  });
+
+  it("an action decided on a FULL section is performed by exactly the groups that see that section FULL", async () => {
+    const { ACTIONS, actionEntry } = await import("../platform/access/actions.js");
+    for (const a of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
+      const e = actionEntry(a);
+      if (e.on !== "fullSection") continue;
+      const full = (Object.keys(SECTION_MATRIX) as RoleGroup[]).filter((g) => SECTION_MATRIX[g][e.section as keyof (typeof SECTION_MATRIX)["GP"]] === "FULL");
+      expect([a, e.performedBy]).toEqual([a, full]);
+    }
+  });
+});
+
 describe("scopes", () => {
   it("the scope table names the roles that hold each scope and the root fields that need it", async () => {
-    const { SCOPES, scopesOf } = await import("../platform/access/scopes.js");
+    const { SCOPES, scopesOf } = await import("../platform/access/actions.js");
     const supergraph = readFileSync(new URL("../schema/supergraph.graphql", import.meta.url), "utf8");
     const { rootScopes } = await import("../gateway/plugins/scopes.js");
     const declared = [...rootScopes(supergraph).values()].flatMap((fields) => [...fields]);

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { Kind, parse, type ObjectTypeDefinitionNode } from "graphql";
 import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
 import { ROLE_GROUP } from "../platform/access/policy.js";
-import { SCOPES, scopesOf } from "../platform/access/scopes.js";
+import { SCOPES, scopesOf } from "../platform/access/actions.js";
 import { queryStats } from "../platform/db/prisma.js";
 import { rootScopes } from "../gateway/plugins/scopes.js";
 import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";

@@ -1,6 +1,6 @@
 // Coarse authorisation at the edge: root fields declare the scopes they need (@requiresScopes in
 // the subgraph SDL, carried into the supergraph) and the token's role decides which scopes the
-// caller holds (platform/access/scopes.ts). An operation that asks for a root field outside the
+// caller holds (platform/access/actions.ts). An operation that asks for a root field outside the
 // caller's scopes is refused whole, before planning, so no subgraph is called. Placed after the
 // audit plugin: the audit sees the refusal and records it.
 //
@@ -13,7 +13,7 @@ import { GraphQLError, Kind, getOperationAST, parse, type DocumentNode, type Obj
 import { fragmentsOf, selectedFields } from "../selections.js";
 import type { Identity } from "../../platform/identity/identity.js";
 import { DENIAL_MESSAGES } from "../../platform/access/rules.js";
-import { scopesOf } from "../../platform/access/scopes.js";
+import { scopesOf } from "../../platform/access/actions.js";
 
 /** Alternatives (OR) of scope sets (AND), per root type and field, read from the supergraph SDL. */
 export type RootScopes = Map<string, Map<string, string[][]>>;

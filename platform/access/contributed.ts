@@ -4,8 +4,7 @@
 // refuse any section the decision does not cover. Everything else in the subgraph is reachable only
 // through a permitted section.
 import type { DocumentNode } from "graphql";
-import { allow, type IRules } from "graphql-shield";
-type ShieldRule = typeof allow;
+import { allow, chain, type IRule, type IRules } from "graphql-shield";
 import { fromWire, type GrantWire } from "./grant.js";
 import { sectionAccess, type SectionAccess } from "./policy.js";
 import { federationQueryRules, federationTypeRules, residentFieldRules, typesBehindTheirParent } from "./rules.js";
@@ -16,7 +15,8 @@ export interface ResidentRepresentation {
   accessGrant?: Partial<GrantWire> | null;
 }
 
-const grantOf = (parent: ResidentRepresentation) => fromWire(parent.accessGrant);
+/** The caller's grant on the resident, as the residents subgraph decided it and the gateway handed it over. */
+export const grantOf = (parent: ResidentRepresentation) => fromWire(parent.accessGrant);
 
 /** How much of a section the resolver may show, once the section rule has let the field through. */
 export function allowedAccess(parent: ResidentRepresentation, section: Section): Exclude<SectionAccess, "NONE"> {
@@ -27,16 +27,29 @@ export function allowedAccess(parent: ResidentRepresentation, section: Section):
   return access;
 }
 
+/** A subgraph's own actions (actions.ts): its mutations, and any a Resident field performs beyond its section. */
+export interface ContributedActions {
+  Mutation?: Record<string, IRule>;
+  /** Chained after the field's section rule: the section must be visible first. */
+  Resident?: Record<string, IRule>;
+}
+
 export function contributedSectionsPermissions(
   typeDefs: DocumentNode,
   residentFields: Readonly<Record<string, Section | null>>,
-  mutations?: Record<string, ShieldRule>,
+  actions: ContributedActions = {},
 ): IRules {
+  const sections = residentFieldRules(residentFields, grantOf);
+  const more = Object.entries(actions.Resident ?? {}).map(([field, extra]) => {
+    const section = sections[field];
+    if (!section) throw new Error(`Resident.${field} has an action but no section in the manifest`);
+    return [field, chain(section, extra)];
+  });
   return {
     ...(federationTypeRules as object),
     Query: federationQueryRules,
-    ...(mutations ? { Mutation: mutations } : {}),
-    Resident: { nhsNumber: allow, accessGrant: allow, ...residentFieldRules(residentFields, grantOf) },
+    ...(actions.Mutation ? { Mutation: actions.Mutation } : {}),
+    Resident: { nhsNumber: allow, accessGrant: allow, ...sections, ...Object.fromEntries(more) },
     ...Object.fromEntries(typesBehindTheirParent(typeDefs).map((t) => [t, allow])),
   };
 }

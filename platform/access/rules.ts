@@ -7,6 +7,7 @@ import { allow, chain, rule, shield, type IRules } from "graphql-shield";
 import type { Identity } from "../identity/identity.js";
 import { callerDenial, sectionAccess, type DenialCode, type OrganisationFacts, type ResidentGrant, type RoleGroup, type SectionAccess } from "./policy.js";
 import type { Section } from "./sections.js";
+import { ACTIONS, actionDenial, actionEntry, isAction, type Action, type SubjectOf } from "./actions.js";
 
 export const DENIAL_MESSAGES: Record<DenialCode, string> = {
   ORG_NOT_REGISTERED: "Your organisation is not registered to use the care record",
@@ -55,6 +56,71 @@ export function sectionRule<P, C>(section: Section, grantOf: (parent: P, ctx: C)
       return decision instanceof GraphQLError ? decision : true;
     }),
   );
+}
+
+const ACTION_RULE_PREFIX = "action:";
+
+/**
+ * The shield rule for an action of the catalogue (actions.ts): `subjectOf` finds what the action is
+ * decided on (the caller, their grant on the resident, the care home...) from the field's parent,
+ * arguments and context; null means this request does not perform the action (e.g. it asks only
+ * for what a LIMITED section shows). Runs before the resolver, so a refused write stores nothing.
+ */
+export function performsAction<A extends Action, P = unknown, Args = unknown, C = unknown>(
+  action: A,
+  subjectOf: (parent: P, args: Args, ctx: C) => Promise<SubjectOf<A> | null> | SubjectOf<A> | null,
+) {
+  const { section } = actionEntry(action);
+  return rule(`${ACTION_RULE_PREFIX}${action}`, { cache: "no_cache" })(
+    decidedOrUnavailable(async (parent: P, args: Args, ctx: C) => {
+      const subject = await subjectOf(parent, args, ctx);
+      const denied = subject === null ? null : actionDenial(action, subject);
+      if (!denied) return true;
+      return denialError(denied, denied === "ROLE_NOT_PERMITTED" && section ? { section } : {});
+    }),
+  );
+}
+
+/** An action decided on who the caller is alone. */
+export const callerPerforms = (action: Action) => performsAction(action, (_p: unknown, _a: unknown, ctx: { identity: Identity }) => ctx.identity as never);
+
+/** The action a rule decides, when it is one made by performsAction. */
+function actionOf(candidate: unknown): Action | null {
+  const name = (candidate as { name?: unknown } | undefined)?.name;
+  if (typeof name !== "string" || !name.startsWith(ACTION_RULE_PREFIX)) return null;
+  const action = name.slice(ACTION_RULE_PREFIX.length);
+  return isAction(action) ? action : null;
+}
+
+/** The scope sets a field's @requiresScopes asks for, as written in the SDL. */
+function requiredScopes(schema: GraphQLSchema, type: string, field: string): string[][] {
+  const root = schema.getType(type);
+  const directive = isObjectType(root) ? root.getFields()[field]?.astNode?.directives?.find((d) => d.name.value === "requiresScopes") : undefined;
+  const arg = directive?.arguments?.[0]?.value;
+  if (arg?.kind !== Kind.LIST) return [];
+  return arg.values.map((set) => (set.kind === Kind.LIST ? set.values.map((s) => (s.kind === Kind.STRING ? s.value : "?")) : ["?"]));
+}
+
+/**
+ * Start-up check: every guarded root field performs one action of the catalogue, and declares
+ * exactly that action's scope with @requiresScopes, so the gateway's coarse check and the
+ * subgraph's decision cannot drift apart and no root field is decided anywhere else.
+ */
+export function checkRootActions(schema: GraphQLSchema, rules: IRules): void {
+  const problems: string[] = [];
+  for (const { type, field } of guardedRootFields(schema)) {
+    const forType = (rules as Record<string, unknown>)[type];
+    const candidate = forType && Object.getPrototypeOf(forType) === Object.prototype ? (forType as Record<string, unknown>)[field] : forType;
+    const action = actionOf(candidate);
+    if (!action) {
+      problems.push(`${type}.${field} performs no action: give it performsAction(<an action of platform/access/actions.ts>, ...) in permissions`);
+      continue;
+    }
+    const declared = JSON.stringify(requiredScopes(schema, type, field));
+    const expected = JSON.stringify([[ACTIONS[action].scope]]);
+    if (declared !== expected) problems.push(`${type}.${field} performs ${action}, so it needs @requiresScopes(scopes: ${expected}), not ${declared}`);
+  }
+  if (problems.length > 0) throw new Error(`Root fields without a matching action:\n  ${problems.join("\n  ")}`);
 }
 
 /** Rules for a subgraph's Resident fields from its manifest's field -> section map (the key, null, gets none here). */
@@ -155,6 +221,7 @@ function allowedOutright(rules: IRules, type: string, field: string): boolean {
  * deny-by-default fallback) — keeps the shield.
  */
 export function applyPermissions(schema: GraphQLSchema, given: IRules): GraphQLSchema {
+  checkRootActions(schema, given);
   const rules = withPreconditions(schema, given);
   const guarded = applyMiddleware(schema, shield(rules, shieldOptions));
   for (const type of Object.values(guarded.getTypeMap())) {

@@ -3,10 +3,9 @@ import type { Database } from "../../platform/db/database.js";
 import { defineManifest } from "../../platform/subgraph/manifest.js";
 import { about } from "./manifest.js";
 import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
-import { defineSubgraph, loadTypeDefs } from "../../platform/subgraph/server.js";
-import { contributedSectionsPermissions } from "../../platform/access/contributed.js";
+import { defineSubgraph } from "../../platform/subgraph/server.js";
 import { fetchGrant } from "../../platform/access/peer-grant.js";
-import { allow } from "graphql-shield";
+import { permissions } from "./permissions.js";
 import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";
 import { createCareplansRepository, type CareplansRepository } from "./repository.js";
@@ -19,13 +18,7 @@ const createCareplansSubgraph = (db: Database, { peers, caches }: SubgraphDeps) 
     about,
     resolvers,
     repo: createCareplansRepository(db, caches.cache(about.name)),
-    // Mutations check the caller's grant themselves (fetched from residents): a root mutation
-    // cannot receive it through @requires.
-    permissions: contributedSectionsPermissions(loadTypeDefs(about.schema), about.residentFields, {
-      submitCarePlanQuestionnaire: allow,
-      addCarePlanClinicalDetail: allow,
-      approveCarePlan: allow,
-    }),
+    permissions,
     registry: createOrganisationRegistry(db, caches),
     context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: (nhs: string) => fetchGrant(peers, identity, nhs) }),
   });
