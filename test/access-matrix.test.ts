@@ -8,25 +8,10 @@ import { readFileSync } from "node:fs";
 import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
 import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/registry.js";
 import { gatewayQuery, startTestStack, type Stack } from "./support/stack.js";
+import { markdownTable } from "./support/markdown-table.js";
 
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");
-const rowsOf = (heading: string) => {
-  const lines = doc.slice(doc.indexOf(`| ${heading} |`)).split("\n");
-  const header = lines[0]!
-    .split("|")
-    .slice(1, -1)
-    .map((c) => c.trim());
-  const rows = lines
-    .slice(2)
-    .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("|")))
-    .map((l) =>
-      l
-        .split("|")
-        .slice(1, -1)
-        .map((c) => c.trim()),
-    );
-  return { header, rows };
-};
+const rowsOf = (heading: string) => markdownTable(doc, heading);
 const groupOfRole = Object.fromEntries(rowsOf("role").rows.map(([r, g]) => [r, g]));
 const matrix = (() => {
   const { header, rows } = rowsOf("section");

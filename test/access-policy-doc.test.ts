@@ -4,31 +4,13 @@ import { Role } from "../platform/identity/identity.js";
 import { LEAVER_WINDOW_DAYS, ROLE_GROUP, SECTION_MATRIX, SEES_RESTRICTED, writeDenial, type RoleGroup } from "../platform/access/policy.js";
 import { SECTIONS } from "../platform/access/sections.js";
 import { BREAK_GLASS_HOURS } from "../subgraphs/residents/resolvers/break-glass.js";
+import { markdownTable } from "./support/markdown-table.js";
 
 const doc = readFileSync(new URL("../docs/access-policy.md", import.meta.url), "utf8");
 
 function table(heading: string): string[][] {
-  // The table whose first column is the heading (another table may have a column of that name).
-  const start = doc.indexOf(`\n| ${heading} |`) + 1;
-  if (start <= 0) throw new Error(`no table starting with "${heading}"`);
-  const lines = doc.slice(start).split("\n");
-  const rows: string[][] = [];
-  for (const line of lines.slice(2)) {
-    if (!line.startsWith("|")) break;
-    rows.push(
-      line
-        .split("|")
-        .slice(1, -1)
-        .map((c) => c.trim()),
-    );
-  }
-  return [
-    lines[0]!
-      .split("|")
-      .slice(1, -1)
-      .map((c) => c.trim()),
-    ...rows,
-  ];
+  const { header, rows } = markdownTable(doc, heading);
+  return [header, ...rows];
 }
 
 describe("docs/access-policy.md", () => {

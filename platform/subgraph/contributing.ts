@@ -8,14 +8,14 @@ import type { EntityCache } from "../cache/entity-cache.js";
 import type { SubgraphSeeder } from "../demo/seeder.js";
 import { contributedSectionsPermissions, type ContributedActions } from "../access/contributed.js";
 import { defineManifest, type SubgraphDescription, type SubgraphManifest } from "./manifest.js";
-import { defineSubgraph, loadTypeDefs, type BaseContext } from "./server.js";
+import { defineSubgraph, loadTypeDefs, type BaseContext, type ResolverMap } from "./server.js";
 
 export function contributingSubgraph<Name extends string, R extends { ping(): Promise<void>; close(): Promise<unknown> }, L>(
   about: SubgraphDescription<Name>,
   parts: {
     repository: (db: Database, cache: EntityCache) => R;
     loaders: (repo: R) => L;
-    resolvers: object;
+    resolvers: ResolverMap;
     seeder: (db: Database, caches: CacheHub) => SubgraphSeeder;
     /** Actions its Resident fields perform beyond showing their section (its permissions.ts). */
     actions?: ContributedActions;

@@ -36,7 +36,7 @@ export interface SubgraphDescription<Name extends string = string> {
 
 /** What a subgraph is and how it is built: what subgraphs/<name>/index.ts exports. */
 export interface SubgraphManifest<Name extends string = string> extends SubgraphDescription<Name> {
-  readonly create: (db: Database, deps: SubgraphDeps) => SubgraphModule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each module has its own context type
+  readonly create: (db: Database, deps: SubgraphDeps) => SubgraphModule;
   /** Demo data; only subgraphs that hold resident data have one (the audit trail is never seeded). */
   readonly seeder?: (db: Database, caches: CacheHub) => SubgraphSeeder;
 }

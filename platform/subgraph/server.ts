@@ -32,10 +32,18 @@ export interface BaseContext {
   organisation?: () => Promise<OrganisationFacts | null>;
 }
 
+/**
+ * A subgraph's resolvers by GraphQL type name: its generated `Resolvers` type
+ * (subgraphs/<name>/generated/resolvers-types.ts) checks every resolver's arguments, parent, context
+ * and result against the SDL where the map is written (resolvers/index.ts); here it is only a map.
+ */
+export type ResolverMap = Readonly<Record<string, object | undefined>>;
+
+/** A built subgraph. Its context type shows only in createContext, so any subgraph is a SubgraphModule. */
 export interface SubgraphModule<C extends BaseContext = BaseContext> {
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<C>;
+  resolvers: ResolverMap;
   /** graphql-shield middleware: who may resolve which field (deny by default). */
   permissions?: IRules;
   /** Per-request state (DataLoaders) for an authenticated caller. */
@@ -54,7 +62,7 @@ interface Lifecycle {
 export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: {
   /** Its manifest: name, schema and the Resident fields it contributes (checked against the schema here). */
   about: Pick<SubgraphDescription, "name" | "schema" | "residentFields">;
-  resolvers: object;
+  resolvers: ResolverMap;
   repo: R;
   context: (repo: R, identity: Identity) => Omit<C, "identity">;
   permissions?: IRules;
@@ -66,7 +74,7 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
   return {
     name: def.about.name,
     typeDefs,
-    resolvers: def.resolvers as GraphQLResolverMap<C>,
+    resolvers: def.resolvers,
     permissions: def.permissions,
     createContext: (identity) => {
       let org: Promise<OrganisationFacts | null> | undefined;
@@ -98,7 +106,11 @@ export async function startSubgraphServer<C extends BaseContext>(
   module: SubgraphModule<C>,
   opts: { host: string; port: number; internalSecret: string; metricsToken: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
 ): Promise<RunningServer> {
-  const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
+  const subgraphSchema = buildSubgraphSchema({
+    typeDefs: module.typeDefs,
+    // The generated types describe the same resolvers more precisely than Apollo's map type can.
+    resolvers: module.resolvers as GraphQLResolverMap<unknown>,
+  });
   const apollo = new ApolloServer<C>({
     schema: module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema,
     formatError,
