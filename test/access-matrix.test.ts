@@ -2,8 +2,7 @@
 // practice's resident, a resident who objected, another home's or practice's resident after the
 // caller broke the glass), through the running gateway, and under break-glass every write.
 // Expectations come from docs/access-policy.md, not from the code under test.
-import { getNamedType, isLeafType, type GraphQLObjectType } from "graphql";
-import { apiSchema } from "./support/selection.js";
+import { leastSelection } from "./support/selection.js";
 import { readFileSync } from "node:fs";
 import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
 import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/registry.js";
@@ -45,11 +44,7 @@ const SELECTION: Record<string, string> = {
   conditions: "conditions { id }",
   carePlan: "carePlan { id status }",
 };
-const leastSelection = (field: string) => {
-  const type = (apiSchema.getType("Resident") as GraphQLObjectType).getFields()[field]!.type;
-  return isLeafType(getNamedType(type)) ? field : `${field} { __typename }`;
-};
-const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber ${FIELDS.map(([f]) => SELECTION[f] ?? leastSelection(f)).join(" ")} } }`;
+const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber ${FIELDS.map(([f]) => SELECTION[f] ?? leastSelection("Resident", f)).join(" ")} } }`;
 
 type Situation = "own" | "elsewhere" | "objected" | "glass";
 let stack: Stack;

@@ -34,3 +34,9 @@ function select(type: GraphQLObjectType, seen: Set<string>, depth: number, leave
   }
   return parts.join(" ");
 }
+
+/** The least selection a field of `typeName` allows: the field itself if a leaf, else `field { __typename }`. */
+export function leastSelection(typeName: string, field: string): string {
+  const type = (apiSchema.getType(typeName) as GraphQLObjectType).getFields()[field]!.type;
+  return isLeafType(getNamedType(type)) ? field : `${field} { __typename }`;
+}
