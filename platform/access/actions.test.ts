@@ -2,29 +2,11 @@
 import type { Identity } from "../identity/identity.js";
 import { Role } from "../identity/identity.js";
 import { ACTIONS, actionDenial, mayPerform, scopesOf, type Action } from "./actions.js";
-import { residentGrant, type OrganisationFacts, type ResidentFacts, type ResidentGrant } from "./policy.js";
+import { residentGrant, type OrganisationFacts, type ResidentGrant } from "./policy.js";
+import { ambulance, gp, home, nurse, paramedic, practice, resident } from "../../test/support/access-fixtures.js";
 
 const now = new Date();
-const home: OrganisationFacts = { odsCode: "CH00001", type: "care_home", dsptStandardMet: true, sharingAgreementSigned: true };
-const practice: OrganisationFacts = { odsCode: "G00001", type: "gp_practice", dsptStandardMet: true, sharingAgreementSigned: true };
-const nurse: Identity = { userId: "n", name: "N", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-01" };
-const gp: Identity = { userId: "g", name: "G", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: "2025-01-01" };
-const paramedic: Identity = {
-  userId: "p",
-  name: "P",
-  role: "ambulance_clinician",
-  orgCode: "RRU",
-  orgType: "ambulance_service",
-  trainingCompletedAt: "2025-01-01",
-};
-const ambulance: OrganisationFacts = { odsCode: "RRU", type: "ambulance_service", dsptStandardMet: true, sharingAgreementSigned: true };
-const resident: ResidentFacts = {
-  nhsNumber: "9990000018",
-  gpPracticeCode: "G00001",
-  sharingObjection: false,
-  placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: null }],
-};
-const grant = (who: Identity, org: OrganisationFacts, facts = resident, glass = false): ResidentGrant => residentGrant(who, org, facts, glass, now);
+const grant = (who: Identity, org: OrganisationFacts, facts = resident(), glass = false): ResidentGrant => residentGrant(who, org, facts, glass, now);
 
 describe("actions decided on the caller", () => {
   it("refuse every role outside the performers, and only those", () => {
@@ -40,8 +22,8 @@ describe("actions decided on the caller", () => {
 describe("actions decided on the resident", () => {
   it("viewResident passes the grant's own refusal through, so it never says whether the record exists", () => {
     expect(actionDenial("viewResident", grant(nurse, home))).toBeNull();
-    expect(actionDenial("viewResident", grant(nurse, home, { ...resident, placements: [] }))).toBe("NO_CARE_RELATIONSHIP");
-    expect(actionDenial("viewResident", grant(nurse, home, { ...resident, sharingObjection: true }))).toBe("SHARING_OBJECTION");
+    expect(actionDenial("viewResident", grant(nurse, home, { ...resident(), placements: [] }))).toBe("NO_CARE_RELATIONSHIP");
+    expect(actionDenial("viewResident", grant(nurse, home, { ...resident(), sharingObjection: true }))).toBe("SHARING_OBJECTION");
     expect(actionDenial("viewResident", grant(nurse, { ...home, dsptStandardMet: false }))).toBe("ORG_DSPT_NOT_MET");
   });
 
@@ -50,15 +32,15 @@ describe("actions decided on the resident", () => {
     expect(actionDenial("submitCarePlan", grant(gp, practice))).toBe("ROLE_NOT_PERMITTED");
     expect(actionDenial("approveCarePlan", grant(nurse, home))).toBe("ROLE_NOT_PERMITTED");
     expect(actionDenial("approveCarePlan", grant(gp, practice))).toBeNull();
-    expect(actionDenial("approveCarePlan", grant(gp, practice, { ...resident, gpPracticeCode: "G00002" }, true))).toBe("NO_CARE_RELATIONSHIP");
-    expect(actionDenial("addCarePlanClinicalDetail", grant(gp, practice, { ...resident, sharingObjection: true }, true))).toBe("SHARING_OBJECTION");
-    expect(actionDenial("submitCarePlan", grant(paramedic, ambulance, resident, true))).toBe("ROLE_NOT_PERMITTED");
+    expect(actionDenial("approveCarePlan", grant(gp, practice, { ...resident(), gpPracticeCode: "G00002" }, true))).toBe("NO_CARE_RELATIONSHIP");
+    expect(actionDenial("addCarePlanClinicalDetail", grant(gp, practice, { ...resident(), sharingObjection: true }, true))).toBe("SHARING_OBJECTION");
+    expect(actionDenial("submitCarePlan", grant(paramedic, ambulance, resident(), true))).toBe("ROLE_NOT_PERMITTED");
   });
 
   it("viewMedicationHistory needs the section FULL: urgent care's LIMITED view is refused", () => {
     expect(actionDenial("viewMedicationHistory", grant(nurse, home))).toBeNull();
     expect(actionDenial("viewMedicationHistory", grant(paramedic, ambulance))).toBe("ROLE_NOT_PERMITTED");
-    expect(actionDenial("viewMedicationHistory", grant(nurse, home, { ...resident, placements: [] }))).toBe("NO_CARE_RELATIONSHIP");
+    expect(actionDenial("viewMedicationHistory", grant(nurse, home, { ...resident(), placements: [] }))).toBe("NO_CARE_RELATIONSHIP");
   });
 });
 

@@ -1,31 +1,8 @@
 import type { Identity } from "../identity/identity.js";
-import { callerDenial, placedAt, residentGrant, sectionAccess, seesRestricted, writeDenial, type OrganisationFacts, type ResidentFacts } from "./policy.js";
+import { callerDenial, placedAt, residentGrant, sectionAccess, seesRestricted, writeDenial, type ResidentFacts } from "./policy.js";
+import { ambulance, analyst, carer, gp, home, icb, nurse, paramedic, practice, resident } from "../../test/support/access-fixtures.js";
 
 const now = new Date("2026-11-20T10:00:00Z");
-const home: OrganisationFacts = { odsCode: "CH00001", type: "care_home", dsptStandardMet: true, sharingAgreementSigned: true };
-const practice: OrganisationFacts = { odsCode: "G00001", type: "gp_practice", dsptStandardMet: true, sharingAgreementSigned: true };
-const ambulance: OrganisationFacts = { odsCode: "RRU", type: "ambulance_service", dsptStandardMet: true, sharingAgreementSigned: true };
-const nurse: Identity = { userId: "n", name: "N", role: "care_home_nurse", orgCode: "CH00001", orgType: "care_home", trainingCompletedAt: "2025-01-01" };
-const carer: Identity = { ...nurse, userId: "c", role: "care_home_carer" };
-const gp: Identity = { userId: "g", name: "G", role: "gp", orgCode: "G00001", orgType: "gp_practice", trainingCompletedAt: "2025-01-01" };
-const paramedic: Identity = {
-  userId: "p",
-  name: "P",
-  role: "ambulance_clinician",
-  orgCode: "RRU",
-  orgType: "ambulance_service",
-  trainingCompletedAt: "2025-01-01",
-};
-const analyst: Identity = { userId: "a", name: "A", role: "analyst", orgCode: "QKK", orgType: "integrated_care_board", trainingCompletedAt: "2025-01-01" };
-const icb: OrganisationFacts = { odsCode: "QKK", type: "integrated_care_board", dsptStandardMet: true, sharingAgreementSigned: true };
-
-const resident = (over: Partial<ResidentFacts> = {}): ResidentFacts => ({
-  nhsNumber: "9990000018",
-  gpPracticeCode: "G00001",
-  sharingObjection: false,
-  placements: [{ careHomeId: "CH00001", startDate: new Date("2024-01-01"), endDate: null }],
-  ...over,
-});
 
 describe("caller preconditions", () => {
   it("deny an organisation that is not registered, or not the token's", () => {
