@@ -17,6 +17,7 @@ import type { BreakGlassLookup } from "./audit/event.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
+import { servedSupergraph } from "./served-supergraph.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries } from "./plugins/persisted-queries.js";
 import { useNoFieldSuggestions } from "./plugins/field-suggestions.js";
@@ -55,7 +56,7 @@ export interface GatewayOptions {
 export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
   const supergraph = readFileSync(SUPERGRAPH_PATH, "utf8");
   return createGatewayRuntime({
-    supergraph,
+    supergraph: servedSupergraph(supergraph),
     // Hive Router's Rust query planner and its purpose-built executor instead of the default
     // stitching runtime (see bench/RESULTS.md for what it buys on this machine).
     unifiedGraphHandler,
