@@ -12,11 +12,17 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A calendar date, YYYY-MM-DD. */
+  /** A calendar date without a time or time zone, YYYY-MM-DD (RFC 3339 full-date), e.g. a date of birth or a review date. */
   Date: { input: Date; output: Date; }
-  /** An instant, ISO 8601 (UTC on output). */
+  /**
+   * An instant in time, RFC 3339 / ISO 8601 with a time zone offset on input; always UTC ("Z") on
+   * output, e.g. when a result was issued or a prescription dispensed.
+   */
   DateTime: { input: Date; output: Date; }
-  /** A 10-digit NHS number; input is checked for format and its Modulus 11 check digit. */
+  /**
+   * A patient's 10-digit NHS number, written without spaces (e.g. "9990000018"). Input is refused unless
+   * it is 10 digits with a valid Modulus 11 check digit, so a mistyped number never reaches a record.
+   */
   NhsNumber: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -100,9 +106,12 @@ export type MedicationRequestStatus =
   | 'STOPPED'
   | 'UNKNOWN';
 
+/** Where a page of a list ends, for asking for the next page. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Opaque cursor of the last item on this page; null when the page is empty. Pass it as `after` to continue. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when there are more items after this page: ask again with `after: endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
@@ -118,11 +127,14 @@ export type Prescriber = {
   practiceOdsCode: Scalars['String']['output'];
 };
 
-/** Where a fact came from and how fresh it is. */
+/** Where a fact came from and how fresh it is, so a screen can say "from the GP record, updated 2 days ago". */
 export type Provenance = {
   __typename?: 'Provenance';
+  /** When the care record last received an update of this fact from its source. */
   lastUpdatedAt: Scalars['DateTime']['output'];
+  /** When the source system recorded the fact. */
   recordedAt: Scalars['DateTime']['output'];
+  /** The system that holds the original record (e.g. the hospital's electronic patient record, the GP system). */
   sourceSystem: Scalars['String']['output'];
 };
 
