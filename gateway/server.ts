@@ -19,9 +19,8 @@ import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { servedSupergraph } from "./served-supergraph.js";
 import { useMetrics } from "./plugins/metrics.js";
-import { usePersistedQueries } from "./plugins/persisted-queries.js";
+import { usePersistedQueries, type PersistedOperationSettings } from "./plugins/persisted-queries.js";
 import { useNoFieldSuggestions } from "./plugins/field-suggestions.js";
-import type { PersistedQueryStore } from "./persisted-query-store.js";
 import type { AuditWriter } from "./audit/writer.js";
 import { limitPlugins, type GatewayLimits } from "./limits.js";
 import { useRateLimit } from "./plugins/rate-limit.js";
@@ -38,7 +37,8 @@ export interface GatewayOptions {
   internalSecret: string;
   logLevel: string;
   audit: { writer: AuditWriter; breakGlass: BreakGlassLookup };
-  persistedQueries: PersistedQueryStore;
+  /** Automatic persisted queries and trusted documents (plugins/persisted-queries.ts). */
+  persistedOperations: PersistedOperationSettings;
   limits: GatewayLimits;
   /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
   timeouts: { upstreamMs: number; requestDeadlineMs: number };
@@ -76,7 +76,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       // Refuses what the engine cannot plan before any other plugin sees the operation.
       useRequestContract(),
       useMetrics(opts.subgraphUrls, opts.metricsToken),
-      usePersistedQueries(opts.persistedQueries, opts.tokens),
+      usePersistedQueries(opts.persistedOperations, opts.tokens),
       useAuthentication(opts.tokens),
       useRateLimit(opts.limits.rateLimiter, opts.limits.refusals),
       useForwardIdentity(opts.internalSecret),

@@ -1,6 +1,7 @@
 // The gateway's options that come from configuration, built in one place for every way the
 // gateway is started (all-in-one stack, the gateway alone, tests with a second gateway).
-import type { Env } from "../platform/config/env.js";
+import { configOrExit, type Env } from "../platform/config/env.js";
+import { loadTrustedDocuments } from "./trusted-documents.js";
 import type { CacheHub } from "../platform/cache/hub.js";
 import { createPersistedQueryStore } from "./persisted-query-store.js";
 import { gatewayLimits } from "./limits.js";
@@ -13,7 +14,12 @@ export function gatewaySettings(env: Env, caches: Pick<CacheHub, "link" | "keyPr
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     internalSecret: env.INTERNAL_SECRET,
     logLevel: env.LOG_LEVEL,
-    persistedQueries: createPersistedQueryStore(caches),
+    persistedOperations: {
+      store: createPersistedQueryStore(caches),
+      trusted: configOrExit(() => loadTrustedDocuments(env.TRUSTED_DOCUMENTS)),
+      // Production runs only the operations of registered client apps unless told otherwise.
+      allowArbitrary: env.ALLOW_ARBITRARY_DOCUMENTS ? env.ALLOW_ARBITRARY_DOCUMENTS === "true" : env.NODE_ENV !== "production",
+    },
     limits: gatewayLimits(env, caches),
     timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
     metricsToken: env.METRICS_TOKEN,

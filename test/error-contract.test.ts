@@ -11,6 +11,8 @@ import { ErrorCode } from "../platform/errors/errors.js";
 import { testNhsNumber } from "../platform/graphql/nhs-number.js";
 import { GATEWAY_CODES, REQUEST_ERROR_STATUS } from "../gateway/error-codes.js";
 import { startScratchStack } from "./support/scratch-stack.js";
+import { startStack } from "../app/stack.js";
+import { env } from "../platform/config/env.js";
 import { identities, nurseAt, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -317,6 +319,28 @@ describe("every code, by a request that causes it", () => {
     expect({ status: legacy.status, code }).toEqual({ status: row.jsonStatus ?? row.status, code });
     expectContract(legacy, code, sent);
     walked.add(code);
+  });
+
+  it("TRUSTED_DOCUMENT_REQUIRED, on a production gateway of its own (only trusted documents run)", async () => {
+    const production = await startStack({ ...env(), NODE_ENV: "production", ALLOW_ARBITRARY_DOCUMENTS: undefined }, { ephemeralPorts: true });
+    try {
+      for (const [accept, status] of [
+        [GQL_RESPONSE, 400],
+        ["application/json", 200],
+      ] as const) {
+        const res = await fetch(production.gatewayUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept, authorization: `Bearer ${await tokenFor()}` },
+          body: JSON.stringify({ query: viewOf("9990000018") }),
+        });
+        const text = await res.text();
+        expect([accept, res.status]).toEqual([accept, status]);
+        expectContract({ status: res.status, text, json: JSON.parse(text) }, "TRUSTED_DOCUMENT_REQUIRED");
+      }
+      walked.add("TRUSTED_DOCUMENT_REQUIRED");
+    } finally {
+      await production.close();
+    }
   });
 
   it("SOURCE_UNAVAILABLE, SERVICE_UNAVAILABLE and IDEMPOTENCY_KEY_REUSED, on a stack of their own", async () => {

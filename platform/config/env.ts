@@ -70,6 +70,19 @@ const schema = z
     // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
     REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+    // Trusted documents (gateway/trusted-documents.ts): GraphQL Code Generator persisted-document
+    // manifests (comma-separated paths) whose operations clients may run by hash; and whether any
+    // other document may run at all (unset: yes, except in production).
+    TRUSTED_DOCUMENTS: z
+      .string()
+      .default("clients/generated/persisted-documents.json")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((p) => p.trim())
+          .filter((p) => p !== ""),
+      ),
+    ALLOW_ARBITRARY_DOCUMENTS: z.enum(["true", "false"]).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
