@@ -29,152 +29,249 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** How the resident came to be admitted. */
 export type AdmissionMethod =
+  /** A planned admission, e.g. from a waiting list or booked. */
   | 'ELECTIVE'
+  /** An unplanned admission, e.g. through the emergency department or a GP's urgent referral. */
   | 'EMERGENCY'
+  /** A transfer in from another hospital. */
   | 'TRANSFER';
 
+/** A clinician named on a discharge summary. */
 export type DischargeClinician = {
   __typename?: 'DischargeClinician';
+  /** The clinician's name. */
   name: Scalars['String']['output'];
-  /** Professional registration, e.g. GMC number. */
+  /** Professional registration, e.g. GMC number; null when not held. */
   professionalCode?: Maybe<Scalars['String']['output']>;
+  /** Their role or grade, e.g. Specialty registrar, elderly care. */
   role: Scalars['String']['output'];
 };
 
+/** Where the resident went on leaving hospital. */
 export type DischargeDestination =
+  /** To a care home (with or without nursing). */
   | 'CARE_HOME'
+  /** To a hospice. */
   | 'HOSPICE'
+  /** Transferred to another hospital. */
   | 'OTHER_HOSPITAL'
+  /** To the resident's usual place of residence other than a care home, e.g. their own home. */
   | 'USUAL_PLACE_OF_RESIDENCE';
 
+/** A diagnosis recorded on a discharge summary. */
 export type DischargeDiagnosis = {
   __typename?: 'DischargeDiagnosis';
+  /** SNOMED CT concept id of the diagnosis, e.g. 385093006. */
   code: Scalars['String']['output'];
+  /** The diagnosis in words, e.g. Community-acquired pneumonia. */
   display: Scalars['String']['output'];
+  /** True for the main diagnosis of the stay; false for secondary diagnoses. */
   primary: Scalars['Boolean']['output'];
 };
 
+/** A procedure carried out during the hospital stay. */
 export type DischargeProcedure = {
   __typename?: 'DischargeProcedure';
+  /** SNOMED CT concept id of the procedure, e.g. 179326000. */
   code: Scalars['String']['output'];
+  /** The procedure in words, e.g. Hemiarthroplasty of hip. */
   display: Scalars['String']['output'];
+  /** The day it was done; null when the hospital did not give a date. */
   performedOn?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A hospital discharge summary with the PRSB eDischarge headings. */
 export type DischargeSummary = {
   __typename?: 'DischargeSummary';
+  /** How the resident was admitted (PRSB 'Admission method'). */
   admissionMethod: AdmissionMethod;
+  /** Reason for admission as the hospital recorded it (free text). */
   admissionReason: Scalars['String']['output'];
+  /** When the resident was admitted for the stay this summary covers. */
   admittedAt: Scalars['DateTime']['output'];
-  /** Allergies and adverse reactions as recorded at discharge. */
+  /** Allergies and adverse reactions as recorded at discharge (PRSB 'Allergies and adverse reactions'), free text. */
   allergiesAndAdverseReactions: Scalars['String']['output'];
+  /** The clinician who wrote the summary. Their professional code is not held, so `professionalCode` is always null here. */
   author: DischargeClinician;
+  /** The hospital's narrative of the stay: what happened, treatment given and the resident's condition at discharge (PRSB 'Clinical summary'). */
   clinicalSummary: Scalars['String']['output'];
-  /** Person completing record. */
+  /** The person who completed the summary (PRSB 'Person completing record'), with their professional code. */
   completedBy: DischargeClinician;
+  /** Where the resident was discharged to (PRSB 'Discharge destination'). */
   destination: DischargeDestination;
+  /**
+   * Diagnoses for this stay (PRSB 'Diagnoses'). Empty when none were recorded, and also when the list received could not be read: it is then left out
+   * whole, not in part.
+   */
   diagnoses: Array<DischargeDiagnosis>;
+  /** When the resident was discharged; summaries are listed by this, newest first. */
   dischargedAt: Scalars['DateTime']['output'];
+  /** The hospital that discharged the resident and wrote the summary. */
   hospital: Hospital;
+  /** Identifier of this summary in the care record. */
   id: Scalars['ID']['output'];
-  /** Information given to the patient and carers. */
+  /** What the resident and their carers or family were told before discharge (PRSB 'Information given'), free text. */
   informationGiven: Scalars['String']['output'];
+  /**
+   * Medicines started, stopped, changed or continued in hospital (PRSB 'Medication changes'): reconcile these with the GP's prescriptions. Empty when
+   * none were recorded, and also when the list received could not be read: it is then left out whole, not in part.
+   */
   medicationChanges: Array<MedicationChange>;
-  /** Plan and requested actions. */
+  /**
+   * What the hospital asks others to do after discharge, and by whom (PRSB 'Plan and requested actions'). Empty when none were recorded, and also when
+   * the list received could not be read: it is then left out whole, not in part.
+   */
   plannedActions: Array<PlannedAction>;
+  /**
+   * Procedures carried out during the stay (PRSB 'Procedures'). Empty when none were recorded, and also when the list received could not be read: it is
+   * then left out whole, not in part.
+   */
   procedures: Array<DischargeProcedure>;
+  /** Which hospital system the summary came from and when it was last updated. */
   provenance: Provenance;
 };
 
+/** One page of a resident's discharge summaries, newest discharge first. Urgent care callers get at most the latest summary and never a further page. */
 export type DischargeSummaryConnection = {
   __typename?: 'DischargeSummaryConnection';
+  /** The summaries on this page, in order; empty when there are none (or none after the cursor). */
   edges: Array<DischargeSummaryEdge>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
+/** One discharge summary in a page, with its position. */
 export type DischargeSummaryEdge = {
   __typename?: 'DischargeSummaryEdge';
+  /** Opaque position of this summary in the list; pass it as `after` to get the summaries that follow. */
   cursor: Scalars['String']['output'];
+  /** The discharge summary. */
   node: DischargeSummary;
 };
 
+/** The kind of emergency care contact. */
 export type EmergencyCareKind =
+  /** An ambulance attended and took the resident to hospital. */
   | 'AMBULANCE_CONVEYANCE'
+  /** An ambulance crew assessed and treated the resident where they were, without taking them to hospital. */
   | 'AMBULANCE_SEE_AND_TREAT'
+  /** The resident attended an emergency department. */
   | 'ED_ATTENDANCE';
 
 /** An emergency department attendance or ambulance call. */
 export type EmergencyCareSummary = {
   __typename?: 'EmergencyCareSummary';
+  /** Identifier of this contact in the care record. */
   id: Scalars['ID']['output'];
+  /** An ED attendance, or an ambulance call that did or did not take the resident to hospital. */
   kind: EmergencyCareKind;
+  /** When the attendance or call took place. */
   occurredAt: Scalars['DateTime']['output'];
+  /** What happened as a result, e.g. Assessed; discharged back to care home (free text). */
   outcome: Scalars['String']['output'];
+  /** Why the resident needed emergency care, e.g. Fall (free text). */
   presentingComplaint: Scalars['String']['output'];
+  /** Which system the contact came from and when it was last updated. */
   provenance: Provenance;
+  /** The emergency department's hospital, or the ambulance service that attended. */
   provider: Hospital;
 };
 
+/** One page of a resident's emergency department attendances and ambulance calls, newest first. */
 export type EmergencyCareSummaryConnection = {
   __typename?: 'EmergencyCareSummaryConnection';
+  /** The contacts on this page, in order; empty when there are none (or none after the cursor). */
   edges: Array<EmergencyCareSummaryEdge>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
+/** One emergency care contact in a page, with its position. */
 export type EmergencyCareSummaryEdge = {
   __typename?: 'EmergencyCareSummaryEdge';
+  /** Opaque position of this contact in the list; pass it as `after` to get the contacts that follow. */
   cursor: Scalars['String']['output'];
+  /** The emergency care contact. */
   node: EmergencyCareSummary;
 };
 
+/** An NHS provider organisation: the hospital for a stay, discharge or ED attendance, the ambulance service for an ambulance call. */
 export type Hospital = {
   __typename?: 'Hospital';
+  /** Name of the hospital or service, e.g. St Thomas' Hospital. */
   name: Scalars['String']['output'];
+  /** The organisation's ODS (Organisation Data Service) code, e.g. RJ1. */
   odsCode: Scalars['String']['output'];
 };
 
 /** FHIR Encounter: an inpatient stay. */
 export type HospitalStay = {
   __typename?: 'HospitalStay';
+  /** When the resident was admitted. */
   admittedAt: Scalars['DateTime']['output'];
+  /** When the resident was discharged; null while the stay is in progress. */
   dischargedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The hospital the resident was admitted to. */
   hospital: Hospital;
+  /** Identifier of this stay in the care record. */
   id: Scalars['ID']['output'];
+  /** Which hospital system the stay came from and when it was last updated. */
   provenance: Provenance;
+  /** Reason for admission as the hospital recorded it (free text). */
   reason: Scalars['String']['output'];
+  /** Whether the resident is still in hospital or has been discharged. */
   status: HospitalStayStatus;
+  /** The ward, as the hospital names it, e.g. Frailty Unit. */
   ward: Scalars['String']['output'];
 };
 
+/** One page of a resident's hospital stays, newest admission first. */
 export type HospitalStayConnection = {
   __typename?: 'HospitalStayConnection';
+  /** The stays on this page, in order; empty when there are none (or none after the cursor). */
   edges: Array<HospitalStayEdge>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
+/** One hospital stay in a page, with its position. */
 export type HospitalStayEdge = {
   __typename?: 'HospitalStayEdge';
+  /** Opaque position of this stay in the list; pass it as `after` to get the stays that follow. */
   cursor: Scalars['String']['output'];
+  /** The hospital stay. */
   node: HospitalStay;
 };
 
+/** Whether a hospital stay is still going on (FHIR Encounter.status). */
 export type HospitalStayStatus =
+  /** The stay has ended: the resident has left hospital. */
   | 'FINISHED'
+  /** The resident is an inpatient now: admitted and not yet discharged. */
   | 'IN_PROGRESS';
 
+/** A change the hospital made to one medicine. */
 export type MedicationChange = {
   __typename?: 'MedicationChange';
+  /** What happened to the medicine in hospital. */
   change: MedicationChangeKind;
+  /** The medicine as the hospital wrote it, with strength and form, e.g. Amoxicillin 500mg capsules (free text, not coded). */
   medication: Scalars['String']['output'];
+  /** Why, e.g. Complete 5-day course; null when no reason was given. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** What the hospital did to a medicine. */
 export type MedicationChangeKind =
+  /** A medicine continued with a different dose, frequency, form or route. */
   | 'CHANGED'
+  /** A medicine started in hospital that the resident was not taking before admission. */
   | 'STARTED'
+  /** A medicine the resident took before admission that the hospital stopped; `reason` says why. */
   | 'STOPPED'
+  /** A medicine reviewed and continued as before. */
   | 'UNCHANGED';
 
 /** Where a page of a list ends, for asking for the next page. */
@@ -186,11 +283,14 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** An action the hospital asks someone to take after discharge. */
 export type PlannedAction = {
   __typename?: 'PlannedAction';
+  /** What needs doing, e.g. Repeat U&E within 1 week. */
   action: Scalars['String']['output'];
+  /** The day by which it should be done; null when no date was given. */
   byDate?: Maybe<Scalars['Date']['output']>;
-  /** Who is asked to act: GP, CARE_HOME, COMMUNITY_NURSE, HOSPITAL_CLINIC. */
+  /** Who is asked to act, as the hospital sent it, e.g. GP, CARE_HOME, COMMUNITY_NURSE or HOSPITAL_CLINIC (not checked against a list). */
   forWhom: Scalars['String']['output'];
 };
 

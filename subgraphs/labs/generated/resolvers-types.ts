@@ -29,95 +29,154 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The discipline a diagnostic report comes from. */
 export type DiagnosticCategory =
+  /** Heart tests, e.g. ECG or echocardiogram. */
   | 'CARDIOLOGY'
+  /** Blood chemistry (biochemistry), e.g. urea and electrolytes, liver function tests, CRP, HbA1c. */
   | 'CLINICAL_CHEMISTRY'
+  /** Blood cells and clotting, e.g. full blood count, INR. */
   | 'HAEMATOLOGY'
+  /** Imaging reports, e.g. X-ray, CT or ultrasound. */
   | 'IMAGING'
+  /** Infection tests, e.g. urine or wound cultures and their antibiotic sensitivities. */
   | 'MICROBIOLOGY';
 
 /** FHIR DiagnosticReport: one lab panel or diagnostic test. */
 export type DiagnosticReport = {
   __typename?: 'DiagnosticReport';
-  /** True when any result is outside its reference range. */
+  /** True when any of its results is flagged other than NORMAL (high, low, critical or abnormal); `abnormalOnly` filters on this. */
   abnormal: Scalars['Boolean']['output'];
+  /** The discipline that produced the report, e.g. haematology. */
   category: DiagnosticCategory;
-  /** Panel code (e.g. SNOMED CT) and name, such as Full blood count. */
+  /** Code of the panel or test, e.g. SNOMED CT 26604007 (Full blood count). */
   code: Scalars['String']['output'];
+  /** The laboratory's overall comment or conclusion, free text; null when it gave none. */
   conclusion?: Maybe<Scalars['String']['output']>;
+  /** Name of the panel or test as the laboratory gives it, e.g. Full blood count. */
   display: Scalars['String']['output'];
   /** When the specimen was taken. */
   effectiveAt: Scalars['DateTime']['output'];
+  /** Identifier of this report in the care record. */
   id: Scalars['ID']['output'];
+  /** When the laboratory issued this version of the report; reports are listed by this, newest first. */
   issuedAt: Scalars['DateTime']['output'];
+  /** The individual results, in the order the laboratory reported them. */
   observations: Array<Observation>;
+  /** The laboratory that produced the report. */
   performer: Laboratory;
+  /** Which laboratory system the report came from and when it was last updated. */
   provenance: Provenance;
+  /** Who asked for the test, as free text, e.g. GP practice; null when not recorded. */
   requester?: Maybe<Scalars['String']['output']>;
+  /** How far the report has got, from registered to final, and whether it was later amended, corrected or withdrawn. */
   status: DiagnosticReportStatus;
 };
 
+/** One page of a resident's diagnostic reports, newest issued first. */
 export type DiagnosticReportConnection = {
   __typename?: 'DiagnosticReportConnection';
+  /** The reports on this page, in order; empty when there are none matching (or none after the cursor). */
   edges: Array<DiagnosticReportEdge>;
+  /** Whether another page follows, and the cursor to ask for it. */
   pageInfo: PageInfo;
 };
 
+/** One diagnostic report in a page, with its position. */
 export type DiagnosticReportEdge = {
   __typename?: 'DiagnosticReportEdge';
+  /** Opaque position of this report in the list; pass it as `after` to get the reports that follow. */
   cursor: Scalars['String']['output'];
+  /** The diagnostic report. */
   node: DiagnosticReport;
 };
 
+/** Where a diagnostic report is in its life (FHIR DiagnosticReport.status). */
 export type DiagnosticReportStatus =
+  /** Changed after it was final, e.g. a result, comment or conclusion revised; this version replaces the earlier one. */
   | 'AMENDED'
+  /** Content added after it was final; what was there before is unchanged. */
   | 'APPENDED'
+  /** The test was not done or not completed, e.g. the specimen was insufficient: there are no valid results. */
   | 'CANCELLED'
+  /** Changed after it was final to correct an error; this version replaces the earlier one. */
   | 'CORRECTED'
+  /** Withdrawn after release because it should never have existed, e.g. the wrong patient: disregard it, though decisions may already have been based on it. */
   | 'ENTERED_IN_ERROR'
+  /** The report is complete and verified. */
   | 'FINAL'
+  /** Some results are available but the report is incomplete and may be unverified; more may follow. */
   | 'PARTIAL'
+  /** Verified early results are available, but not all results are final. */
   | 'PRELIMINARY'
+  /** The test is registered (e.g. the specimen received) but no results are available yet. */
   | 'REGISTERED';
 
+/** A laboratory or diagnostic service. */
 export type Laboratory = {
   __typename?: 'Laboratory';
+  /** Name of the laboratory, e.g. HSL Pathology. */
   name: Scalars['String']['output'];
+  /** The organisation's ODS (Organisation Data Service) code, e.g. RRV. */
   odsCode: Scalars['String']['output'];
 };
 
 /** FHIR Observation: one result within a report. */
 export type Observation = {
   __typename?: 'Observation';
+  /** Code of what was measured, e.g. LOINC 718-7 (Haemoglobin). */
   code: Scalars['String']['output'];
+  /** Name of what was measured, e.g. Haemoglobin. */
   display: Scalars['String']['output'];
+  /** Identifier of this result in the care record. */
   id: Scalars['ID']['output'];
+  /**
+   * The laboratory's flag for this result against its reference range and critical limits (FHIR interpretation). Read it with `status`: a cancelled or
+   * entered-in-error result is not a normal result, whatever its flag.
+   */
   interpretation: ObservationInterpretation;
+  /** Which laboratory system the result came from and when it was last updated. */
   provenance: Provenance;
+  /** The range the laboratory considers normal for this result; null when it gave none. */
   referenceRange?: Maybe<ReferenceRange>;
+  /** Whether this result is preliminary, final, amended, corrected, cancelled or entered in error. */
   status: ObservationStatus;
+  /** UCUM unit of `value`, e.g. g/L, mmol/L or 10*9/L; null when not given. */
   unit?: Maybe<Scalars['String']['output']>;
-  /** Numeric result, with its UCUM unit. */
+  /** Numeric result, in `unit`; null when the result is not a number (see `valueString`) or there is none, e.g. a cancelled test. */
   value?: Maybe<Scalars['Float']['output']>;
-  /** Non-numeric result. */
+  /** Non-numeric result or the laboratory's note on it, e.g. Specimen insufficient; null when there is none. */
   valueString?: Maybe<Scalars['String']['output']>;
 };
 
 /** FHIR interpretation: NORMAL = N, HIGH = H, LOW = L, CRITICAL_HIGH = HH, CRITICAL_LOW = LL, ABNORMAL = A. */
 export type ObservationInterpretation =
+  /** A: abnormal without a direction, e.g. a non-numeric result such as a positive culture. */
   | 'ABNORMAL'
+  /** HH: at or above the laboratory's critical high limit (the level at which it phones the result through): needs urgent clinical attention. */
   | 'CRITICAL_HIGH'
+  /** LL: at or below the laboratory's critical low limit (the level at which it phones the result through): needs urgent clinical attention. */
   | 'CRITICAL_LOW'
+  /** H: above the upper limit of the reference range, below any critical limit. */
   | 'HIGH'
+  /** L: below the lower limit of the reference range, above any critical limit. */
   | 'LOW'
+  /** N: within the reference range. */
   | 'NORMAL';
 
+/** Where a single result is in its life (FHIR Observation.status). */
 export type ObservationStatus =
+  /** Changed after it was final; this value replaces the earlier one. */
   | 'AMENDED'
+  /** The measurement was not done or not completed: there is no valid result. */
   | 'CANCELLED'
+  /** Changed after it was final to correct an error; this value replaces the earlier one. */
   | 'CORRECTED'
+  /** Withdrawn because it should never have existed, e.g. the wrong patient: disregard it. */
   | 'ENTERED_IN_ERROR'
+  /** The result is complete and verified. */
   | 'FINAL'
+  /** An early or interim result that may be incomplete or unverified; it may change. */
   | 'PRELIMINARY';
 
 /** Where a page of a list ends, for asking for the next page. */
@@ -140,10 +199,14 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/** The normal range for a result, in the result's unit. At least one of its fields is set. */
 export type ReferenceRange = {
   __typename?: 'ReferenceRange';
+  /** Upper limit of normal; null when the range has no upper limit (e.g. eGFR above 60). */
   high?: Maybe<Scalars['Float']['output']>;
+  /** Lower limit of normal; null when the range has no lower limit (e.g. CRP below 5 mg/L). */
   low?: Maybe<Scalars['Float']['output']>;
+  /** The range as text when numbers cannot say it, or a note on it; null when none. */
   text?: Maybe<Scalars['String']['output']>;
 };
 

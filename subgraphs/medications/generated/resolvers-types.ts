@@ -27,83 +27,130 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Outcome of one dispense. */
 export type DispenseStatus =
+  /** The quantity was supplied in full. */
   | 'COMPLETED'
+  /** The pharmacy declined to supply it. */
   | 'DECLINED'
+  /** Only part of the quantity was supplied; the rest is owed. */
   | 'PARTIAL';
 
 /** Where the latest EPS prescription of a request is in the dispensing process. */
 export type DispensingStatus = {
   __typename?: 'DispensingStatus';
+  /** The prescription's EPS status: waiting for a pharmacy, with a pharmacy, dispensed, not dispensed, cancelled or expired. */
   epsStatus: EpsPrescriptionStatus;
+  /** When the practice issued this prescription to EPS. */
   issuedAt: Scalars['DateTime']['output'];
+  /** When `epsStatus` last changed. */
   lastStatusChangeAt: Scalars['DateTime']['output'];
+  /** The pharmacy nominated to dispense it; null when no nominated pharmacy is recorded. */
   nominatedPharmacy?: Maybe<Pharmacy>;
-  /** EPS short-form prescription id. */
+  /** EPS short-form prescription id, as printed on the prescription token; pharmacies find the prescription by it. */
   prescriptionId: Scalars['String']['output'];
+  /** Which system the EPS status came from and when it was last updated. */
   provenance: Provenance;
 };
 
 /** NHS Electronic Prescription Service business status. */
 export type EpsPrescriptionStatus =
+  /** Cancelled by the prescriber: it cannot be dispensed. */
   | 'CANCELLED'
+  /** Dispensed, and the pharmacy has claimed payment for it: the process is finished. */
   | 'CLAIMED'
+  /** The pharmacy has supplied everything on it. */
   | 'DISPENSED'
+  /** Its validity period ran out before it was dispensed in full: what is left cannot be dispensed, and a new prescription is needed. */
   | 'EXPIRED'
+  /** The pharmacy has marked it as not dispensed, e.g. not needed or unavailable: the medicine was not supplied on this prescription. */
   | 'NOT_DISPENSED'
+  /** Signed and waiting on the EPS Spine for a pharmacy to download it: no pharmacy has it yet. */
   | 'TO_BE_DISPENSED'
+  /** A pharmacy has downloaded it and is preparing it; nothing has been supplied yet. */
   | 'WITH_DISPENSER'
+  /** A pharmacy has supplied part of it; the rest is still to come (owed). */
   | 'WITH_DISPENSER_ACTIVE';
 
-/** A dm+d medicine. */
+/** A medicine from the NHS Dictionary of Medicines and Devices (dm+d). */
 export type Medication = {
   __typename?: 'Medication';
+  /** dm+d concept id (a SNOMED CT id), e.g. 319283006. */
   code: Scalars['String']['output'];
+  /** dm+d name, e.g. Amlodipine 5mg tablets. */
   display: Scalars['String']['output'];
 };
 
+/** How the medicine is prescribed. */
 export type MedicationCourse =
+  /** A one-off, usually short, course, e.g. antibiotics; not reissued without a new prescription. */
   | 'ACUTE'
+  /** A regular medicine the practice reissues as a new prescription each time more is requested. */
   | 'REPEAT'
+  /** Electronic repeat dispensing: the GP authorises a series of issues in advance and the pharmacy dispenses each in turn, without asking the practice again. */
   | 'REPEAT_DISPENSING';
 
 /** FHIR MedicationDispense: medicine handed over by a pharmacy. */
 export type MedicationDispense = {
   __typename?: 'MedicationDispense';
+  /** When the medicine was handed over (FHIR whenHandedOver). */
   handedOverAt: Scalars['DateTime']['output'];
+  /** Identifier of this dispense in the care record. */
   id: Scalars['ID']['output'];
+  /** The pharmacy that dispensed. */
   pharmacy: Pharmacy;
+  /** Which system the dispense came from and when it was last updated. */
   provenance: Provenance;
+  /** How much was supplied this time. */
   quantity: Quantity;
+  /** Whether the pharmacy supplied all of the prescribed quantity, part of it, or none. */
   status: DispenseStatus;
 };
 
 /** FHIR MedicationRequest: a prescription written by the GP practice, with its dispensing status. */
 export type MedicationRequest = {
   __typename?: 'MedicationRequest';
+  /** When the prescriber wrote (authorised) the prescription. */
   authoredOn: Scalars['DateTime']['output'];
+  /** Whether it is a one-off (acute) prescription, a repeat, or repeat dispensing. */
   course: MedicationCourse;
-  /** Every dispense of this request, newest first. */
+  /** Every dispense of this request, over all its EPS issues, newest first; empty when nothing has been handed over. */
   dispenses: Array<MedicationDispense>;
-  /** The latest NHS EPS prescription issued for this request; null if never sent to EPS. */
+  /** The latest NHS EPS prescription issued for this request (by issue time); null when none has been issued through EPS. */
   dispensing?: Maybe<DispensingStatus>;
+  /** Dosage instructions as written by the prescriber, e.g. One tablet twice a day with food. */
   dosageText: Scalars['String']['output'];
+  /** Identifier of this prescription in the care record. */
   id: Scalars['ID']['output'];
+  /** The medicine prescribed. */
   medication: Medication;
+  /** The prescriber and their GP practice. */
   prescriber: Prescriber;
+  /** Which system the prescription came from and when it was last updated. */
   provenance: Provenance;
+  /** The quantity prescribed, e.g. 28 tablet. */
   quantity: Quantity;
+  /** Whether the prescription is current, paused, finished, stopped or cancelled. */
   status: MedicationRequestStatus;
 };
 
+/** The state of a prescription (FHIR MedicationRequest.status). ACTIVE and ON_HOLD make up the current medicines list. */
 export type MedicationRequestStatus =
+  /** Current: to be given as prescribed. Part of the current medicines list. */
   | 'ACTIVE'
+  /** Withdrawn before any of it was given. */
   | 'CANCELLED'
+  /** The course is finished, e.g. a completed course of antibiotics. */
   | 'COMPLETED'
+  /** Not yet authorised by the prescriber: not to be acted on. */
   | 'DRAFT'
+  /** Recorded in error: disregard it. */
   | 'ENTERED_IN_ERROR'
+  /** Paused by the prescriber, e.g. withheld during an illness: do not give until it is restarted. Part of the current medicines list. */
   | 'ON_HOLD'
+  /** Stopped by the prescriber after it had started: no longer to be given. */
   | 'STOPPED'
+  /** The source system does not know the state. */
   | 'UNKNOWN';
 
 /** Where a page of a list ends, for asking for the next page. */
@@ -115,15 +162,21 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A dispensing pharmacy. */
 export type Pharmacy = {
   __typename?: 'Pharmacy';
+  /** The pharmacy's name, e.g. Boots Pharmacy, Brixton. */
   name: Scalars['String']['output'];
+  /** The pharmacy's ODS (Organisation Data Service) code, e.g. FA123. */
   odsCode: Scalars['String']['output'];
 };
 
+/** The prescriber of a medicine. */
 export type Prescriber = {
   __typename?: 'Prescriber';
+  /** The prescriber's name, e.g. Dr Patel. */
   name: Scalars['String']['output'];
+  /** ODS (Organisation Data Service) code of the prescriber's GP practice. */
   practiceOdsCode: Scalars['String']['output'];
 };
 
@@ -138,9 +191,12 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/** An amount of a medicine. */
 export type Quantity = {
   __typename?: 'Quantity';
+  /** The unit counted, e.g. tablet, capsule or sachet. */
   unit: Scalars['String']['output'];
+  /** The number of units, e.g. 28. */
   value: Scalars['Float']['output'];
 };
 
