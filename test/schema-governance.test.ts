@@ -35,7 +35,7 @@ describe("schema governance", () => {
     ],
     [
       "a removed type",
-      (s) => s.replace(/^ {2}sharingObjection: SharingObjection\n/m, "").replace(/^type SharingObjection \{[^}]*\}\n\n/m, ""),
+      (s) => s.replace(/^ {2}sharingObjection: SharingObjection\n/m, "").replace(/^(?:"""[^"]*"""\n)?type SharingObjection \{[^}]*\}\n\n/m, ""),
       "SharingObjection",
     ],
   ];

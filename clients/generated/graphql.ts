@@ -4,47 +4,82 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Worst likely outcome of a future exposure (FHIR AllergyIntolerance.criticality). */
 export type AllergyCriticality =
+  /** A future reaction could be life-threatening or cause organ failure. */
   | 'HIGH'
+  /** A future reaction is not expected to be life-threatening. */
   | 'LOW'
+  /** The risk of a future reaction could not be assessed; do not read it as low. */
   | 'UNABLE_TO_ASSESS';
 
+/** Where a care plan version is in its lifecycle. */
 export type CarePlanStatus =
+  /** Approved by the resident's GP: the plan in force, at most one per resident, and the one urgent care sees. */
   | 'APPROVED'
+  /** Started in the source system and not yet submitted; not shown to urgent care. */
   | 'DRAFT'
+  /** The care home's questionnaire is in; waiting for the GP's clinical detail and approval. Not shown to urgent care. */
   | 'SUBMITTED'
+  /** Was approved, then replaced when a newer version was approved; kept as history. */
   | 'SUPERSEDED';
 
+/** The most intensive treatment a resident should be escalated to if they become unwell (the ceiling of treatment). */
 export type CeilingOfTreatment =
+  /** Treatment for comfort and symptom control only. */
   | 'COMFORT_CARE_ONLY'
+  /** All appropriate treatment, including admission to hospital and intensive care. */
   | 'FULL_ESCALATION'
+  /** No ceiling recorded in this plan. */
   | 'NOT_STATED'
+  /** Hospital admission for ward-based treatment, but not intensive care. */
   | 'WARD_BASED_CARE';
 
+/** A decision about attempting cardiopulmonary resuscitation (CPR) if the heart or breathing stops. */
 export type CprDecision =
+  /** Do not attempt CPR (DNACPR); other treatment is not withheld by this alone. */
   | 'DNACPR'
+  /** CPR is to be attempted. */
   | 'FOR_CPR'
+  /** No decision is recorded in this plan; this does not mean FOR_CPR. */
   | 'NOT_RECORDED';
 
 /** NHS Electronic Prescription Service business status. */
 export type EpsPrescriptionStatus =
+  /** Cancelled by the prescriber: it cannot be dispensed. */
   | 'CANCELLED'
+  /** Dispensed, and the pharmacy has claimed payment for it: the process is finished. */
   | 'CLAIMED'
+  /** The pharmacy has supplied everything on it. */
   | 'DISPENSED'
+  /** Its validity period ran out before it was dispensed in full: what is left cannot be dispensed, and a new prescription is needed. */
   | 'EXPIRED'
+  /** The pharmacy has marked it as not dispensed, e.g. not needed or unavailable: the medicine was not supplied on this prescription. */
   | 'NOT_DISPENSED'
+  /** Signed and waiting on the EPS Spine for a pharmacy to download it: no pharmacy has it yet. */
   | 'TO_BE_DISPENSED'
+  /** A pharmacy has downloaded it and is preparing it; nothing has been supplied yet. */
   | 'WITH_DISPENSER'
+  /** A pharmacy has supplied part of it; the rest is still to come (owed). */
   | 'WITH_DISPENSER_ACTIVE';
 
+/** The state of a prescription (FHIR MedicationRequest.status). ACTIVE and ON_HOLD make up the current medicines list. */
 export type MedicationRequestStatus =
+  /** Current: to be given as prescribed. Part of the current medicines list. */
   | 'ACTIVE'
+  /** Withdrawn before any of it was given. */
   | 'CANCELLED'
+  /** The course is finished, e.g. a completed course of antibiotics. */
   | 'COMPLETED'
+  /** Not yet authorised by the prescriber: not to be acted on. */
   | 'DRAFT'
+  /** Recorded in error: disregard it. */
   | 'ENTERED_IN_ERROR'
+  /** Paused by the prescriber, e.g. withheld during an illness: do not give until it is restarted. Part of the current medicines list. */
   | 'ON_HOLD'
+  /** Stopped by the prescriber after it had started: no longer to be given. */
   | 'STOPPED'
+  /** The source system does not know the state. */
   | 'UNKNOWN';
 
 export type CareHomeDashboardQueryVariables = Exact<{

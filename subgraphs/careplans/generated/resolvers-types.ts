@@ -29,128 +29,223 @@ export type Scalars = {
 };
 
 /**
- * A personalised care and support plan with its urgent-care content. Lifecycle: DRAFT -> SUBMITTED
- * (care home questionnaire) -> GP adds clinical detail -> APPROVED (visible to urgent care) ->
- * SUPERSEDED by a newer version.
+ * One version of a resident's personalised care and support plan with its urgent-care content (a FHIR CarePlan).
+ * Lifecycle: care home staff submit the questionnaire (a new SUBMITTED version), the resident's GP adds clinical detail
+ * and approves it (APPROVED: the version urgent care sees), and the previously approved version becomes SUPERSEDED.
+ * DRAFT versions come only from the source system; nothing here creates or advances one.
  */
 export type CarePlan = {
   __typename?: 'CarePlan';
+  /** Actions agreed in the plan; empty when none are recorded (the mutations here do not set them). */
   actions: Array<CarePlanAction>;
+  /** When the GP approved this version; null until approved. */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Name of the GP who approved this version; null until approved. */
   approvedBy?: Maybe<Scalars['String']['output']>;
+  /** Notes on the ceiling of treatment; null when none. */
   ceilingNotes?: Maybe<Scalars['String']['output']>;
+  /** The most intensive treatment the resident should be escalated to; NOT_STATED until the GP adds clinical detail. */
   ceilingOfTreatment: CeilingOfTreatment;
+  /** The GP who last added clinical detail, and when; null until clinical detail is added. */
   clinicalDetailAddedBy?: Maybe<CarePlanClinician>;
+  /** The resident's concerns; empty when none. */
   concerns: Array<Scalars['String']['output']>;
+  /** The CPR decision; NOT_RECORDED until the GP adds clinical detail. */
   cpr: CprDecisionRecord;
+  /** Who created this version. */
   createdBy: CarePlanOrganisation;
+  /** Diagnoses relevant to the plan, from the GP; empty until clinical detail is added. */
   diagnoses: Array<CarePlanDiagnosis>;
-  /** What to do in an emergency. */
+  /** What to do in an emergency, written by the GP; null until clinical detail is added. */
   emergencyPlan?: Maybe<Scalars['String']['output']>;
+  /** What the resident wants to achieve; empty when none. */
   goals: Array<Scalars['String']['output']>;
+  /** Id of this version; addCarePlanClinicalDetail and approveCarePlan take it. */
   id: Scalars['ID']['output'];
+  /** Medicines urgent care should know about, as free text from the GP (the prescribing record is Resident.medications); empty until clinical detail is added. */
   keyMedications: Array<Scalars['String']['output']>;
+  /** Where the resident would prefer to be cared for if they become unwell. */
   preferredPlaceOfCare: PlaceOfCare;
+  /** Where the resident would prefer to die. */
   preferredPlaceOfDeath: PlaceOfCare;
+  /** Where this version came from, when it was created and when it last changed. */
   provenance: Provenance;
+  /** When the plan is due for review, set by the GP on approval; null until approved. */
   reviewDate?: Maybe<Scalars['Date']['output']>;
-  /** True when the review date has passed. */
+  /** True when the plan is APPROVED and its review date is today or earlier (UTC); false for every other status. */
   reviewDue: Scalars['Boolean']['output'];
+  /** Where this version is in the lifecycle. */
   status: CarePlanStatus;
+  /** When the questionnaire was submitted; null for a DRAFT. */
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When this version was superseded by a newer approved one; null unless SUPERSEDED. */
   supersededAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Organisations supporting the resident; empty when none are recorded (the mutations here do not set them). */
   supportOrganisations: Array<SupportOrganisation>;
+  /** Version number: 1 for the resident's first plan; each submitted questionnaire takes the next number. */
   version: Scalars['Int']['output'];
+  /** What matters most to the resident, in their own words. */
   whatMattersToMe: Scalars['String']['output'];
+  /** The resident's wishes and preferences for their care; null when none were given. */
   wishesAndPreferences?: Maybe<Scalars['String']['output']>;
 };
 
+/** An action agreed in the plan. */
 export type CarePlanAction = {
   __typename?: 'CarePlanAction';
+  /** What is to be done. */
   description: Scalars['String']['output'];
+  /** When it is due; null when no date was set. */
   dueDate?: Maybe<Scalars['Date']['output']>;
+  /** Who is responsible for it, e.g. Care home nurse. */
   owner: Scalars['String']['output'];
 };
 
+/** The GP's clinical detail for a submitted plan; it replaces any added before. Text is trimmed; a value out of bounds is BAD_USER_INPUT. */
 export type CarePlanClinicalDetailInput = {
+  /** Notes on the ceiling of treatment, e.g. who it was discussed with; up to 2000 characters, omitted or empty when there are none. */
   ceilingNotes?: InputMaybe<Scalars['String']['input']>;
+  /** The most intensive treatment the resident should be escalated to. */
   ceilingOfTreatment: CeilingOfTreatment;
+  /** The CPR decision; any value but NOT_RECORDED is dated today. */
   cprDecision: CprDecision;
+  /** Diagnoses relevant to the plan; only the first 20 are kept. */
   diagnoses: Array<CarePlanDiagnosisInput>;
+  /** What to do in an emergency; 1 to 2000 characters. */
   emergencyPlan: Scalars['String']['input'];
+  /** Medicines urgent care should know about, as free text; at most 20, each 1 to 500 characters. */
   keyMedications: Array<Scalars['String']['input']>;
 };
 
+/** The GP who added clinical detail to a plan version. */
 export type CarePlanClinician = {
   __typename?: 'CarePlanClinician';
+  /** When the clinical detail was last added. */
   at: Scalars['DateTime']['output'];
+  /** The GP's name. */
   name: Scalars['String']['output'];
+  /** ODS code of the GP practice they acted for. */
   practiceOdsCode: Scalars['String']['output'];
 };
 
+/** A diagnosis relevant to the plan. */
 export type CarePlanDiagnosis = {
   __typename?: 'CarePlanDiagnosis';
+  /** Its code as the GP entered it, normally a SNOMED CT concept id. */
   code: Scalars['String']['output'];
+  /** The diagnosis as a person reads it. */
   display: Scalars['String']['output'];
 };
 
+/** A diagnosis for the plan. */
 export type CarePlanDiagnosisInput = {
+  /** Its code, normally a SNOMED CT concept id; 1 to 20 characters. */
   code: Scalars['String']['input'];
+  /** The diagnosis as a person reads it; 1 to 200 characters. */
   display: Scalars['String']['input'];
 };
 
+/** Who created a care plan version. */
 export type CarePlanOrganisation = {
   __typename?: 'CarePlanOrganisation';
+  /** The creator's name as recorded; for versions submitted through this API, the submitting user's name rather than the home's. */
   name: Scalars['String']['output'];
+  /** ODS code of the care home the version came from. */
   odsCode: Scalars['String']['output'];
 };
 
+/** The care home's questionnaire: the resident's own priorities and preferences. Text is trimmed; a value out of bounds is BAD_USER_INPUT. */
 export type CarePlanQuestionnaireInput = {
+  /** The resident's concerns, e.g. falls at night; at most 20, each 1 to 500 characters (may be empty). */
   concerns: Array<Scalars['String']['input']>;
+  /** What the resident wants to achieve; at most 20, each 1 to 500 characters (may be empty). */
   goals: Array<Scalars['String']['input']>;
+  /** Where the resident would prefer to be cared for if they become unwell; NOT_STATED when they have not said. */
   preferredPlaceOfCare: PlaceOfCare;
+  /** Where the resident would prefer to die; NOT_STATED when they have not said. */
   preferredPlaceOfDeath: PlaceOfCare;
+  /** What matters most to the resident, in their own words; 1 to 2000 characters. */
   whatMattersToMe: Scalars['String']['input'];
+  /** The resident's wishes and preferences for their care; up to 2000 characters, omitted or empty when there are none. */
   wishesAndPreferences?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Where a care plan version is in its lifecycle. */
 export type CarePlanStatus =
+  /** Approved by the resident's GP: the plan in force, at most one per resident, and the one urgent care sees. */
   | 'APPROVED'
+  /** Started in the source system and not yet submitted; not shown to urgent care. */
   | 'DRAFT'
+  /** The care home's questionnaire is in; waiting for the GP's clinical detail and approval. Not shown to urgent care. */
   | 'SUBMITTED'
+  /** Was approved, then replaced when a newer version was approved; kept as history. */
   | 'SUPERSEDED';
 
+/** The most intensive treatment a resident should be escalated to if they become unwell (the ceiling of treatment). */
 export type CeilingOfTreatment =
+  /** Treatment for comfort and symptom control only. */
   | 'COMFORT_CARE_ONLY'
+  /** All appropriate treatment, including admission to hospital and intensive care. */
   | 'FULL_ESCALATION'
+  /** No ceiling recorded in this plan. */
   | 'NOT_STATED'
+  /** Hospital admission for ward-based treatment, but not intensive care. */
   | 'WARD_BASED_CARE';
 
+/** A decision about attempting cardiopulmonary resuscitation (CPR) if the heart or breathing stops. */
 export type CprDecision =
+  /** Do not attempt CPR (DNACPR); other treatment is not withheld by this alone. */
   | 'DNACPR'
+  /** CPR is to be attempted. */
   | 'FOR_CPR'
+  /** No decision is recorded in this plan; this does not mean FOR_CPR. */
   | 'NOT_RECORDED';
 
-/** Cardiopulmonary resuscitation decision. */
+/** The cardiopulmonary resuscitation (CPR) decision recorded in this plan version: the kind of decision a ReSPECT or DNACPR form records. */
 export type CprDecisionRecord = {
   __typename?: 'CprDecisionRecord';
+  /** Name of the clinician who recorded it (for clinical detail added here, the GP, even for NOT_RECORDED); null when unknown. */
   decidedBy?: Maybe<Scalars['String']['output']>;
+  /** When the decision was made; null when not recorded (always null for NOT_RECORDED). */
   decidedOn?: Maybe<Scalars['Date']['output']>;
+  /** The decision. */
   decision: CprDecision;
+  /** When the decision is due for review; null when no review date is recorded (clinical detail added through this API sets none). */
   reviewOn?: Maybe<Scalars['Date']['output']>;
 };
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** The resident's GP: add clinical detail to a submitted plan. */
+  /**
+   * The resident's GP: add clinical detail to a submitted plan, replacing any added before. A plan in any other status
+   * is BAD_USER_INPUT. Only the resident's registered practice may add it, never under break-glass (SHARING_OBJECTION when
+   * the resident has objected); an unknown id is refused like another practice's patient (NO_CARE_RELATIONSHIP).
+   */
   addCarePlanClinicalDetail?: Maybe<CarePlan>;
-  /** The resident's GP: approve a submitted plan with clinical detail; the previous approved version is superseded. */
+  /**
+   * The resident's GP: approve a submitted plan with clinical detail; the previous approved version is superseded.
+   * The approved version becomes the plan urgent care sees. Any other state is BAD_USER_INPUT; who may approve is
+   * decided as for addCarePlanClinicalDetail.
+   */
   approveCarePlan?: Maybe<CarePlan>;
-  /** Care home staff: submit the questionnaire that starts a new version of a resident's care plan. */
+  /**
+   * Care home staff: submit the questionnaire that starts a new version of a resident's care plan. The new version is
+   * SUBMITTED, numbered one above the resident's latest, and has no clinical detail yet; the approved plan stays in force
+   * until the GP approves a newer one. Only staff of the home the resident lives at today may submit (NO_CARE_RELATIONSHIP
+   * otherwise, for leavers and under break-glass too; SHARING_OBJECTION when the resident has objected to sharing).
+   */
   submitCarePlanQuestionnaire?: Maybe<CarePlan>;
 };
 
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type MutationAddCarePlanClinicalDetailArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -158,6 +253,10 @@ export type MutationAddCarePlanClinicalDetailArgs = {
 };
 
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type MutationApproveCarePlanArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -165,6 +264,10 @@ export type MutationApproveCarePlanArgs = {
 };
 
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type MutationSubmitCarePlanQuestionnaireArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CarePlanQuestionnaireInput;
@@ -180,11 +283,17 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A place the resident would prefer to be cared for, or to die. */
 export type PlaceOfCare =
+  /** The care home where they live. */
   | 'CARE_HOME'
+  /** A private home, e.g. their own or a relative's. */
   | 'HOME'
+  /** A hospice. */
   | 'HOSPICE'
+  /** Hospital. */
   | 'HOSPITAL'
+  /** No preference recorded. */
   | 'NOT_STATED';
 
 /** Where a fact came from and how fresh it is, so a screen can say "from the GP record, updated 2 days ago". */
@@ -226,9 +335,12 @@ export type ResidentAccessGrant = {
   relationship?: Maybe<Scalars['String']['output']>;
 };
 
+/** An organisation that supports the resident, e.g. a charity. */
 export type SupportOrganisation = {
   __typename?: 'SupportOrganisation';
+  /** How to reach it, e.g. a telephone number. */
   contact: Scalars['String']['output'];
+  /** The organisation's name. */
   name: Scalars['String']['output'];
 };
 

@@ -28,90 +28,150 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** FHIR AllergyIntolerance. */
+/** FHIR AllergyIntolerance: a risk of a harmful reaction to a substance (UK Core AllergyIntolerance). */
 export type Allergy = {
   __typename?: 'Allergy';
+  /** What kind of substance it is. */
   category: AllergyCategory;
+  /** Whether the allergy is current. */
   clinicalStatus: AllergyClinicalStatus;
   /** SNOMED CT code of the substance. */
   code: Scalars['String']['output'];
+  /** How serious a future reaction could be. */
   criticality: AllergyCriticality;
+  /** The substance as a person reads it, e.g. Penicillin. */
   display: Scalars['String']['output'];
+  /** Allergy record id. */
   id: Scalars['ID']['output'];
+  /** Where the allergy was recorded and when it last changed. */
   provenance: Provenance;
+  /** Reactions recorded for this allergy; empty when none are recorded (entries the source sent in an unreadable shape are left out). */
   reactions: Array<AllergyReaction>;
+  /** How certain it is; an ENTERED_IN_ERROR or REFUTED entry is still returned and must not be acted on as an allergy. */
   verificationStatus: AllergyVerificationStatus;
 };
 
+/** The kind of substance (FHIR AllergyIntolerance.category). */
 export type AllergyCategory =
+  /** A biological product such as a vaccine or blood product. */
   | 'BIOLOGIC'
+  /** Something in the surroundings, e.g. latex or pollen. */
   | 'ENVIRONMENT'
+  /** A food or food ingredient. */
   | 'FOOD'
+  /** A medicine or medicine ingredient. */
   | 'MEDICATION';
 
+/** Whether an allergy is current (FHIR AllergyIntolerance.clinicalStatus). */
 export type AllergyClinicalStatus =
+  /** Current: the resident is at risk of a reaction. */
   | 'ACTIVE'
+  /** No longer considered a risk. */
   | 'INACTIVE'
+  /** Reassessed by testing or re-exposure and considered no longer present. */
   | 'RESOLVED';
 
+/** Worst likely outcome of a future exposure (FHIR AllergyIntolerance.criticality). */
 export type AllergyCriticality =
+  /** A future reaction could be life-threatening or cause organ failure. */
   | 'HIGH'
+  /** A future reaction is not expected to be life-threatening. */
   | 'LOW'
+  /** The risk of a future reaction could not be assessed; do not read it as low. */
   | 'UNABLE_TO_ASSESS';
 
+/** One reaction the resident had to the substance (FHIR AllergyIntolerance.reaction). */
 export type AllergyReaction = {
   __typename?: 'AllergyReaction';
+  /** What happened, as the source recorded it, e.g. Urticaria, Anaphylaxis. */
   manifestation: Scalars['String']['output'];
+  /** How severe this reaction was; null when not recorded. */
   severity?: Maybe<ReactionSeverity>;
 };
 
+/** How certain the allergy is (FHIR AllergyIntolerance.verificationStatus). */
 export type AllergyVerificationStatus =
+  /** Confirmed by clinical evidence, such as a documented reaction or a test. */
   | 'CONFIRMED'
+  /** Recorded by mistake; disregard it. */
   | 'ENTERED_IN_ERROR'
+  /** Not objectively verified, but the clinical information makes it highly likely. */
   | 'PRESUMED'
+  /** Ruled out by clinical evidence: the resident is not allergic to the substance. */
   | 'REFUTED'
+  /** Not objectively verified. */
   | 'UNCONFIRMED';
 
+/** One clinician's break-glass access to one resident's record: why, when, and the privacy officer's review of it. */
 export type BreakGlassSession = {
   __typename?: 'BreakGlassSession';
+  /** When the access ends: 4 hours after startedAt. The session stays listed for review after it expires. */
   expiresAt: Scalars['DateTime']['output'];
+  /** Session id; ids sort by start time. */
   id: Scalars['ID']['output'];
+  /** NHS number of the resident whose record was opened. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** ODS code of the organisation the clinician was acting for. */
   orgCode: Scalars['String']['output'];
+  /** The reason the clinician gave. */
   reason: Scalars['String']['output'];
+  /** The privacy officer's closing note; null while the review is open. */
   reviewNote?: Maybe<Scalars['String']['output']>;
+  /** When the privacy officer closed the review; null while the review is still open. */
   reviewedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of the privacy officer who closed the review; null while it is open. */
   reviewedBy?: Maybe<Scalars['String']['output']>;
+  /** The clinician's role when breaking the glass, e.g. gp, care_home_nurse, ambulance_clinician. */
   role: Scalars['String']['output'];
+  /** When the glass was broken. */
   startedAt: Scalars['DateTime']['output'];
+  /** User id of the clinician, from their login token. */
   userId: Scalars['String']['output'];
+  /** The clinician's name, from their login token. */
   userName: Scalars['String']['output'];
 };
 
+/** One page of break-glass sessions. */
 export type BreakGlassSessionConnection = {
   __typename?: 'BreakGlassSessionConnection';
+  /** The sessions on this page, oldest first. */
   edges: Array<BreakGlassSessionEdge>;
+  /** Whether more sessions follow, and the cursor to ask for them with. */
   pageInfo: PageInfo;
 };
 
+/** One break-glass session in a page. */
 export type BreakGlassSessionEdge = {
   __typename?: 'BreakGlassSessionEdge';
+  /** Opaque position of this session; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The session. */
   node: BreakGlassSession;
 };
 
+/** A care home: a registered residential or nursing home whose staff use the care record. */
 export type CareHome = {
   __typename?: 'CareHome';
+  /** Number of beds at the home. */
   bedCount: Scalars['Int']['output'];
+  /** The local authority (London borough) the home is in. */
   borough: Scalars['String']['output'];
+  /** The home's ODS code, the organisation code its staff's logins carry. */
   id: Scalars['ID']['output'];
+  /** The home's name. */
   name: Scalars['String']['output'];
+  /** The home's postcode. */
   postcode: Scalars['String']['output'];
-  /** Residents placed here today, ordered by NHS number. Only the home's own staff may list them. */
+  /**
+   * Residents placed here today, ordered by NHS number. Only the home's own staff may list them (GPs and urgent
+   * care get ROLE_NOT_PERMITTED, staff of another home NO_CARE_RELATIONSHIP). Residents who have left are not
+   * listed; a resident who objected to sharing is listed, but every field beyond nhsNumber is refused (SHARING_OBJECTION).
+   */
   residents?: Maybe<ResidentConnection>;
 };
 
 
+/** A care home: a registered residential or nursing home whose staff use the care record. */
 export type CareHomeResidentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -120,57 +180,96 @@ export type CareHomeResidentsArgs = {
 /** FHIR Condition: a problem or significant history. */
 export type Condition = {
   __typename?: 'Condition';
+  /** When it resolved or went into remission; null when still present or not recorded. */
   abatementDate?: Maybe<Scalars['Date']['output']>;
+  /** Which kind of record it is: a problem, a diagnosis from one encounter, or past history. */
   category: ConditionCategory;
+  /** Whether the condition is current. */
   clinicalStatus: ConditionClinicalStatus;
   /** SNOMED CT code. */
   code: Scalars['String']['output'];
+  /** The condition as a person reads it, e.g. Atrial fibrillation. */
   display: Scalars['String']['output'];
+  /** Condition record id. */
   id: Scalars['ID']['output'];
+  /** When it started; null when not recorded. */
   onsetDate?: Maybe<Scalars['Date']['output']>;
+  /** Where the condition was recorded and when it last changed. */
   provenance: Provenance;
 };
 
+/** Which kind of record a condition is. */
 export type ConditionCategory =
+  /** A diagnosis made in one encounter, e.g. a hospital stay (FHIR encounter-diagnosis). */
   | 'ENCOUNTER_DIAGNOSIS'
+  /** An item on the problem list, managed over time (FHIR problem-list-item). */
   | 'PROBLEM_LIST_ITEM'
+  /** A past problem kept because it still matters, e.g. a resolved stroke. */
   | 'SIGNIFICANT_HISTORY';
 
+/** Whether a condition is current (FHIR Condition.clinicalStatus). */
 export type ConditionClinicalStatus =
+  /** Present now. */
   | 'ACTIVE'
+  /** No longer active. */
   | 'INACTIVE'
+  /** Back after it had resolved. */
   | 'RECURRENCE'
+  /** Back after a period of remission. */
   | 'RELAPSE'
+  /** No current signs or symptoms, but it may come back. */
   | 'REMISSION'
+  /** Gone and not expected to come back. */
   | 'RESOLVED';
 
+/** A GP practice, identified by its ODS code. */
 export type GpPractice = {
   __typename?: 'GpPractice';
+  /** The local authority (London borough) the practice is in. */
   borough: Scalars['String']['output'];
+  /** The practice's name. */
   name: Scalars['String']['output'];
+  /** The practice's ODS code. */
   odsCode: Scalars['ID']['output'];
+  /** The practice's postcode. */
   postcode: Scalars['String']['output'];
 };
 
+/** A person's name (FHIR HumanName: the given and family parts). */
 export type HumanName = {
   __typename?: 'HumanName';
+  /** Family name (surname). */
   family: Scalars['String']['output'];
+  /** Given (first) name. */
   given: Scalars['String']['output'];
 };
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Break-glass: a clinician's emergency access to a resident they have no care relationship with,
    * or who has objected to sharing. The reason is mandatory; access lasts 4 hours and every use is
-   * flagged for the privacy officer.
+   * flagged for the privacy officer. Clinical roles only (care home nurse, GP, 111, out-of-hours,
+   * ambulance, ED; others get ROLE_NOT_PERMITTED); it opens viewing within the role's own sections,
+   * never a write, and it shows legally restricted history to no one but the registered GP.
    */
   breakGlass?: Maybe<BreakGlassSession>;
-  /** Privacy officer: close the review of a break-glass use. */
+  /**
+   * Privacy officer: close the review of a break-glass use, recording who closed it, when and the note.
+   * NOT_FOUND when no session with that id is still awaiting review (unknown id, or already closed).
+   */
   closeBreakGlassReview?: Maybe<BreakGlassSession>;
 };
 
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type MutationBreakGlassArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   nhsNumber: Scalars['NhsNumber']['input'];
@@ -178,6 +277,10 @@ export type MutationBreakGlassArgs = {
 };
 
 
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ */
 export type MutationCloseBreakGlassReviewArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
@@ -192,12 +295,18 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A stay at one care home, from the day the resident moved in to the day they left. */
 export type Placement = {
   __typename?: 'Placement';
+  /** The care home. */
   careHome: CareHome;
+  /** The last day at the home (that day still counts as placed); null while the placement continues. */
   endDate?: Maybe<Scalars['Date']['output']>;
+  /** Placement id. */
   id: Scalars['ID']['output'];
+  /** Where the placement was recorded and when it last changed. */
   provenance: Provenance;
+  /** The first day at the home. */
   startDate: Scalars['Date']['output'];
 };
 
@@ -212,16 +321,37 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type Query = {
   __typename?: 'Query';
-  /** Privacy officer: break-glass uses, oldest first; reviewed = false lists those still to review. */
+  /**
+   * Privacy officer: break-glass uses, oldest first; reviewed = false lists those still to review.
+   * Other roles get ROLE_NOT_PERMITTED.
+   */
   breakGlassSessions?: Maybe<BreakGlassSessionConnection>;
+  /**
+   * One care home by its id (its ODS code); null when no such home is known. Care home staff, GPs and urgent care
+   * may look any home up; only the home's own staff may list its residents.
+   */
   careHome?: Maybe<CareHome>;
-  /** One resident by NHS number; null when no such resident is known. */
+  /**
+   * One resident by NHS number, for care home staff, GPs and urgent care. A refusal (NO_CARE_RELATIONSHIP,
+   * SHARING_OBJECTION, ...) is an error whether or not the record exists, so it never reveals that a resident is known;
+   * null when the caller may look anyone up (urgent care, or break-glass) and no such resident is known.
+   */
   resident?: Maybe<Resident>;
 };
 
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type QueryBreakGlassSessionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -229,18 +359,32 @@ export type QueryBreakGlassSessionsArgs = {
 };
 
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type QueryCareHomeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type QueryResidentArgs = {
   nhsNumber: Scalars['NhsNumber']['input'];
 };
 
+/** Severity of one reaction (FHIR reaction.severity). */
 export type ReactionSeverity =
+  /** Mild physiological effects. */
   | 'MILD'
+  /** Moderate physiological effects. */
   | 'MODERATE'
+  /** Severe physiological effects, e.g. anaphylaxis. */
   | 'SEVERE';
 
 /** A person who lives, or has lived, in a care home. */
@@ -282,28 +426,41 @@ export type ResidentAccessGrant = {
   relationship?: Maybe<Scalars['String']['output']>;
 };
 
+/** One page of residents. */
 export type ResidentConnection = {
   __typename?: 'ResidentConnection';
+  /** The residents on this page, in NHS number order. */
   edges: Array<ResidentEdge>;
+  /** Whether more residents follow, and the cursor to ask for them with. */
   pageInfo: PageInfo;
 };
 
+/** One resident in a page. */
 export type ResidentEdge = {
   __typename?: 'ResidentEdge';
+  /** Opaque position of this resident; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The resident. */
   node: Resident;
 };
 
+/** Administrative gender as recorded for the resident (FHIR AdministrativeGender, as used by UK Core Patient.gender). */
 export type Sex =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE'
+  /** Recorded as neither female nor male. */
   | 'OTHER'
+  /** Not known or not recorded. */
   | 'UNKNOWN';
 
+/** Whether the resident has objected to their record being shared through the care record. */
 export type SharingObjection = {
   __typename?: 'SharingObjection';
   /** True when the resident has objected to their record being shared. */
   objected: Scalars['Boolean']['output'];
+  /** When the objection was recorded; null when none is recorded. */
   recordedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 

@@ -27,44 +27,74 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** One section of one resident's record returned to, or refused to, one user. */
+/**
+ * One section of one resident's record returned to, or refused to, one user. Recorded by the gateway before the
+ * answer is released, and never changed afterwards.
+ */
 export type AccessEvent = {
   __typename?: 'AccessEvent';
+  /** The reason given when the glass was broken; null when purpose is NORMAL. */
   breakGlassReason?: Maybe<Scalars['String']['output']>;
+  /** The error code behind a DENIED or UNAVAILABLE outcome, e.g. NO_CARE_RELATIONSHIP, SOURCE_UNAVAILABLE; null when ALLOWED. */
   denialCode?: Maybe<Scalars['String']['output']>;
+  /** Event id. */
   id: Scalars['ID']['output'];
+  /** NHS number of the resident whose record it was; the gateway records every event against one, so null is not expected. */
   nhsNumber?: Maybe<Scalars['NhsNumber']['output']>;
+  /** When the answer was recorded (the events of one request share it). */
   occurredAt: Scalars['DateTime']['output'];
+  /** SHA-256 (hex) of the request's GraphQL document, never its variables: the same query text gives the same hash. */
   operationHash: Scalars['String']['output'];
+  /** ODS code of the organisation the user was acting for. */
   orgCode: Scalars['String']['output'];
+  /** The organisation's type in lower case, e.g. care_home, gp_practice, nhs111, emergency_department. */
   orgType: Scalars['String']['output'];
+  /**
+   * ALLOWED (the section was returned, possibly empty), DENIED (an access rule refused it) or UNAVAILABLE (asked for
+   * but not shown because its source failed or the request was cut short).
+   */
   outcome: Scalars['String']['output'];
+  /** NORMAL, or BREAK_GLASS when the user had an active break-glass session for this resident. */
   purpose: Scalars['String']['output'];
+  /** The section, e.g. DEMOGRAPHICS, ALLERGIES, CARE_PLAN; RECORD for a resident look-up refused as a whole. */
   section: Scalars['String']['output'];
+  /** The user's id, from their login token. */
   userId: Scalars['String']['output'];
+  /** The user's role, e.g. care_home_nurse, gp, ambulance_clinician. */
   userRole: Scalars['String']['output'];
 };
 
+/** One page of access events. */
 export type AccessEventConnection = {
   __typename?: 'AccessEventConnection';
+  /** The events on this page, newest first. */
   edges: Array<AccessEventEdge>;
+  /** Whether more events follow, and the cursor to ask for them with. */
   pageInfo: PageInfo;
 };
 
+/** One access event in a page. */
 export type AccessEventEdge = {
   __typename?: 'AccessEventEdge';
+  /** Opaque position of this event; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The event. */
   node: AccessEvent;
 };
 
+/** Which access events to list. The conditions given all apply. */
 export type AccessEventFilter = {
+  /** True: only events while the user had an active break-glass session for that resident (purpose BREAK_GLASS). */
   breakGlassOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True: only refusals by an access rule (outcome DENIED). */
   deniedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Earliest time included. */
   from: Scalars['DateTime']['input'];
   /** Events about one resident. */
   nhsNumber?: InputMaybe<Scalars['NhsNumber']['input']>;
+  /** Latest time included; must not be before from (BAD_USER_INPUT otherwise). */
   to: Scalars['DateTime']['input'];
-  /** Events by one user. */
+  /** Events by one user (the user id their login token carries). */
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -88,15 +118,31 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type Query = {
   __typename?: 'Query';
-  /** Privacy officer: who looked at what, newest first. Access events carry no clinical content. */
+  /**
+   * Privacy officer: who looked at what, newest first. Access events carry no clinical content.
+   * Other roles get ROLE_NOT_PERMITTED.
+   */
   accessEvents?: Maybe<AccessEventConnection>;
-  /** How the care record is used, without patient identity. Analysts only. */
+  /**
+   * How the care record is used, without patient identity. Analysts only (other roles get ROLE_NOT_PERMITTED).
+   * Counts are of sections of residents' records, by day in Europe/London.
+   */
   usage?: Maybe<UsageReport>;
 };
 
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type QueryAccessEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter: AccessEventFilter;
@@ -104,6 +150,11 @@ export type QueryAccessEventsArgs = {
 };
 
 
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type QueryUsageArgs = {
   filter: UsageFilter;
 };
@@ -126,70 +177,111 @@ export type ResidentAccessGrant = {
   relationship?: Maybe<Scalars['String']['output']>;
 };
 
+/** A number of views for one key: a section, an organisation or an organisation type, depending on the list. */
 export type UsageCount = {
   __typename?: 'UsageCount';
+  /** What was counted: a section name, an ODS code or an organisation type. */
   key: Scalars['String']['output'];
+  /** Sections returned to users. */
   views: Scalars['Int']['output'];
 };
 
+/** The days and organisations a usage report counts. */
 export type UsageFilter = {
   /** First day included (Europe/London). */
   from: Scalars['Date']['input'];
-  /** ODS code of one organisation, e.g. a care home. */
+  /** ODS code of one organisation, e.g. a care home (3 to 10 capital letters or digits); null or omitted: all. */
   orgCode?: InputMaybe<Scalars['String']['input']>;
+  /** Only organisations of this type; null or omitted: all types. */
   orgType?: InputMaybe<UsageOrgType>;
-  /** Last day included; at most 400 days after from. */
+  /** Last day included; at most 400 days after from, and not before it (BAD_USER_INPUT otherwise). */
   to: Scalars['Date']['input'];
 };
 
+/** The kinds of organisation whose staff view residents' records. */
 export type UsageOrgType =
+  /** An ambulance service. */
   | 'AMBULANCE_SERVICE'
+  /** A care home (residential or nursing). */
   | 'CARE_HOME'
+  /** A hospital emergency department. */
   | 'EMERGENCY_DEPARTMENT'
+  /** A GP practice. */
   | 'GP_PRACTICE'
+  /** NHS 111. */
   | 'NHS111'
+  /** A GP out-of-hours service. */
   | 'OUT_OF_HOURS';
 
+/** The length of each period in a usage timeline. */
 export type UsagePeriod =
+  /** One calendar day (Europe/London). */
   | 'DAY'
+  /** One calendar month. */
   | 'MONTH'
+  /** One week, Monday to Sunday. */
   | 'WEEK';
 
+/** Usage in one period of a timeline. */
 export type UsagePeriodCount = {
   __typename?: 'UsagePeriodCount';
-  /** First day of the period. */
+  /** First day of the period (a week starts on Monday, a month on the 1st); it can be before the filter's from, but only days in the filter are counted. */
   start: Scalars['Date']['output'];
+  /** Distinct users with any access event in the period, refused ones included. */
   uniqueUsers: Scalars['Int']['output'];
+  /** Sections returned to users in the period. */
   views: Scalars['Int']['output'];
 };
 
+/**
+ * Counts of how the care record was used in the filter's days and organisations. A view is one section of one
+ * resident's record returned to a user; no field carries patient identity.
+ */
 export type UsageReport = {
   __typename?: 'UsageReport';
+  /** Access events (returned, refused or unavailable) while the user had an active break-glass session; not the number of sessions opened. */
   breakGlassCount: Scalars['Int']['output'];
+  /** Sections and resident look-ups refused by an access rule. */
   deniedCount: Scalars['Int']['output'];
   /** The most viewed sections, most first. */
   mostViewedSections: Array<UsageCount>;
+  /** Views and distinct users per period, oldest first; periods in which no section was returned are left out. */
   timeline: Array<UsagePeriodCount>;
   /** Sections returned to users in the range. */
   totalViews: Scalars['Int']['output'];
-  /** Distinct users who viewed anything in the range. */
+  /** Distinct users with any access event in the range, refused ones included. */
   uniqueUsers: Scalars['Int']['output'];
+  /** Views per type of organisation (key: a UsageOrgType value such as CARE_HOME), most viewed first. */
   viewsByOrgType: Array<UsageCount>;
+  /** Views per organisation (key: its ODS code), most viewed first. */
   viewsByOrganisation: Array<UsageCount>;
+  /** Views per section (key: DEMOGRAPHICS, ALLERGIES, ...), most viewed first. */
   viewsBySection: Array<UsageCount>;
 };
 
 
+/**
+ * Counts of how the care record was used in the filter's days and organisations. A view is one section of one
+ * resident's record returned to a user; no field carries patient identity.
+ */
 export type UsageReportMostViewedSectionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/**
+ * Counts of how the care record was used in the filter's days and organisations. A view is one section of one
+ * resident's record returned to a user; no field carries patient identity.
+ */
 export type UsageReportTimelineArgs = {
   period: UsagePeriod;
 };
 
 
+/**
+ * Counts of how the care record was used in the filter's days and organisations. A view is one section of one
+ * resident's record returned to a user; no field carries patient identity.
+ */
 export type UsageReportViewsByOrganisationArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orgType?: InputMaybe<UsageOrgType>;
