@@ -1,6 +1,6 @@
 // Lint for the TypeScript sources (typescript-eslint's recommended rules) and for every
 // subgraph's SDL (@graphql-eslint: a schema that parses, known types, no duplicate names, no
-// unreachable or deprecated-without-reason parts). `npm run lint` runs both; CI runs it.
+// unreachable or deprecated-without-reason parts, a description on everything). `npm run lint` runs both; CI runs it.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import graphqlPlugin from "@graphql-eslint/eslint-plugin";
@@ -29,6 +29,11 @@ export default [
       "@graphql-eslint/unique-enum-value-names": "error",
       "@graphql-eslint/no-hashtag-description": "error",
       "@graphql-eslint/require-deprecation-reason": "error",
+      // The client schema is read by developers building clinical screens: everything is described.
+      "@graphql-eslint/require-description": [
+        "error",
+        { types: true, FieldDefinition: true, InputValueDefinition: true, EnumValueDefinition: true, DirectiveDefinition: true },
+      ],
       "@graphql-eslint/naming-convention": [
         "error",
         { types: "PascalCase", FieldDefinition: "camelCase", EnumValueDefinition: "UPPER_CASE", allowLeadingUnderscore: true },

@@ -307,13 +307,16 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/** A care home resident: the care plan sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
+  /** Internal: the caller's access to this resident as the residents subgraph decided it (not in the client schema). */
   accessGrant: ResidentAccessGrant;
   /** The current approved care plan; null when the resident has none. */
   carePlan?: Maybe<CarePlan>;
   /** Every version, newest first (drafts, submitted, approved and superseded). */
   carePlanHistory?: Maybe<Array<CarePlan>>;
+  /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
 };
 
@@ -324,6 +327,7 @@ export type Resident = {
  */
 export type ResidentAccessGrant = {
   __typename?: 'ResidentAccessGrant';
+  /** True when the caller may see this resident at all. */
   allowed: Scalars['Boolean']['output'];
   /** True when access rests on an active break-glass session. */
   breakGlass: Scalars['Boolean']['output'];

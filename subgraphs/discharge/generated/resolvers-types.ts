@@ -305,8 +305,10 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
+  /** Internal: the caller's access to this resident as the residents subgraph decided it (not in the client schema). */
   accessGrant: ResidentAccessGrant;
   /** The hospital stay in progress; null when the resident is not an inpatient. */
   currentHospitalStay?: Maybe<HospitalStay>;
@@ -316,10 +318,12 @@ export type Resident = {
   emergencyCareSummaries?: Maybe<EmergencyCareSummaryConnection>;
   /** Hospital stays, newest admission first. */
   hospitalStays?: Maybe<HospitalStayConnection>;
+  /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
 };
 
 
+/** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
 export type ResidentDischargeSummariesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -327,12 +331,14 @@ export type ResidentDischargeSummariesArgs = {
 };
 
 
+/** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
 export type ResidentEmergencyCareSummariesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
 export type ResidentHospitalStaysArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -345,6 +351,7 @@ export type ResidentHospitalStaysArgs = {
  */
 export type ResidentAccessGrant = {
   __typename?: 'ResidentAccessGrant';
+  /** True when the caller may see this resident at all. */
   allowed: Scalars['Boolean']['output'];
   /** True when access rests on an active break-glass session. */
   breakGlass: Scalars['Boolean']['output'];

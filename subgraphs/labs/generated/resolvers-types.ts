@@ -210,15 +210,19 @@ export type ReferenceRange = {
   text?: Maybe<Scalars['String']['output']>;
 };
 
+/** A care home resident: the lab and diagnostic results sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
+  /** Internal: the caller's access to this resident as the residents subgraph decided it (not in the client schema). */
   accessGrant: ResidentAccessGrant;
   /** Lab and diagnostic reports, newest issued first. */
   diagnosticReports?: Maybe<DiagnosticReportConnection>;
+  /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
 };
 
 
+/** A care home resident: the lab and diagnostic results sections of their record, contributed by this subgraph. */
 export type ResidentDiagnosticReportsArgs = {
   abnormalOnly?: InputMaybe<Scalars['Boolean']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -234,6 +238,7 @@ export type ResidentDiagnosticReportsArgs = {
  */
 export type ResidentAccessGrant = {
   __typename?: 'ResidentAccessGrant';
+  /** True when the caller may see this resident at all. */
   allowed: Scalars['Boolean']['output'];
   /** True when access rests on an active break-glass session. */
   breakGlass: Scalars['Boolean']['output'];

@@ -200,15 +200,19 @@ export type Quantity = {
   value: Scalars['Float']['output'];
 };
 
+/** A care home resident: the medications sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
+  /** Internal: the caller's access to this resident as the residents subgraph decided it (not in the client schema). */
   accessGrant: ResidentAccessGrant;
   /** Prescribed medicines, by name. Without `status`, the current list: ACTIVE and ON_HOLD. */
   medications?: Maybe<Array<MedicationRequest>>;
+  /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
 };
 
 
+/** A care home resident: the medications sections of their record, contributed by this subgraph. */
 export type ResidentMedicationsArgs = {
   status?: InputMaybe<Array<MedicationRequestStatus>>;
 };
@@ -220,6 +224,7 @@ export type ResidentMedicationsArgs = {
  */
 export type ResidentAccessGrant = {
   __typename?: 'ResidentAccessGrant';
+  /** True when the caller may see this resident at all. */
   allowed: Scalars['Boolean']['output'];
   /** True when access rests on an active break-glass session. */
   breakGlass: Scalars['Boolean']['output'];

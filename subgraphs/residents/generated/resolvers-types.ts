@@ -387,24 +387,42 @@ export type ReactionSeverity =
   /** Severe physiological effects, e.g. anaphylaxis. */
   | 'SEVERE';
 
-/** A person who lives, or has lived, in a care home. */
+/**
+ * A person who lives, or has lived, in a care home, and their record as the systems that hold it
+ * share it. Each field other than the key belongs to a section of the record (docs/access-policy.md);
+ * a section the caller may not see, or whose source system is not answering, is null with an error at
+ * its own path saying why (ROLE_NOT_PERMITTED, SHARING_OBJECTION, SOURCE_UNAVAILABLE, ...), and the
+ * rest of the record still arrives. An empty list means nothing is recorded in the care record.
+ */
 export type Resident = {
   __typename?: 'Resident';
+  /** Internal: the caller's access to this resident, decided here and handed to the other subgraphs (not in the client schema). */
   accessGrant: ResidentAccessGrant;
+  /**
+   * Allergies and intolerances recorded by the GP practice (FHIR AllergyIntolerance), newest recorded first, including
+   * entered-in-error and refuted ones (see each one's verificationStatus). An empty list means none is
+   * recorded here: it is not an assertion of "no known allergies".
+   */
   allergies?: Maybe<Array<Allergy>>;
   /** Problems and significant history (legally restricted categories only for the registered GP). */
   conditions?: Maybe<Array<Condition>>;
   /** The care home placement in force today; null when the resident is not placed (e.g. discharged home). */
   currentPlacement?: Maybe<Placement>;
+  /** Date of birth. */
   dateOfBirth?: Maybe<Scalars['Date']['output']>;
   /** The GP practice the resident is registered with. */
   gpPractice?: Maybe<GpPractice>;
+  /** The resident's name as the GP record holds it. */
   name?: Maybe<HumanName>;
+  /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
   /** All placements, newest first. */
   placements?: Maybe<Array<Placement>>;
+  /** Where the demographic record came from and when it was last updated. */
   provenance?: Maybe<Provenance>;
+  /** Administrative sex as the GP record holds it. */
   sex?: Maybe<Sex>;
+  /** Whether the resident has objected to their record being shared (then only break-glass opens it). */
   sharingObjection?: Maybe<SharingObjection>;
 };
 
@@ -415,6 +433,7 @@ export type Resident = {
  */
 export type ResidentAccessGrant = {
   __typename?: 'ResidentAccessGrant';
+  /** True when the caller may see this resident at all. */
   allowed: Scalars['Boolean']['output'];
   /** True when access rests on an active break-glass session. */
   breakGlass: Scalars['Boolean']['output'];
