@@ -52,8 +52,14 @@ export const metrics = {
   }),
   persistedQueries: new Counter({
     name: "carerecord_persisted_queries_total",
-    help: "Automatic persisted query look-ups",
+    help: "Persisted operation look-ups: trusted documents and automatic persisted queries",
     labelNames: ["result"],
+    registers: [registry],
+  }),
+  storedEntriesDropped: new Counter({
+    name: "carerecord_stored_entries_dropped_total",
+    help: "Entries of a stored list (JSONB as the source sent it) left out because they do not fit their shape",
+    labelNames: ["field"],
     registers: [registry],
   }),
 };

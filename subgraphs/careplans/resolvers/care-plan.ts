@@ -1,18 +1,14 @@
-// Plan content lists are stored as JSONB; each is checked against its shape on the way out and
-// malformed entries are dropped rather than passed through unchecked.
+// Plan content lists are stored as JSONB and checked entry by entry on the way out
+// (platform/graphql/stored-list.ts): a malformed entry is left out on its own, never its list.
 import { z } from "zod";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
+import { storedList } from "../../../platform/graphql/stored-list.js";
 import type * as Gen from "../generated/resolvers-types.js";
 
-const Strings = z.array(z.string());
-const Actions = z.array(z.object({ description: z.string(), owner: z.string(), dueDate: z.iso.date().nullable().optional() }));
-const Organisations = z.array(z.object({ name: z.string(), contact: z.string() }));
-const Diagnoses = z.array(z.object({ code: z.string(), display: z.string() }));
-
-function listOf<T>(schema: z.ZodType<T[]>, value: unknown): T[] {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? parsed.data : [];
-}
+const Text = z.string();
+const Action = z.object({ description: z.string(), owner: z.string(), dueDate: z.iso.date().nullable().optional() });
+const Organisation = z.object({ name: z.string(), contact: z.string() });
+const Diagnosis = z.object({ code: z.string(), display: z.string() });
 
 const startOfToday = () => new Date(new Date().toISOString().slice(0, 10));
 
@@ -24,12 +20,12 @@ export const CarePlanResolvers: Gen.CarePlanResolvers = {
       ? { name: p.clinicalDetailBy, practiceOdsCode: p.clinicalDetailOds, at: p.clinicalDetailAt }
       : null,
   reviewDue: (p) => p.status === "APPROVED" && p.reviewDate !== null && p.reviewDate <= startOfToday(),
-  concerns: (p) => listOf(Strings, p.concerns),
-  goals: (p) => listOf(Strings, p.goals),
-  actions: (p) => listOf(Actions, p.actions).map((a) => ({ ...a, dueDate: a.dueDate ? new Date(`${a.dueDate}T00:00:00Z`) : null })),
-  supportOrganisations: (p) => listOf(Organisations, p.supportOrganisations),
-  diagnoses: (p) => listOf(Diagnoses, p.diagnoses),
-  keyMedications: (p) => listOf(Strings, p.keyMedications),
+  concerns: (p) => storedList("CarePlan.concerns", Text, p.concerns),
+  goals: (p) => storedList("CarePlan.goals", Text, p.goals),
+  actions: (p) => storedList("CarePlan.actions", Action, p.actions).map((a) => ({ ...a, dueDate: a.dueDate ? new Date(`${a.dueDate}T00:00:00Z`) : null })),
+  supportOrganisations: (p) => storedList("CarePlan.supportOrganisations", Organisation, p.supportOrganisations),
+  diagnoses: (p) => storedList("CarePlan.diagnoses", Diagnosis, p.diagnoses),
+  keyMedications: (p) => storedList("CarePlan.keyMedications", Text, p.keyMedications),
   cpr: (p) => ({ decision: p.cprDecision, decidedOn: p.cprDecidedOn, reviewOn: p.cprReviewOn, decidedBy: p.cprDecidedBy }),
   ...provenanceField,
 };

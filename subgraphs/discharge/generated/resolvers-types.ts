@@ -101,10 +101,7 @@ export type DischargeSummary = {
   completedBy: DischargeClinician;
   /** Where the resident was discharged to (PRSB 'Discharge destination'). */
   destination: DischargeDestination;
-  /**
-   * Diagnoses for this stay (PRSB 'Diagnoses'). Empty when none were recorded, and also when the list received could not be read: it is then left out
-   * whole, not in part.
-   */
+  /** Diagnoses for this stay (PRSB 'Diagnoses'). Empty when none were recorded; an entry received in an unreadable shape is left out on its own (and counted for the source feed to fix). */
   diagnoses: Array<DischargeDiagnosis>;
   /** When the resident was discharged; summaries are listed by this, newest first. */
   dischargedAt: Scalars['DateTime']['output'];
@@ -114,20 +111,11 @@ export type DischargeSummary = {
   id: Scalars['ID']['output'];
   /** What the resident and their carers or family were told before discharge (PRSB 'Information given'), free text. */
   informationGiven: Scalars['String']['output'];
-  /**
-   * Medicines started, stopped, changed or continued in hospital (PRSB 'Medication changes'): reconcile these with the GP's prescriptions. Empty when
-   * none were recorded, and also when the list received could not be read: it is then left out whole, not in part.
-   */
+  /** Medicines started, stopped, changed or continued in hospital (PRSB 'Medication changes'): reconcile these with the GP's prescriptions. Empty when none were recorded; an entry received in an unreadable shape is left out on its own (and counted for the source feed to fix). */
   medicationChanges: Array<MedicationChange>;
-  /**
-   * What the hospital asks others to do after discharge, and by whom (PRSB 'Plan and requested actions'). Empty when none were recorded, and also when
-   * the list received could not be read: it is then left out whole, not in part.
-   */
+  /** What the hospital asks others to do after discharge, and by whom (PRSB 'Plan and requested actions'). Empty when none were recorded; an entry received in an unreadable shape is left out on its own (and counted for the source feed to fix). */
   plannedActions: Array<PlannedAction>;
-  /**
-   * Procedures carried out during the stay (PRSB 'Procedures'). Empty when none were recorded, and also when the list received could not be read: it is
-   * then left out whole, not in part.
-   */
+  /** Procedures carried out during the stay (PRSB 'Procedures'). Empty when none were recorded; an entry received in an unreadable shape is left out on its own (and counted for the source feed to fix). */
   procedures: Array<DischargeProcedure>;
   /** Which hospital system the summary came from and when it was last updated. */
   provenance: Provenance;

@@ -1,10 +1,11 @@
 import type * as Gen from "../generated/resolvers-types.js";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
 import { z } from "zod";
+import { storedList } from "../../../platform/graphql/stored-list.js";
 import { seesRestricted } from "../../../platform/access/policy.js";
 import { toWire } from "../../../platform/access/grant.js";
 
-const Reactions = z.array(z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() }));
+const Reaction = z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() });
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.resident.load(ref.nhsNumber),
@@ -32,12 +33,8 @@ export const PlacementResolvers: Gen.PlacementResolvers = {
 };
 
 export const AllergyResolvers: Gen.AllergyResolvers = {
-  // Reactions are stored as the source sent them; anything that does not fit the schema is
-  // dropped rather than passed through unchecked.
-  reactions: (a) => {
-    const parsed = Reactions.safeParse(a.reactions);
-    return parsed.success ? parsed.data.map((r) => ({ manifestation: r.manifestation, severity: r.severity ?? null })) : [];
-  },
+  // Reactions are stored as the source sent them, checked entry by entry (platform/graphql/stored-list.ts).
+  reactions: (a) => storedList("Allergy.reactions", Reaction, a.reactions).map((r) => ({ manifestation: r.manifestation, severity: r.severity ?? null })),
   ...provenanceField,
 };
 
