@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { recipientOf } from "../planned-action.js";
 
 const isoDate = z.iso
   .date()
@@ -30,7 +31,7 @@ export const DischargeSummaryResolvers: Gen.DischargeSummaryResolvers = {
   procedures: (s) => listOf(Procedures, s.procedures),
   medicationChanges: (s) => listOf(Changes, s.medicationChanges).map((c) => ({ ...c, reason: c.reason ?? null })),
   allergiesAndAdverseReactions: (s) => s.allergiesText,
-  plannedActions: (s) => listOf(Actions, s.plannedActions),
+  plannedActions: (s) => listOf(Actions, s.plannedActions).map((a) => ({ ...a, forWhom: recipientOf(a.forWhom), forWhomText: a.forWhom })),
   ...provenanceField,
 };
 
