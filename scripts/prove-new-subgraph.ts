@@ -1,5 +1,6 @@
 // Proves the recipe in docs/subgraph-conventions.md: a checkout that adds a subgraph by writing a
-// folder, one registry line and one policy row composes, type-checks and passes the tests.
+// folder, one registry line, one policy row and its access-event section value composes,
+// type-checks and passes the tests.
 //   npm run prove:new-subgraph [-- --full] [-- --keep]
 // Works on a temporary copy of this checkout (uncommitted files included; node_modules linked,
 // never installed), adds a seventh subgraph, `appointments`, then runs Prisma generation, compose,
@@ -117,8 +118,11 @@ export const manifest = contributingSubgraph(about, {
 `,
   "schema.graphql": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])
 
+"A care home resident: the appointments section of their record, contributed by this subgraph."
 type Resident @key(fields: "nhsNumber") {
+  "The resident's NHS number: the key every section of the record is joined on."
   nhsNumber: NhsNumber!
+  "Internal: the caller's access to this resident as the residents subgraph decided it (not in the client schema)."
   accessGrant: ResidentAccessGrant! @external
   "Outpatient clinic appointments, soonest first."
   appointments: [Appointment!] @requires(fields: "accessGrant { allowed group code breakGlass }")
@@ -126,9 +130,13 @@ type Resident @key(fields: "nhsNumber") {
 
 "An outpatient clinic appointment."
 type Appointment @key(fields: "id") {
+  "Identifier of this appointment in the care record."
   id: ID!
+  "When the appointment starts."
   startsAt: DateTime!
+  "The clinic, e.g. Memory clinic."
   clinic: String!
+  "Which system the appointment came from and when it was last updated."
   provenance: Provenance!
 }
 `,
@@ -308,6 +316,9 @@ function addSubgraph(root: string): { port: number; files: number } {
   const row = ["FULL", "FULL", "NONE", "NONE", "NONE", "NONE"]; // CARE_HOME, GP, URGENT_CARE, ANALYST, PRIVACY_OFFICER, ADMINISTRATOR
   edit(root, "platform/access/policy.ts", "add the APPOINTMENTS row to SECTION_ROWS", (t) =>
     t.replace(/\n(\} as const satisfies Record<string, Row>;)/, `\n  APPOINTMENTS: [${row.map((a) => `"${a}"`).join(", ")}],\n$1`),
+  );
+  edit(root, "subgraphs/usage/schema.graphql", "add APPOINTMENTS to the access events' AccessSection enum", (t) =>
+    t.replace(/(\nenum AccessSection \{\n[\s\S]*?)(\n {2}"[^"\n]*"\n {2}RECORD\n)/, `$1\n  "Upcoming hospital and clinic appointments."\n  APPOINTMENTS$2`),
   );
   edit(root, "docs/access-policy.md", "add the APPOINTMENTS row to the section table", (t) => {
     const table = t.indexOf("\n| section |");

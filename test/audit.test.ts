@@ -148,7 +148,7 @@ describe("usage analytics", () => {
 });
 
 describe("privacy officer audit queries", () => {
-  const EVENTS = `query ($f: AccessEventFilter!) { accessEvents(filter: $f, first: 100) { edges { node { userId userRole section outcome purpose nhsNumber } } pageInfo { hasNextPage } } }`;
+  const EVENTS = `query ($f: AccessEventFilter!) { accessEvents(filter: $f, first: 100) { edges { node { userId userRole orgType section outcome purpose nhsNumber denialCode } } pageInfo { hasNextPage } } }`;
 
   it("lists who viewed a resident's record, and nothing clinical", async () => {
     const viewer = as(identities.nurse, "po");
@@ -161,7 +161,15 @@ describe("privacy officer audit queries", () => {
       .map((e: { node: Record<string, string> }) => e.node)
       .filter((e: Record<string, string>) => e.userId === viewer.userId);
     expect(mine.map((e: Record<string, string>) => e.section).sort()).toEqual(["ALLERGIES", "MEDICATIONS"]);
-    for (const e of mine) expect(e).toMatchObject({ userRole: "care_home_nurse", outcome: "ALLOWED", purpose: "NORMAL", nhsNumber: "9990000018" });
+    for (const e of mine)
+      expect(e).toMatchObject({
+        userRole: "CARE_HOME_NURSE",
+        orgType: "CARE_HOME",
+        outcome: "ALLOWED",
+        purpose: "NORMAL",
+        nhsNumber: "9990000018",
+        denialCode: null,
+      });
   });
 
   it.each([
@@ -177,5 +185,81 @@ describe("privacy officer audit queries", () => {
   it("bounds an unfiltered range", async () => {
     const res = await gatewayQuery(stack, EVENTS, { f: { from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z" } }, identities.privacyOfficer);
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("stored text the schema's enums do not name", () => {
+  // Rows as an older version or another writer might have stored them: the database keeps any text,
+  // the API gives UNKNOWN for what its enums do not name, and no query fails on them.
+  const userId = `audit-legacy-${runId}`;
+  const orgCode = `Z${Date.now().toString(36).toUpperCase()}`.slice(0, 10); // one organisation of this run only
+  const at = "2021-06-15T10:00:00.000Z";
+  const day = "2021-06-15";
+  beforeAll(async () => {
+    const rows: [string, string, string, string, string | null][] = [
+      // user_role, org_type, section, outcome, denial_code
+      ["social_worker", "local_authority", "SOCIAL_CARE_NOTES", "ALLOWED", null],
+      ["social_worker", "local_authority", "LEGACY_SUMMARY", "ALLOWED", null],
+      ["care_home_nurse", "care_home", "ALLERGIES", "ALLOWED", null],
+      ["care_home_nurse", "care_home", "ALLERGIES", "DENIED", "LEGACY_RULE"],
+      ["care_home_nurse", "care_home", "MEDICATIONS", "UNAVAILABLE", "SOURCE_UNAVAILABLE"],
+    ];
+    for (const [i, [role, type, section, outcome, code]] of rows.entries())
+      await stack.db.sql.query(
+        `INSERT INTO usage.access_event (id, occurred_at, user_id, user_role, org_code, org_type, nhs_number, section, purpose, break_glass_reason, operation_hash, outcome, denial_code)
+         VALUES ($1, $2, $3, $4, $5, $6, '9990000018', $7, 'NORMAL', NULL, 'legacy', $8::usage."AccessOutcome", $9)`,
+        [`${userId}-${i}`, at, userId, role, orgCode, type, section, outcome, code],
+      );
+  });
+
+  it("accessEvents: UNKNOWN role, organisation type, section and code; known text mapped (care_home_nurse is CARE_HOME_NURSE)", async () => {
+    const res = await gatewayQuery(
+      stack,
+      `query ($f: AccessEventFilter!) { accessEvents(filter: $f) { edges { node { userRole orgType section outcome denialCode } } } }`,
+      { f: { userId, from: "2021-06-01T00:00:00Z", to: "2021-06-30T00:00:00Z" } },
+      identities.privacyOfficer,
+    );
+    expect(res.errors).toBeUndefined();
+    const nodes = res.data.accessEvents.edges.map((e: { node: unknown }) => e.node);
+    const sorted = (list: Record<string, unknown>[]) => list.map((n) => JSON.stringify(n)).sort();
+    expect(sorted(nodes)).toEqual(
+      sorted([
+        { userRole: "UNKNOWN", orgType: "UNKNOWN", section: "UNKNOWN", outcome: "ALLOWED", denialCode: null },
+        { userRole: "UNKNOWN", orgType: "UNKNOWN", section: "UNKNOWN", outcome: "ALLOWED", denialCode: null },
+        { userRole: "CARE_HOME_NURSE", orgType: "CARE_HOME", section: "ALLERGIES", outcome: "ALLOWED", denialCode: null },
+        { userRole: "CARE_HOME_NURSE", orgType: "CARE_HOME", section: "ALLERGIES", outcome: "DENIED", denialCode: "UNKNOWN" },
+        { userRole: "CARE_HOME_NURSE", orgType: "CARE_HOME", section: "MEDICATIONS", outcome: "UNAVAILABLE", denialCode: "SOURCE_UNAVAILABLE" },
+      ]),
+    );
+  });
+
+  it("usage: unknown sections and organisation types are added up under UNKNOWN, and UNKNOWN filters to them", async () => {
+    const REPORT = `query ($f: UsageFilter!) { usage(filter: $f) { totalViews viewsBySection { key views } mostViewedSections(first: 1) { key views }
+      viewsByOrgType { key views } unknown: viewsByOrganisation(orgType: UNKNOWN) { key views } } }`;
+    const all = await gatewayQuery(stack, REPORT, { f: { from: day, to: day, orgCode } }, identities.analyst);
+    expect(all.errors).toBeUndefined();
+    expect(all.data.usage).toEqual({
+      totalViews: 3,
+      viewsBySection: [
+        { key: "UNKNOWN", views: 2 },
+        { key: "ALLERGIES", views: 1 },
+      ],
+      mostViewedSections: [{ key: "UNKNOWN", views: 2 }],
+      viewsByOrgType: [
+        { key: "UNKNOWN", views: 2 },
+        { key: "CARE_HOME", views: 1 },
+      ],
+      unknown: [{ key: orgCode, views: 2 }],
+    });
+    const only = async (orgType: string) =>
+      (
+        await gatewayQuery(
+          stack,
+          `query ($f: UsageFilter!) { usage(filter: $f) { totalViews } }`,
+          { f: { from: day, to: day, orgCode, orgType } },
+          identities.analyst,
+        )
+      ).data.usage.totalViews;
+    expect([await only("UNKNOWN"), await only("CARE_HOME"), await only("GP_PRACTICE")]).toEqual([2, 1, 0]);
   });
 });

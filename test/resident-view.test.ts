@@ -80,10 +80,16 @@ describe("full resident view through the gateway", () => {
       const conditions = await sql<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`, [nhs]);
       expect(ids(r.conditions)).toEqual(ids(conditions));
 
-      const summaries = await sql<{ id: string }>(`SELECT id FROM discharge.discharge_summary WHERE nhs_number = $1 ORDER BY discharged_at DESC, id LIMIT 10`, [
-        nhs,
-      ]);
+      const summaries = await sql<{ id: string; planned_actions: { forWhom: string }[] }>(
+        `SELECT id, planned_actions FROM discharge.discharge_summary WHERE nhs_number = $1 ORDER BY discharged_at DESC, id LIMIT 10`,
+        [nhs],
+      );
       expect(ids(nodes(r.dischargeSummaries))).toEqual(ids(summaries));
+      // Who each action is for: the hospital's text as sent, and its PlannedActionRecipient (the demo's HOSPITAL_CLINIC is HOSPITAL).
+      type Action = { forWhom: string; forWhomText: string };
+      expect(nodes<{ plannedActions: Action[] }>(r.dischargeSummaries).map((s) => s.plannedActions.map((a) => [a.forWhomText, a.forWhom]))).toEqual(
+        summaries.map((s) => s.planned_actions.map((a) => [a.forWhom, a.forWhom === "HOSPITAL_CLINIC" ? "HOSPITAL" : a.forWhom])),
+      );
 
       const [current] = await sql<{ id: string }>(`SELECT id FROM discharge.hospital_stay WHERE nhs_number = $1 AND status = 'IN_PROGRESS'`, [nhs]);
       expect(r.currentHospitalStay?.id ?? null).toBe(current?.id ?? null);

@@ -8,7 +8,14 @@ import { readFileSync } from "node:fs";
 import { env } from "../platform/config/env.js";
 import { startStack } from "../app/stack.js";
 import { createCareRecordClient } from "../clients/care-record-client.js";
-import { CareHomeDashboardDocument, GpResidentDocument, UrgentCareLookupDocument, UsageReportDocument } from "../clients/generated/graphql.js";
+import {
+  CareHomeDashboardDocument,
+  GpResidentDocument,
+  UrgentCareLookupDocument,
+  UsageReportDocument,
+  type AccessSection,
+  type UsageOrgType,
+} from "../clients/generated/graphql.js";
 import { pickResident } from "./support/scratch-stack.js";
 import { identities, post, startTestStack, tokenFor, type Stack } from "./support/stack.js";
 
@@ -57,6 +64,10 @@ describe("the typed client against the running stack (development: arbitrary doc
     const usage = await client("analyst").execute(UsageReportDocument, { from: "2026-11-01", to: "2026-12-31" });
     expect(usage.errors).toEqual([]);
     expect(usage.data!.usage!.totalViews).toBeGreaterThanOrEqual(0);
+    // Typed keys a dashboard can switch on: a compile error if they were plain strings again.
+    const sections: AccessSection[] = usage.data!.usage!.mostViewedSections.map((c) => c.key);
+    const types: UsageOrgType[] = usage.data!.usage!.viewsByOrgType.map((c) => c.key);
+    for (const key of [...sections, ...types]) expect(key).toMatch(/^[A-Z][A-Z0-9_]*$/);
   });
 
   it("sends the document text when asked, for a development gateway", async () => {

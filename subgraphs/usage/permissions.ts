@@ -16,5 +16,7 @@ export const permissions: IRules = {
   PageInfo: readAccessEvents,
   UsageReport: readUsage,
   UsageCount: readUsage,
+  UsageSectionCount: readUsage,
+  UsageOrgTypeCount: readUsage,
   UsagePeriodCount: readUsage,
 };

@@ -7,6 +7,8 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 
 export type AccessEventInput = Prisma.AccessEventCreateManyInput;
+/** An access event as stored: role, organisation type, section and code as the gateway wrote them (resolvers/events.ts maps them to the schema's enums). */
+export type { AccessEvent } from "./prisma/generated/client.js";
 export type Period = "DAY" | "WEEK" | "MONTH";
 
 export interface EventFilter {
@@ -22,7 +24,10 @@ export interface EventFilter {
 export interface UsageFilter {
   from: Date;
   to: Date;
+  /** Only this stored org_type (lower case, as the tokens carry it). */
   orgType?: string | null;
+  /** Only org_types other than these (what UsageOrgType.UNKNOWN stands for). */
+  orgTypeNotIn?: readonly string[] | null;
   orgCode?: string | null;
 }
 
@@ -35,6 +40,7 @@ export function createUsageRepository(db: Database) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("usage"))));
   const where = (f: UsageFilter) => Prisma.sql`day >= ${f.from}::date AND day <= ${f.to}::date
     ${f.orgType ? Prisma.sql`AND org_type = ${f.orgType}` : Prisma.empty}
+    ${f.orgTypeNotIn?.length ? Prisma.sql`AND org_type <> ALL(${[...f.orgTypeNotIn]}::text[])` : Prisma.empty}
     ${f.orgCode ? Prisma.sql`AND org_code = ${f.orgCode}` : Prisma.empty}`;
   const allowed = Prisma.sql`AND outcome = 'ALLOWED'`;
 

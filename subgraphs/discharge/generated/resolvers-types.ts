@@ -278,9 +278,31 @@ export type PlannedAction = {
   action: Scalars['String']['output'];
   /** The day by which it should be done; null when no date was given. */
   byDate?: Maybe<Scalars['Date']['output']>;
-  /** Who is asked to act, as the hospital sent it, e.g. GP, CARE_HOME, COMMUNITY_NURSE or HOSPITAL_CLINIC (not checked against a list). */
-  forWhom: Scalars['String']['output'];
+  /**
+   * Who is asked to act, as one of a closed set a dashboard can switch on. The hospital sends free text (PRSB names the person or role responsible);
+   * text the care record does not recognise is OTHER, and forWhomText always has the words as sent.
+   */
+  forWhom: PlannedActionRecipient;
+  /** Who is asked to act, exactly as the hospital sent it, e.g. GP, CARE_HOME, HOSPITAL_CLINIC or Falls team: read it when forWhom is OTHER. */
+  forWhomText: Scalars['String']['output'];
 };
+
+/** Who a hospital asks to carry out an action after discharge. */
+export type PlannedActionRecipient =
+  /** The care home's staff, e.g. monitor a fluid chart, weigh weekly, watch for signs of infection. */
+  | 'CARE_HOME'
+  /** The community or district nursing team, e.g. wound care, clip or suture removal, catheter care, injections. */
+  | 'COMMUNITY_NURSE'
+  /** The resident's GP practice, e.g. repeat blood tests, review or restart a medicine, a referral. */
+  | 'GP'
+  /** The hospital itself, e.g. an outpatient clinic follow-up, a test or scan it will arrange. */
+  | 'HOSPITAL'
+  /** Anyone else, or text the care record does not recognise (e.g. Falls team, social worker); forWhomText says who. */
+  | 'OTHER'
+  /** A community pharmacy or pharmacist, e.g. a Discharge Medicines Service review or a change to a dosette. */
+  | 'PHARMACY'
+  /** The resident, or their family or carer (PRSB 'Actions for patient or their carer'). */
+  | 'RESIDENT_OR_FAMILY';
 
 /** Where a fact came from and how fresh it is, so a screen can say "from the GP record, updated 2 days ago". */
 export type Provenance = {
@@ -495,6 +517,7 @@ export type ResolversTypes = {
   NhsNumber: ResolverTypeWrapper<Scalars['NhsNumber']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlannedAction: ResolverTypeWrapper<PlannedAction>;
+  PlannedActionRecipient: PlannedActionRecipient;
   Provenance: ResolverTypeWrapper<Provenance>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -653,7 +676,8 @@ export type PageInfoResolvers<ContextType = DischargeContext, ParentType extends
 export type PlannedActionResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['PlannedAction'] = ResolversParentTypes['PlannedAction']> = {
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   byDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  forWhom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  forWhom?: Resolver<ResolversTypes['PlannedActionRecipient'], ParentType, ContextType>;
+  forWhomText?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ProvenanceResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {

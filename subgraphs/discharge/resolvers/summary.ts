@@ -4,6 +4,7 @@ import { z } from "zod";
 import { provenanceField } from "../../../platform/graphql/provenance.js";
 import { storedList } from "../../../platform/graphql/stored-list.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { recipientOf } from "../planned-action.js";
 
 const isoDate = z.iso
   .date()
@@ -24,7 +25,8 @@ export const DischargeSummaryResolvers: Gen.DischargeSummaryResolvers = {
   procedures: (s) => storedList("DischargeSummary.procedures", Procedure, s.procedures),
   medicationChanges: (s) => storedList("DischargeSummary.medicationChanges", Change, s.medicationChanges).map((c) => ({ ...c, reason: c.reason ?? null })),
   allergiesAndAdverseReactions: (s) => s.allergiesText,
-  plannedActions: (s) => storedList("DischargeSummary.plannedActions", Action, s.plannedActions),
+  plannedActions: (s) =>
+    storedList("DischargeSummary.plannedActions", Action, s.plannedActions).map((a) => ({ ...a, forWhom: recipientOf(a.forWhom), forWhomText: a.forWhom })),
   ...provenanceField,
 };
 

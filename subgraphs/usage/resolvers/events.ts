@@ -3,6 +3,7 @@
 import { badInput } from "../../../platform/errors/errors.js";
 import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { errorCodeOf, orgTypeOf, sectionOf, userRoleOf } from "../codes.js";
 
 export const EventQueries: Gen.QueryResolvers = {
   accessEvents: async (_, args, ctx) => {
@@ -14,4 +15,12 @@ export const EventQueries: Gen.QueryResolvers = {
     const rows = await ctx.repo.events({ ...f, after: decodeTimeCursor(args.after) }, size + 1);
     return timeConnection(rows, size, (e) => e.occurredAt);
   },
+};
+
+/** The stored text as the schema's enums (purpose and outcome are database enums already). */
+export const AccessEventResolvers: Gen.AccessEventResolvers = {
+  userRole: (e) => userRoleOf(e.userRole),
+  orgType: (e) => orgTypeOf(e.orgType),
+  section: (e) => sectionOf(e.section),
+  denialCode: (e) => (e.denialCode == null ? null : errorCodeOf(e.denialCode)),
 };

@@ -1,6 +1,11 @@
 import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { QueryResolvers, UsageReportResolvers } from "./report.js";
-import { EventQueries } from "./events.js";
+import { AccessEventResolvers, EventQueries } from "./events.js";
 
-export const resolvers: Resolvers = { ...scalarResolvers, Query: { ...QueryResolvers, ...EventQueries }, UsageReport: UsageReportResolvers };
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: { ...QueryResolvers, ...EventQueries },
+  UsageReport: UsageReportResolvers,
+  AccessEvent: AccessEventResolvers,
+};
