@@ -32,6 +32,7 @@ export const GATEWAY_CODES = {
   RATE_LIMITED: { status: 429 },
   PERSISTED_QUERY_HASH_MISMATCH: { status: 400, spec: true },
   TRUSTED_DOCUMENT_REQUIRED: { status: 400, spec: true },
+  SECTION_STATUS_REQUIRED: { status: 400, spec: true },
 } as const satisfies Record<string, StatusRule>;
 
 /** Status of a request-level error (no `data`) by code, for codes emitted anywhere. */

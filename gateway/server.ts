@@ -18,6 +18,7 @@ import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { servedSupergraph } from "./served-supergraph.js";
+import { useSectionStatus } from "./sections.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries, type PersistedOperationSettings } from "./plugins/persisted-queries.js";
 import { useNoFieldSuggestions } from "./plugins/field-suggestions.js";
@@ -85,6 +86,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       // Before the audit, so it sees a failed subgraph's sections as SOURCE_UNAVAILABLE at their paths.
       useSourceErrors(supergraph),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
+      useSectionStatus(),
       // After the audit plugin, so a refused operation still reaches the audit as a result.
       useScopes(supergraph),
       ...(opts.exposeSchema ? [] : [useNoFieldSuggestions()]),

@@ -23,18 +23,16 @@ import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";
 import { DENIAL_MESSAGES } from "../../platform/access/rules.js";
 import { isValidNhsNumber, normaliseNhsNumber } from "../../platform/graphql/nhs-number.js";
 import { fragmentsOf, selectedFields } from "../selections.js";
+import { isSectionWrapper } from "../sections.js";
+import { AUDIT_KEY_ALIAS, RESERVED_PREFIX, SECTION_REFUSAL_ALIAS, SECTION_STATUS_ALIAS } from "./reserved-names.js";
+
+export { AUDIT_KEY_ALIAS } from "./reserved-names.js";
 
 /**
- * Response keys starting with this are the gateway's own. A client document that uses one (as an
- * alias or a field name) is refused at validation, so nothing a client writes can collide with,
- * replace or hide the key the audit reads.
+ * Validation rule: refuses client documents that use the gateway's reserved response keys
+ * (reserved-names.ts), as an alias or a field name, so nothing a client writes can collide with,
+ * replace or hide what the audit reads.
  */
-export const RESERVED_PREFIX = "_carerecord";
-
-/** Alias under which the gateway asks for every Resident's key, so events can name the resident. */
-export const AUDIT_KEY_ALIAS = `${RESERVED_PREFIX}AuditKey`;
-
-/** Validation rule: refuses client documents that use the gateway's reserved response keys. */
 export function ReservedNamesRule(context: ValidationContext): ASTVisitor {
   return {
     Field(node) {
@@ -50,16 +48,29 @@ export function ReservedNamesRule(context: ValidationContext): ASTVisitor {
   };
 }
 
-/** Adds `<AUDIT_KEY_ALIAS>: nhsNumber` to every selection of a Resident. */
+const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+const field = (alias: string, fieldName: string, selectionSet?: SelectionSetNode): FieldNode => ({
+  kind: Kind.FIELD,
+  alias: name(alias),
+  name: name(fieldName),
+  ...(selectionSet ? { selectionSet } : {}),
+});
+const AUDIT_KEY = field(AUDIT_KEY_ALIAS, "nhsNumber");
+// A section wrapper's status and refusal code, whatever the client selected of it (ADR 0005).
+const SECTION_STATUS = field(SECTION_STATUS_ALIAS, "status");
+const SECTION_REFUSAL = field(SECTION_REFUSAL_ALIAS, "refusal", { kind: Kind.SELECTION_SET, selections: [field("code", "code")] });
+
+/** Adds `<AUDIT_KEY_ALIAS>: nhsNumber` to every selection of a Resident, and the reserved status and refusal to every section wrapper's. */
 export function withAuditKeys(document: DocumentNode, schema: GraphQLSchema): DocumentNode {
   const typeInfo = new TypeInfo(schema);
-  const key: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: AUDIT_KEY_ALIAS }, name: { kind: Kind.NAME, value: "nhsNumber" } };
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
       SelectionSet(node) {
-        if (typeInfo.getParentType()?.name !== "Resident") return undefined;
-        return { ...node, selections: [...node.selections, key] };
+        const parent = typeInfo.getParentType();
+        if (parent?.name === "Resident") return { ...node, selections: [...node.selections, AUDIT_KEY] };
+        if (isSectionWrapper(parent)) return { ...node, selections: [...node.selections, SECTION_STATUS, SECTION_REFUSAL] };
+        return undefined;
       },
     }),
   );
@@ -92,6 +103,20 @@ interface ResultError {
 
 /** Codes an access rule gives (the policy's own list); any other error on a section means it could not be shown. */
 const DENIAL_CODES: ReadonlySet<string> = new Set(Object.keys(DENIAL_MESSAGES));
+
+/**
+ * A section wrapper's status and refusal code as the gateway asked for them, removed from the
+ * answer as they are read (null for a section that is not a wrapper, or is null).
+ */
+function sectionStatusOf(value: unknown): { status: string; refusalCode: string | null } | null {
+  if (!value || typeof value !== "object" || Array.isArray(value) || !(SECTION_STATUS_ALIAS in value)) return null;
+  const object = value as Record<string, unknown>;
+  const status = String(object[SECTION_STATUS_ALIAS]);
+  const refusal = object[SECTION_REFUSAL_ALIAS] as { code?: unknown } | null | undefined;
+  delete object[SECTION_STATUS_ALIAS];
+  delete object[SECTION_REFUSAL_ALIAS];
+  return { status, refusalCode: typeof refusal?.code === "string" ? refusal.code : null };
+}
 
 const codeOf = (error: ResultError | undefined) => (typeof error?.extensions?.code === "string" ? error.extensions.code : null);
 
@@ -161,7 +186,11 @@ export function collectSectionEvents(
         // Skipped by a directive (or never resolved): not served, not an event.
         if (!(key in object) && sectionErrors.length === 0) continue;
         const denial = sectionErrors.find((e) => DENIAL_CODES.has(codeOf(e) ?? ""));
+        const wrapper = sectionStatusOf(object[key]);
         if (denial) record({ nhsNumber, section, outcome: "DENIED", denialCode: codeOf(denial) });
+        else if (wrapper?.status === "REFUSED") record({ nhsNumber, section, outcome: "DENIED", denialCode: wrapper.refusalCode ?? "ROLE_NOT_PERMITTED" });
+        else if (wrapper?.status === "UNAVAILABLE" || (wrapper && sectionErrors.length > 0))
+          record({ nhsNumber, section, outcome: "UNAVAILABLE", denialCode: codeOf(sectionErrors[0]) ?? "SOURCE_UNAVAILABLE" });
         else if (sectionErrors.length > 0 && object[key] == null)
           record({ nhsNumber, section, outcome: "UNAVAILABLE", denialCode: codeOf(sectionErrors[0]) ?? "INTERNAL_SERVER_ERROR" });
         else record({ nhsNumber, section, outcome: "ALLOWED", denialCode: null });

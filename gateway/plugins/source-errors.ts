@@ -14,15 +14,19 @@ import {
   parse,
   type DocumentNode,
   type ExecutionResult,
+  type FieldNode,
   type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
 import { fragmentsOf, selectedFields } from "../selections.js";
-import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";
+import { RESIDENT_FIELD_SECTIONS, SOURCE_SYSTEMS } from "../../subgraphs/registry.js";
+import { isSectionWrapper, unavailableSection } from "../sections.js";
 import { logger } from "../../platform/observability/logger.js";
 
 export const SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE";
+/** A subgraph that has not failed for this long is taken to have recovered: its next outage is a new one. */
+const OUTAGE_GAP_MS = 60_000;
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
 
 /** Which subgraphs resolve each `Type.field`, read from the supergraph's join directives. */
@@ -54,6 +58,14 @@ export function fieldOwners(supergraph: string): Map<string, Set<string>> {
 }
 
 type Path = (string | number)[];
+/** A field of the answer that only failed subgraphs resolve, and which of them. */
+interface Located {
+  path: Path;
+  type: string;
+  field: string;
+  source: string;
+  node: FieldNode;
+}
 
 /** Paths of the null fields in `data` that only the failed subgraphs resolve. */
 function unavailablePaths(
@@ -62,7 +74,7 @@ function unavailablePaths(
   value: Record<string, unknown>,
   ctx: { schema: GraphQLSchema; fragments: ReturnType<typeof fragmentsOf>; owners: Map<string, Set<string>>; failed: Set<string> },
   path: Path,
-  out: { path: Path; type: string; field: string; source: string }[],
+  out: Located[],
 ): void {
   const fields = type.getFields();
   for (const node of selectedFields(set, ctx.fragments)) {
@@ -74,7 +86,7 @@ function unavailablePaths(
     const owners = ctx.owners.get(`${type.name}.${name}`);
     const source = owners && [...owners].every((o) => ctx.failed.has(o)) ? [...owners][0] : undefined;
     if (v === null || v === undefined) {
-      if (source && !out.some((o) => samePath(o.path, [...path, key]))) out.push({ path: [...path, key], type: type.name, field: name, source });
+      if (source && !out.some((o) => samePath(o.path, [...path, key]))) out.push({ path: [...path, key], type: type.name, field: name, source, node });
       continue;
     }
     if (!node.selectionSet) continue;
@@ -93,6 +105,13 @@ function unavailablePaths(
     };
     walk(v, [...path, key]);
   }
+}
+
+/** Sets the value at a path of the answer (every step but the last exists: it was walked). */
+function setAt(data: Record<string, unknown>, path: Path, value: unknown): void {
+  let at: Record<string | number, unknown> = data;
+  for (const step of path.slice(0, -1)) at = at[step] as Record<string | number, unknown>;
+  at[path[path.length - 1]!] = value;
 }
 
 const samePath = (a: Path, b: Path) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -123,6 +142,8 @@ export function rewriteSourceErrors(
   owners: Map<string, Set<string>>,
   failed: Set<string>,
   operationName?: string | null,
+  /** Since when a subgraph has been failing (this run of failures). */
+  sinceOf: (subgraph: string) => Date = () => new Date(),
 ): ExecutionResult {
   const errors = result.errors ?? [];
   const kept: GraphQLError[] = [];
@@ -137,7 +158,7 @@ export function rewriteSourceErrors(
   if (failed.size === 0) return result;
   const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
   const rootType = op && op.kind === Kind.OPERATION_DEFINITION ? (op.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) : undefined;
-  const located: { path: Path; type: string; field: string; source: string }[] = [];
+  const located: Located[] = [];
   if (op && op.kind === Kind.OPERATION_DEFINITION && rootType)
     unavailablePaths(
       op.selectionSet,
@@ -149,9 +170,20 @@ export function rewriteSourceErrors(
     );
   // A field that already carries its own error (a subgraph's coded refusal) keeps it.
   const ownErrors = kept.filter((e) => e.path);
+  const fragments = fragmentsOf(document);
   const added = located
     .filter((l) => !ownErrors.some((e) => samePath(e.path as Path, l.path)))
-    .map((l) => unavailable(l.path, l.type === "Resident" ? (RESIDENT_FIELD_SECTIONS[l.field] ?? undefined) : undefined));
+    .map((l) => {
+      const section = l.type === "Resident" ? (RESIDENT_FIELD_SECTIONS[l.field] ?? undefined) : undefined;
+      const wrapper = getNamedType((schema.getType(l.type) as GraphQLObjectType).getFields()[l.field]!.type);
+      if (!isSectionWrapper(wrapper) || !l.node.selectionSet || !result.data) return unavailable(l.path, section);
+      // A section that says what it holds (ADR 0005): UNAVAILABLE, from which source and since when,
+      // with the error one level down, at the entries it could not give.
+      const outage = { sourceSystem: SOURCE_SYSTEMS[l.source as keyof typeof SOURCE_SYSTEMS] ?? l.source, since: sinceOf(l.source) };
+      const { value, entriesKey } = unavailableSection(wrapper, l.node.selectionSet, fragments, outage, selectedFields);
+      setAt(result.data as Record<string, unknown>, l.path, value);
+      return unavailable(entriesKey ? [...l.path, entriesKey] : l.path, section);
+    });
   // A failure nothing in the answer could be pinned to still says so, without its details.
   if (added.length === 0 && unlocated.length > 0) added.push(unavailable(unlocated[0]!.path as Path | undefined, undefined));
   logger.warn({ subgraphs: [...failed], sections: added.length }, "subgraph unavailable; its sections answered as SOURCE_UNAVAILABLE");
@@ -187,7 +219,13 @@ export function useSourceErrors(supergraph: string): GatewayPlugin {
   const owners = fieldOwners(supergraph);
   // Subgraphs whose call failed, per client request (the GraphQL context).
   const failures = new WeakMap<object, Set<string>>();
+  // Since when each subgraph has been failing: a run of failures ends after a minute without one.
+  const outages = new Map<string, { since: Date; last: number }>();
+  const sinceOf = (subgraph: string) => outages.get(subgraph)?.since ?? new Date();
   const noteFailure = (context: unknown, subgraph: string) => {
+    const outage = outages.get(subgraph);
+    if (!outage || Date.now() - outage.last > OUTAGE_GAP_MS) outages.set(subgraph, { since: new Date(), last: Date.now() });
+    else outage.last = Date.now();
     if (!context || typeof context !== "object") return;
     let set = failures.get(context);
     if (!set) failures.set(context, (set = new Set()));
@@ -221,7 +259,7 @@ export function useSourceErrors(supergraph: string): GatewayPlugin {
           const r = result as ExecutionResult;
           const failed = new Set(failures.get(args.contextValue as object) ?? []);
           if (failed.size > 0 || r.errors?.some((e) => failedSource(e as GraphQLError, failed))) {
-            const rewritten = rewriteSourceErrors(r, args.document, args.schema, owners, failed, args.operationName);
+            const rewritten = rewriteSourceErrors(r, args.document, args.schema, owners, failed, args.operationName, sinceOf);
             markOperationStatus(rewritten);
             setResult(rewritten);
           } else markOperationStatus(r);

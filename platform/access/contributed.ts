@@ -4,7 +4,7 @@
 // refuse any section the decision does not cover. Everything else in the subgraph is reachable only
 // through a permitted section.
 import type { DocumentNode } from "graphql";
-import { allow, chain, type IRule, type IRules } from "graphql-shield";
+import { allow, type IRule, type IRules } from "graphql-shield";
 import { fromWire, type GrantWire } from "./grant.js";
 import { sectionAccess, type SectionAccess } from "./policy.js";
 import { federationQueryRules, federationTypeRules, residentFieldRules, typesBehindTheirParent } from "./rules.js";
@@ -27,11 +27,9 @@ export function allowedAccess(parent: ResidentRepresentation, section: Section):
   return access;
 }
 
-/** A subgraph's own actions (actions.ts): its mutations, and any a Resident field performs beyond its section. */
+/** A subgraph's own actions (actions.ts): its mutations. (A section field's own action is its spec's, section-field.ts.) */
 export interface ContributedActions {
   Mutation?: Record<string, IRule>;
-  /** Chained after the field's section rule: the section must be visible first. */
-  Resident?: Record<string, IRule>;
 }
 
 export function contributedSectionsPermissions(
@@ -39,17 +37,12 @@ export function contributedSectionsPermissions(
   residentFields: Readonly<Record<string, Section | null>>,
   actions: ContributedActions = {},
 ): IRules {
-  const sections = residentFieldRules(residentFields, grantOf);
-  const more = Object.entries(actions.Resident ?? {}).map(([field, extra]) => {
-    const section = sections[field];
-    if (!section) throw new Error(`Resident.${field} has an action but no section in the manifest`);
-    return [field, chain(section, extra)];
-  });
+  const sections = residentFieldRules(residentFields, grantOf, typeDefs);
   return {
     ...(federationTypeRules as object),
     Query: federationQueryRules,
     ...(actions.Mutation ? { Mutation: actions.Mutation } : {}),
-    Resident: { nhsNumber: allow, accessGrant: allow, ...sections, ...Object.fromEntries(more) },
+    Resident: { nhsNumber: allow, accessGrant: allow, ...sections },
     ...Object.fromEntries(typesBehindTheirParent(typeDefs).map((t) => [t, allow])),
   };
 }

@@ -1,6 +1,16 @@
 // graphql-shield building blocks shared by every subgraph: deny by default, let the federation
 // plumbing through, and turn a policy decision into a field result or a coded error.
-import { GraphQLError, Kind, isObjectType, type DocumentNode, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  isObjectType,
+  print,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
+  type TypeNode,
+} from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { isUnavailable, serviceUnavailable } from "../errors/unavailable.js";
 import { allow, chain, rule, shield, type IRules } from "graphql-shield";
@@ -123,15 +133,43 @@ export function checkRootActions(schema: GraphQLSchema, rules: IRules): void {
   if (problems.length > 0) throw new Error(`Root fields without a matching action:\n  ${problems.join("\n  ")}`);
 }
 
-/** Rules for a subgraph's Resident fields from its manifest's field -> section map (the key, null, gets none here). */
+/**
+ * Resident fields whose type is a section wrapper (a type with `status: SectionStatus!`, ADR 0005):
+ * their resolver (section-field.ts) decides access itself and answers a refusal as data.
+ */
+export function sectionWrapperFields(typeDefs: DocumentNode): Set<string> {
+  const objects = typeDefs.definitions.filter(
+    (d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION,
+  );
+  const wrappers = new Set(
+    objects.filter((d) => d.fields?.some((f) => f.name.value === "status" && print(f.type) === "SectionStatus!")).map((d) => d.name.value),
+  );
+  const namedType = (t: TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : namedType(t.type));
+  return new Set(
+    objects
+      .filter((d) => d.name.value === "Resident")
+      .flatMap((d) => d.fields ?? [])
+      .filter((f) => wrappers.has(namedType(f.type)))
+      .map((f) => f.name.value),
+  );
+}
+
+/**
+ * Rules for a subgraph's Resident fields from its manifest's field -> section map (the key, null,
+ * gets none here). A section wrapper field is let through: its resolver decides (section-field.ts).
+ */
 export function residentFieldRules<P, C>(
   residentFields: Readonly<Record<string, Section | null>>,
   grantOf: (parent: P, ctx: C) => Promise<ResidentGrant> | ResidentGrant,
-): Record<string, ReturnType<typeof sectionRule>> {
+  typeDefs: DocumentNode,
+): Record<string, ReturnType<typeof sectionRule> | typeof allow> {
+  const wrapped = sectionWrapperFields(typeDefs);
   // One rule per section: graphql-shield requires rule names to be unique.
   const bySection = new Map<Section, ReturnType<typeof sectionRule>>();
   const ruleFor = (section: Section) => bySection.get(section) ?? bySection.set(section, sectionRule(section, grantOf)).get(section)!;
-  return Object.fromEntries(Object.entries(residentFields).flatMap(([field, section]) => (section === null ? [] : [[field, ruleFor(section)]])));
+  return Object.fromEntries(
+    Object.entries(residentFields).flatMap(([field, section]) => (section === null ? [] : [[field, wrapped.has(field) ? allow : ruleFor(section)]])),
+  );
 }
 
 /** Every object type of a subgraph but Query, Mutation and Resident: reachable only through a permitted parent. */

@@ -6,7 +6,7 @@ import type { Database } from "../db/database.js";
 import type { CacheHub } from "../cache/hub.js";
 import type { EntityCache } from "../cache/entity-cache.js";
 import type { SubgraphSeeder } from "../demo/seeder.js";
-import { contributedSectionsPermissions, type ContributedActions } from "../access/contributed.js";
+import { contributedSectionsPermissions } from "../access/contributed.js";
 import { defineManifest, type SubgraphDescription, type SubgraphManifest } from "./manifest.js";
 import { defineSubgraph, loadTypeDefs, type BaseContext, type ResolverMap } from "./server.js";
 
@@ -17,8 +17,6 @@ export function contributingSubgraph<Name extends string, R extends { ping(): Pr
     loaders: (repo: R) => L;
     resolvers: ResolverMap;
     seeder: (db: Database, caches: CacheHub) => SubgraphSeeder;
-    /** Actions its Resident fields perform beyond showing their section (its permissions.ts). */
-    actions?: ContributedActions;
   },
 ): SubgraphManifest<Name> {
   return defineManifest(about, {
@@ -27,7 +25,7 @@ export function contributingSubgraph<Name extends string, R extends { ping(): Pr
         about,
         resolvers: parts.resolvers,
         repo: parts.repository(db, caches.cache(about.name)),
-        permissions: contributedSectionsPermissions(loadTypeDefs(about.schema), about.residentFields, parts.actions),
+        permissions: contributedSectionsPermissions(loadTypeDefs(about.schema), about.residentFields),
         context: (repo) => ({ loaders: parts.loaders(repo) }),
       }),
     seeder: parts.seeder,

@@ -8,7 +8,8 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse, type DocumentNode } from "graphql";
 import type { IRules } from "graphql-shield";
-import { applyPermissions } from "../access/rules.js";
+import { applyPermissions, sectionWrapperFields } from "../access/rules.js";
+import { SECTION_FIELD } from "../access/section-field.js";
 import type { Identity } from "../identity/identity.js";
 import type { OrganisationFacts } from "../access/policy.js";
 import { INTERNAL_HEADER, verifyInternalIdentity } from "../identity/internal-auth.js";
@@ -71,6 +72,13 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
 }): SubgraphModule<C> {
   const typeDefs = loadTypeDefs(def.about.schema);
   checkResidentFields(def.about, typeDefs);
+  // A section wrapper must be answered by sectionField, which decides access and says what the
+  // section holds (ADR 0005): a resolver of its own could hand out entries without either.
+  for (const field of sectionWrapperFields(typeDefs)) {
+    const resolver = (def.resolvers.Resident as Record<string, unknown> | undefined)?.[field];
+    if (typeof resolver !== "function" || !(SECTION_FIELD in resolver))
+      throw new Error(`Resident.${field} is a section wrapper: resolve it with sectionField (platform/access/section-field.ts)`);
+  }
   return {
     name: def.about.name,
     typeDefs,

@@ -5,12 +5,10 @@ import { createMedicationsLoaders } from "./loaders.js";
 import { createMedicationsRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { createMedicationsSeeder } from "./seed.js";
-import { actions } from "./permissions.js";
 
 export const manifest = contributingSubgraph(about, {
   repository: createMedicationsRepository,
   loaders: createMedicationsLoaders,
   resolvers,
   seeder: createMedicationsSeeder,
-  actions,
 });

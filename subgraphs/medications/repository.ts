@@ -7,8 +7,11 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
-import type { EpsPrescription } from "./prisma/generated/client.js";
+import type { EpsPrescription, MedicationRequest } from "./prisma/generated/client.js";
+import type { SectionResult } from "../../platform/access/section-field.js";
 export type { MedicationRequest, EpsPrescription, MedicationDispense } from "./prisma/generated/client.js";
+/** The medications section as its resolver hands it to its wrapper type (ADR 0005). */
+export type MedicationsSection = SectionResult<MedicationRequest>;
 /** A request's dispensing status is its latest EPS prescription (codegen.ts maps types to rows by name). */
 export type DispensingStatus = EpsPrescription;
 

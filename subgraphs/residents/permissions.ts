@@ -30,7 +30,7 @@ export const permissions: IRules = {
     breakGlassSessions: callerPerforms("listBreakGlassSessions"),
   },
   Mutation: { breakGlass: callerPerforms("openBreakGlass"), closeBreakGlassReview: callerPerforms("closeBreakGlassReview") },
-  Resident: { nhsNumber: allow, accessGrant: allow, ...residentFieldRules(about.residentFields, grantOf) },
+  Resident: { nhsNumber: allow, accessGrant: allow, ...residentFieldRules(about.residentFields, grantOf, loadTypeDefs(about.schema)) },
   // Only the home's own staff list its residents (a GP or urgent care looks people up by NHS number).
   CareHome: {
     "*": allow,

@@ -8,8 +8,12 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
-import type { BreakGlass } from "./prisma/generated/client.js";
+import type { Allergy, BreakGlass, Condition } from "./prisma/generated/client.js";
+import type { SectionResult } from "../../platform/access/section-field.js";
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
+/** The allergies and conditions sections as their resolvers hand them to their wrapper types (ADR 0005). */
+export type AllergiesSection = SectionResult<Allergy>;
+export type ConditionsSection = SectionResult<Condition>;
 /** The row a GraphQL BreakGlassSession resolves from (codegen.ts maps types to rows by name). */
 export type BreakGlassSession = BreakGlass;
 

@@ -8,6 +8,7 @@ import { defineSeeder } from "../../platform/demo/seeder.js";
 import { createResidentsRepository, type ResidentsBatch } from "./repository.js";
 import type { OrganisationType } from "./prisma/generated/enums.js";
 import { about } from "./manifest.js";
+import { NO_KNOWN_ALLERGY } from "./allergy-codes.js";
 
 const faker = new Faker({ locale: [en_GB, en] });
 const SOURCE = about.sourceSystem;
@@ -169,6 +170,22 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
         recordedAt: addDays(p.admittedToHomeOn, -rng.int(30, 3_000)),
       });
     });
+    // Half of those without allergies have the GP's coded "no known allergy" (SNOMED 716186003),
+    // chosen by NHS number so the random draws (and every other demo row) stay as they were.
+    if (allergyCount === 0 && Number(p.nhsNumber[8]) % 2 === 0)
+      batch.allergies.push({
+        id: `AL-${p.nhsNumber}-1`,
+        nhsNumber: p.nhsNumber,
+        code: NO_KNOWN_ALLERGY,
+        display: "No known allergy",
+        clinicalStatus: "ACTIVE",
+        verificationStatus: "CONFIRMED",
+        category: "MEDICATION",
+        criticality: "LOW",
+        reactions: [],
+        ...provenance,
+        recordedAt: addDays(p.admittedToHomeOn, -30),
+      });
     const conditionCount = rng.int(2, 5);
     const picked = new Set<number>();
     while (picked.size < conditionCount) picked.add(rng.int(0, CONDITIONS.length - 1));

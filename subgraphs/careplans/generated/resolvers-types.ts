@@ -339,6 +339,58 @@ export type ResidentAccessGrant = {
   relationship?: Maybe<Scalars['String']['output']>;
 };
 
+/** Why a section was withheld. */
+export type SectionRefusal = {
+  __typename?: 'SectionRefusal';
+  /** The access rule that refused it (README, Errors). */
+  code: SectionRefusalCode;
+  /** The refusal as a person reads it. */
+  message: Scalars['String']['output'];
+};
+
+/** The access rules that can refuse a section (the same codes as the errors, README, Errors). */
+export type SectionRefusalCode =
+  /** The caller has no care relationship with this resident. */
+  | 'NO_CARE_RELATIONSHIP'
+  /** The caller's organisation does not meet the Data Security and Protection Toolkit standard. */
+  | 'ORG_DSPT_NOT_MET'
+  /** The caller's organisation is not registered to use the care record. */
+  | 'ORG_NOT_REGISTERED'
+  /** The caller's organisation has not signed the data-sharing agreement. */
+  | 'ORG_SHARING_AGREEMENT_MISSING'
+  /** The caller's role may not see this section (or, for urgent care, this much of it). */
+  | 'ROLE_NOT_PERMITTED'
+  /** The resident has objected to sharing; a clinician may break the glass with a reason. */
+  | 'SHARING_OBJECTION'
+  /** The caller has not completed the care record access training. */
+  | 'TRAINING_NOT_COMPLETED';
+
+/**
+ * What a section of a resident's record holds, so that "nothing recorded", "none, as the source
+ * states it", "not shown to you" and "its source is down" never look alike (ADR 0005; FHIR
+ * List.emptyReason). `items` carries entries only for PRESENT and NONE_KNOWN (then empty).
+ */
+export type SectionStatus =
+  /** The source states there are none (e.g. a coded "no known allergies"; FHIR emptyReason nilknown): `items` is empty. */
+  | 'NONE_KNOWN'
+  /** Nothing is recorded and nothing is asserted: unknown, not "none" (FHIR emptyReason notasked). `items` is empty. */
+  | 'NOT_RECORDED'
+  /** There are entries: `items` lists them. */
+  | 'PRESENT'
+  /** Withheld from you by the access policy (FHIR emptyReason withheld): `refusal` says why; `items` is null with the same code as its error. */
+  | 'REFUSED'
+  /** The source system did not answer (FHIR emptyReason unavailable): `outage` says which and since when; `items` is null with SOURCE_UNAVAILABLE or SERVICE_UNAVAILABLE as its error. */
+  | 'UNAVAILABLE';
+
+/** A source system that did not answer for a section. */
+export type SourceOutage = {
+  __typename?: 'SourceOutage';
+  /** When the care record first found it not answering (this run of failures). */
+  since: Scalars['DateTime']['output'];
+  /** The system that holds the section (e.g. the GP system, the hospital's record). */
+  sourceSystem: Scalars['String']['output'];
+};
+
 /** An organisation that supports the resident, e.g. a charity. */
 export type SupportOrganisation = {
   __typename?: 'SupportOrganisation';
@@ -475,6 +527,10 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
+  SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
+  SectionRefusalCode: SectionRefusalCode;
+  SectionStatus: SectionStatus;
+  SourceOutage: ResolverTypeWrapper<SourceOutage>;
   SupportOrganisation: ResolverTypeWrapper<SupportOrganisation>;
 };
 
@@ -501,6 +557,8 @@ export type ResolversParentTypes = {
   Provenance: Provenance;
   Resident: ResidentRepresentationRow;
   ResidentAccessGrant: ResidentAccessGrant;
+  SectionRefusal: SectionRefusal;
+  SourceOutage: SourceOutage;
   SupportOrganisation: SupportOrganisation;
 };
 
@@ -607,6 +665,16 @@ export type ResidentAccessGrantResolvers<ContextType = CareplansContext, ParentT
   relationship?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SectionRefusalResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['SectionRefusal'] = ResolversParentTypes['SectionRefusal']> = {
+  code?: Resolver<ResolversTypes['SectionRefusalCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SourceOutageResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['SourceOutage'] = ResolversParentTypes['SourceOutage']> = {
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type SupportOrganisationResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['SupportOrganisation'] = ResolversParentTypes['SupportOrganisation']> = {
   contact?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -627,6 +695,8 @@ export type Resolvers<ContextType = CareplansContext> = {
   Provenance?: ProvenanceResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
+  SectionRefusal?: SectionRefusalResolvers<ContextType>;
+  SourceOutage?: SourceOutageResolvers<ContextType>;
   SupportOrganisation?: SupportOrganisationResolvers<ContextType>;
 };
 

@@ -2,7 +2,14 @@ import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { QueryResolvers } from "./query.js";
 import { BreakGlassMutations, BreakGlassQueries } from "./break-glass.js";
-import { AllergyResolvers, ConditionResolvers, PlacementResolvers, ResidentResolvers } from "./resident.js";
+import {
+  AllergiesSectionResolvers,
+  AllergyResolvers,
+  ConditionResolvers,
+  ConditionsSectionResolvers,
+  PlacementResolvers,
+  ResidentResolvers,
+} from "./resident.js";
 import { CareHomeResolvers, GpPracticeResolvers } from "./care-home.js";
 
 export const resolvers: Resolvers = {
@@ -12,6 +19,8 @@ export const resolvers: Resolvers = {
   Resident: ResidentResolvers,
   Placement: PlacementResolvers,
   Allergy: AllergyResolvers,
+  AllergiesSection: AllergiesSectionResolvers,
+  ConditionsSection: ConditionsSectionResolvers,
   Condition: ConditionResolvers,
   CareHome: CareHomeResolvers,
   GpPractice: GpPracticeResolvers,

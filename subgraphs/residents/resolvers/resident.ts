@@ -4,6 +4,12 @@ import { z } from "zod";
 import { storedList } from "../../../platform/graphql/stored-list.js";
 import { seesRestricted } from "../../../platform/access/policy.js";
 import { toWire } from "../../../platform/access/grant.js";
+import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
+import type { ResidentsContext } from "../context.js";
+import { about } from "../manifest.js";
+import { NO_KNOWN_ALLERGY } from "../allergy-codes.js";
+
+const grantOf = (r: { nhsNumber: string }, ctx: ResidentsContext) => ctx.access.grant(r.nhsNumber);
 
 const Reaction = z.object({ manifestation: z.string(), severity: z.enum(["MILD", "MODERATE", "SEVERE"]).nullable().optional() });
 
@@ -13,13 +19,27 @@ export const ResidentResolvers: Gen.ResidentResolvers = {
   gpPractice: (r, _, ctx) => ctx.loaders.gpPractice.load(r.gpPracticeCode),
   currentPlacement: async (r, _, ctx) => (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
   placements: (r, _, ctx) => ctx.loaders.placements.load(r.nhsNumber),
-  allergies: (r, _, ctx) => ctx.loaders.allergies.load(r.nhsNumber),
+  allergies: sectionField({
+    section: "ALLERGIES",
+    sourceSystem: about.sourceSystem,
+    grantOf,
+    load: (r, _, ctx) => ctx.loaders.allergies.load(r.nhsNumber),
+    // The GP's coded "no known allergy" is the source saying "none": NONE_KNOWN, not an entry.
+    assertsNone: (a) => a.code === NO_KNOWN_ALLERGY,
+    provenance: (a) => a,
+  }),
   // Legally restricted categories (assisted fertilisation, STI, termination, gender reassignment)
   // are removed for everyone but the registered GP, break-glass or not (seesRestricted).
-  conditions: async (r, _, ctx) => {
-    const [grant, conditions] = await Promise.all([ctx.access.grant(r.nhsNumber), ctx.loaders.conditions.load(r.nhsNumber)]);
-    return seesRestricted(grant) ? conditions : conditions.filter((c) => c.restrictedCategory === null);
-  },
+  conditions: sectionField({
+    section: "CONDITIONS",
+    sourceSystem: about.sourceSystem,
+    grantOf,
+    load: async (r, _, ctx, _access, grant) => {
+      const conditions = await ctx.loaders.conditions.load(r.nhsNumber);
+      return seesRestricted(grant) ? conditions : conditions.filter((c) => c.restrictedCategory === null);
+    },
+    provenance: (c) => c,
+  }),
   accessGrant: async (r, _, ctx) => toWire(await ctx.access.grant(r.nhsNumber)),
   sharingObjection: (r) => ({ objected: r.sharingObjection, recordedAt: r.objectionRecordedAt }),
   ...provenanceField,
@@ -39,3 +59,6 @@ export const AllergyResolvers: Gen.AllergyResolvers = {
 };
 
 export const ConditionResolvers: Gen.ConditionResolvers = { ...provenanceField };
+
+export const AllergiesSectionResolvers: Gen.AllergiesSectionResolvers = { ...sectionResultResolvers };
+export const ConditionsSectionResolvers: Gen.ConditionsSectionResolvers = { ...sectionResultResolvers };

@@ -255,6 +255,58 @@ export type ResidentAccessGrant = {
   relationship?: Maybe<Scalars['String']['output']>;
 };
 
+/** Why a section was withheld. */
+export type SectionRefusal = {
+  __typename?: 'SectionRefusal';
+  /** The access rule that refused it (README, Errors). */
+  code: SectionRefusalCode;
+  /** The refusal as a person reads it. */
+  message: Scalars['String']['output'];
+};
+
+/** The access rules that can refuse a section (the same codes as the errors, README, Errors). */
+export type SectionRefusalCode =
+  /** The caller has no care relationship with this resident. */
+  | 'NO_CARE_RELATIONSHIP'
+  /** The caller's organisation does not meet the Data Security and Protection Toolkit standard. */
+  | 'ORG_DSPT_NOT_MET'
+  /** The caller's organisation is not registered to use the care record. */
+  | 'ORG_NOT_REGISTERED'
+  /** The caller's organisation has not signed the data-sharing agreement. */
+  | 'ORG_SHARING_AGREEMENT_MISSING'
+  /** The caller's role may not see this section (or, for urgent care, this much of it). */
+  | 'ROLE_NOT_PERMITTED'
+  /** The resident has objected to sharing; a clinician may break the glass with a reason. */
+  | 'SHARING_OBJECTION'
+  /** The caller has not completed the care record access training. */
+  | 'TRAINING_NOT_COMPLETED';
+
+/**
+ * What a section of a resident's record holds, so that "nothing recorded", "none, as the source
+ * states it", "not shown to you" and "its source is down" never look alike (ADR 0005; FHIR
+ * List.emptyReason). `items` carries entries only for PRESENT and NONE_KNOWN (then empty).
+ */
+export type SectionStatus =
+  /** The source states there are none (e.g. a coded "no known allergies"; FHIR emptyReason nilknown): `items` is empty. */
+  | 'NONE_KNOWN'
+  /** Nothing is recorded and nothing is asserted: unknown, not "none" (FHIR emptyReason notasked). `items` is empty. */
+  | 'NOT_RECORDED'
+  /** There are entries: `items` lists them. */
+  | 'PRESENT'
+  /** Withheld from you by the access policy (FHIR emptyReason withheld): `refusal` says why; `items` is null with the same code as its error. */
+  | 'REFUSED'
+  /** The source system did not answer (FHIR emptyReason unavailable): `outage` says which and since when; `items` is null with SOURCE_UNAVAILABLE or SERVICE_UNAVAILABLE as its error. */
+  | 'UNAVAILABLE';
+
+/** A source system that did not answer for a section. */
+export type SourceOutage = {
+  __typename?: 'SourceOutage';
+  /** When the care record first found it not answering (this run of failures). */
+  since: Scalars['DateTime']['output'];
+  /** The system that holds the section (e.g. the GP system, the hospital's record). */
+  sourceSystem: Scalars['String']['output'];
+};
+
 /** A number of views for one organisation. */
 export type UsageCount = {
   __typename?: 'UsageCount';
@@ -511,6 +563,10 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
+  SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
+  SectionRefusalCode: SectionRefusalCode;
+  SectionStatus: SectionStatus;
+  SourceOutage: ResolverTypeWrapper<SourceOutage>;
   UsageCount: ResolverTypeWrapper<UsageCount>;
   UsageFilter: UsageFilter;
   UsageOrgType: UsageOrgType;
@@ -539,6 +595,8 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   ResidentAccessGrant: ResidentAccessGrant;
+  SectionRefusal: SectionRefusal;
+  SourceOutage: SourceOutage;
   UsageCount: UsageCount;
   UsageFilter: UsageFilter;
   UsageOrgTypeCount: UsageOrgTypeCount;
@@ -609,6 +667,16 @@ export type ResidentAccessGrantResolvers<ContextType = UsageContext, ParentType 
   relationship?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SectionRefusalResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['SectionRefusal'] = ResolversParentTypes['SectionRefusal']> = {
+  code?: Resolver<ResolversTypes['SectionRefusalCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SourceOutageResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['SourceOutage'] = ResolversParentTypes['SourceOutage']> = {
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UsageCountResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['UsageCount'] = ResolversParentTypes['UsageCount']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   views?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -653,6 +721,8 @@ export type Resolvers<ContextType = UsageContext> = {
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
+  SectionRefusal?: SectionRefusalResolvers<ContextType>;
+  SourceOutage?: SourceOutageResolvers<ContextType>;
   UsageCount?: UsageCountResolvers<ContextType>;
   UsageOrgTypeCount?: UsageOrgTypeCountResolvers<ContextType>;
   UsagePeriodCount?: UsagePeriodCountResolvers<ContextType>;
