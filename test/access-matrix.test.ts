@@ -2,7 +2,7 @@
 // practice's resident, a resident who objected, another home's or practice's resident after the
 // caller broke the glass), through the running gateway, and under break-glass every write.
 // Expectations come from docs/access-policy.md, not from the code under test.
-import { leastSelection } from "./support/selection.js";
+import { leastSelection, sectionEntriesOf } from "./support/selection.js";
 import { readFileSync } from "node:fs";
 import { Role, defaultOrgTypeForRole, type Identity } from "../platform/identity/identity.js";
 import { RESIDENT_FIELD_SECTIONS } from "../subgraphs/registry.js";
@@ -39,12 +39,14 @@ const ORG: Record<string, string> = {
 };
 const FIELDS = Object.entries(RESIDENT_FIELD_SECTIONS).filter(([, s]) => s !== null) as [string, string][];
 // Fields whose content the assertions below read; every other field (a new subgraph's included)
-// is asked for with the least selection its type allows.
+// is asked for with the least selection its type allows (a section wrapper's: its status and entries).
 const SELECTION: Record<string, string> = {
-  conditions: "conditions { id }",
+  conditions: "conditions { status items { id } }",
   carePlan: "carePlan { id status }",
 };
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber ${FIELDS.map(([f]) => SELECTION[f] ?? leastSelection("Resident", f)).join(" ")} } }`;
+/** Per Resident field that is a section wrapper (ADR 0005), the field holding its entries: where a refusal's error sits. */
+const ENTRIES = Object.fromEntries(FIELDS.flatMap(([f]) => (sectionEntriesOf("Resident", f) ? [[f, sectionEntriesOf("Resident", f)!]] : [])));
 
 type Situation = "own" | "elsewhere" | "objected" | "glass";
 let stack: Stack;
@@ -110,7 +112,8 @@ describe("access matrix", () => {
     }
     const res = await gatewayQuery(stack, VIEW, { n: people[situation].nhs }, identityFor(role, situation));
     const want = expected(role, situation);
-    const codeAt = (field?: string) => res.errors?.find((e) => (field ? e.path?.[1] === field : e.path?.length === 1))?.extensions?.code ?? null;
+    const errorAt = (field?: string) => res.errors?.find((e) => (field ? e.path?.[1] === field : e.path?.length === 1));
+    const codeAt = (field?: string) => errorAt(field)?.extensions?.code ?? null;
     if (want.record) {
       expect(res.data?.resident ?? null).toBeNull();
       expect(codeAt()).toBe(want.record);
@@ -119,17 +122,23 @@ describe("access matrix", () => {
     const r = res.data.resident;
     for (const [field, code] of Object.entries(want.fields)) {
       expect({ field, code: codeAt(field) }).toEqual({ field, code });
-      if (code) expect(r[field]).toBeNull();
+      if (!code) continue;
+      const entries = ENTRIES[field];
+      if (entries) {
+        // A refused section wrapper says so, its entries null with the error at their path (ADR 0005).
+        expect({ field, value: r[field] }).toEqual({ field, value: { status: "REFUSED", [entries]: null } });
+        expect(errorAt(field)?.path).toEqual(["resident", field, entries]);
+      } else expect(r[field]).toBeNull();
     }
     // Restricted history only for the groups the policy names, through their own relationship (never
     // through the glass); urgent care sees approved plans only.
-    if (r.conditions) {
+    if (r.conditions?.items) {
       const restricted = await stack.db.sql.query<{ id: string }>(
         `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`,
         [people[situation].nhs],
       );
       if (situation === "own" || situation === "glass") expect(restricted.length).toBeGreaterThan(0);
-      const shown = new Set(r.conditions.map((c: { id: string }) => c.id));
+      const shown = new Set(r.conditions.items.map((c: { id: string }) => c.id));
       for (const x of restricted) expect(shown.has(x.id)).toBe(situation !== "glass" && restrictedFor.includes(groupOfRole[role]!));
     }
     if (r.carePlan) expect(r.carePlan.status).toBe("APPROVED");

@@ -20,16 +20,22 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
-  nhsNumber name { family } currentPlacement { careHome { id } } placements { id } allergies { id } conditions { id display }
+  nhsNumber name { family } currentPlacement { careHome { id } } placements { id }
+  allergies { status refusal { code } items { id } } conditions { status refusal { code } items { id display } }
   dischargeSummaries(first: 5) { edges { node { id } } pageInfo { hasNextPage } } currentHospitalStay { id } hospitalStays { edges { node { id } } }
-  emergencyCareSummaries { edges { node { id } } } diagnosticReports { edges { node { id } } } medications { id status }
+  emergencyCareSummaries { edges { node { id } } } diagnosticReports { edges { node { id } } }
+  medications { status refusal { code } items { id status } }
   carePlan { id status } carePlanHistory { id status } } }`;
 
 async function view(identity: Identity, nhs: string) {
   const res = await gatewayQuery(stack, VIEW, { n: nhs }, identity);
   const denied: Record<string, string> = {};
-  for (const e of res.errors ?? []) denied[String(e.path?.[1] ?? e.path?.[0])] = String(e.extensions?.code);
-  return { data: res.data?.resident ?? null, denied, errors: res.errors ?? [] };
+  const paths: Record<string, unknown[]> = {};
+  for (const e of res.errors ?? []) {
+    denied[String(e.path?.[1] ?? e.path?.[0])] = String(e.extensions?.code);
+    paths[String(e.path?.[1] ?? e.path?.[0])] = e.path ?? [];
+  }
+  return { data: res.data?.resident ?? null, denied, paths, errors: res.errors ?? [] };
 }
 
 const ALL_SECTIONS = [
@@ -48,6 +54,8 @@ const ALL_SECTIONS = [
   "carePlanHistory",
 ];
 const URGENT_ALLOWED = ["name", "currentPlacement", "allergies", "medications", "dischargeSummaries", "carePlan"];
+/** Sections that are a wrapper (ADR 0005): refused, they are `{ status: REFUSED, refusal, items: null }` with the error at `items`. */
+const WRAPPED = ["allergies", "conditions", "medications"];
 
 describe("organisation and user preconditions", () => {
   it.each([
@@ -73,7 +81,7 @@ describe("care home staff", () => {
       [own],
     );
     expect(restricted.length).toBeGreaterThan(0);
-    const shown = v.data.conditions.map((c: { id: string }) => c.id);
+    const shown = v.data.conditions.items.map((c: { id: string }) => c.id);
     for (const r of restricted) expect(shown).not.toContain(r.id);
   });
 
@@ -111,7 +119,7 @@ describe("GP", () => {
       `SELECT id FROM residents.condition WHERE nhs_number = $1 AND restricted_category IS NOT NULL`,
       [own],
     );
-    const shown = v.data.conditions.map((c: { id: string }) => c.id);
+    const shown = v.data.conditions.items.map((c: { id: string }) => c.id);
     for (const r of restricted) expect(shown).toContain(r.id);
   });
 
@@ -134,22 +142,27 @@ describe("urgent care", () => {
     for (const s of URGENT_ALLOWED) expect(v.denied[s]).toBeUndefined();
     for (const s of ALL_SECTIONS.filter((x) => !URGENT_ALLOWED.includes(x))) {
       expect(v.denied[s]).toBe("ROLE_NOT_PERMITTED");
-      expect(v.data[s]).toBeNull();
+      if (WRAPPED.includes(s)) {
+        expect(v.data[s]).toEqual({ status: "REFUSED", refusal: { code: "ROLE_NOT_PERMITTED" }, items: null });
+        expect(v.paths[s]).toEqual(["resident", s, "items"]);
+      } else expect(v.data[s]).toBeNull();
     }
     expect(v.data.dischargeSummaries.edges.length).toBeLessThanOrEqual(1);
     expect(v.data.dischargeSummaries.pageInfo.hasNextPage).toBe(false);
-    for (const m of v.data.medications) expect(["ACTIVE", "ON_HOLD"]).toContain(m.status);
+    for (const m of v.data.medications.items) expect(["ACTIVE", "ON_HOLD"]).toContain(m.status);
     if (v.data.carePlan) expect(v.data.carePlan.status).toBe("APPROVED");
   });
 
   it("is refused stopped medicines", async () => {
     const res = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [STOPPED]) { id } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [STOPPED]) { status refusal { code } items { id } } } }`,
       { n: own },
       identities.paramedic,
     );
     expect(res.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
+    expect(res.errors?.[0]?.path).toEqual(["resident", "medications", "items"]);
+    expect(res.data.resident.medications).toEqual({ status: "REFUSED", refusal: { code: "ROLE_NOT_PERMITTED" }, items: null });
   });
 });
 
@@ -196,7 +209,7 @@ describe("objection and break-glass", () => {
     expect(new Date(session.expiresAt).getTime() - new Date(session.startedAt).getTime()).toBe(4 * 3_600_000);
     const v = await view(nurse, objected);
     expect(v.denied.resident).toBeUndefined();
-    expect(v.data.medications).toEqual(expect.any(Array));
+    expect(v.data.medications.items).toEqual(expect.any(Array));
     // Someone else's break-glass opens nothing for others.
     expect((await view({ ...identities.nurse, userId: `other-${runId}` }, objected)).denied.resident).toBe("SHARING_OBJECTION");
 

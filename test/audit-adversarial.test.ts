@@ -43,7 +43,7 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
   it.each([
     ["an alias on a text field", `{ resident(nhsNumber: "NHS") { _carerecordAuditKey: sex } }`],
     ["an alias on an object field", `{ resident(nhsNumber: "NHS") { _carerecordAuditKey: gpPractice { name } } }`],
-    ["an alias on the key itself", `{ resident(nhsNumber: "NHS") { _carerecordAuditKey: nhsNumber allergies { id } } }`],
+    ["an alias on the key itself", `{ resident(nhsNumber: "NHS") { _carerecordAuditKey: nhsNumber allergies { status items { id } } } }`],
     ["another reserved alias", `{ resident(nhsNumber: "NHS") { _carerecordX: dateOfBirth } }`],
     [
       "a reserved alias in a nested fragment",
@@ -79,14 +79,14 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
       provenance: "provenance { sourceSystem }",
       sharingObjection: "sharingObjection { recordedAt }",
       placements: "placements { startDate }",
-      allergies: "allergies { id }",
-      conditions: "conditions { id }",
+      allergies: "allergies { status items { id } }",
+      conditions: "conditions { status items { id } }",
       dischargeSummaries: "dischargeSummaries(first: 1) { edges { node { id } } }",
       currentHospitalStay: "currentHospitalStay { id }",
       hospitalStays: "hospitalStays(first: 1) { edges { node { id } } }",
       emergencyCareSummaries: "emergencyCareSummaries(first: 1) { edges { node { id } } }",
       diagnosticReports: "diagnosticReports(first: 1) { edges { node { id } } }",
-      medications: "medications { id }",
+      medications: "medications { status items { id } }",
       carePlan: "carePlan { id }",
       carePlanHistory: "carePlanHistory { id }",
     };
@@ -113,10 +113,14 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
   });
 
   it("nested fragments, inline fragments and a literal audit as the plain form with a variable", async () => {
-    const plain = await audited(`query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } medications { id } carePlan { id } } }`, { n: patient });
+    const plain = await audited(
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { status items { id } } medications { status items { id } } carePlan { id } } }`,
+      { n: patient },
+    );
     const fragmented = await audited(
       `query { r: resident(nhsNumber: "${patient}") { ...A ... on Resident { carePlan { id } } } }
-       fragment A on Resident { ...B x: allergies { id } } fragment B on Resident { medications { ...M } } fragment M on MedicationRequest { id }`,
+       fragment A on Resident { ...B x: allergies { status y: items { id } } } fragment B on Resident { medications { ...S items { ...M } } }
+       fragment S on MedicationsSection { status } fragment M on MedicationRequest { id }`,
     );
     expect(fragmented.res.errors).toBeUndefined();
     expect(fragmented.events).toEqual(plain.events);
@@ -126,8 +130,8 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
 
   it("@skip and @include count only what was served, with literals and variables", async () => {
     const query = `query ($n: NhsNumber!, $yes: Boolean!, $no: Boolean!) { resident(nhsNumber: $n) {
-      allergies @include(if: $yes) { id } medications @include(if: $no) { id } carePlan @skip(if: $yes) { id }
-      conditions @skip(if: false) { id } placements @include(if: false) { startDate } } }`;
+      allergies @include(if: $yes) { status items { id } } medications @include(if: $no) { status items { id } } carePlan @skip(if: $yes) { id }
+      conditions @skip(if: false) { status items { id } } placements @include(if: false) { startDate } } }`;
     const { res, events } = await audited(query, { n: patient, yes: true, no: false });
     expect(res.errors).toBeUndefined();
     expect(Object.keys(res.data.resident).sort()).toEqual(["allergies", "conditions"]);
@@ -136,8 +140,8 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
   });
 
   it("a document with several operations audits the one that ran", async () => {
-    const doc = `query First { resident(nhsNumber: "${patient}") { allergies { id } } }
-                 query Second($n: NhsNumber!) { resident(nhsNumber: $n) { medications { id } } }`;
+    const doc = `query First { resident(nhsNumber: "${patient}") { allergies { status items { id } } } }
+                 query Second($n: NhsNumber!) { resident(nhsNumber: $n) { medications { status items { id } } } }`;
     const second = await audited(doc, { n: other }, { operationName: "Second" });
     expect(second.res.errors).toBeUndefined();
     expect(second.events).toEqual(plainEvents(other, ["MEDICATIONS"]));
@@ -150,8 +154,8 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
   it("the same residents reached twice through two fragments are each audited once", async () => {
     const nurse = { ...identities.nurse, userId: `adv-${randomUUID()}` };
     const query = `{ careHome(id: "CH00001") { ...A ...B } }
-      fragment A on CareHome { residents(first: 5) { edges { node { allergies { id } } } } }
-      fragment B on CareHome { residents(first: 5) { edges { node { medications { id } } } } }`;
+      fragment A on CareHome { residents(first: 5) { edges { node { allergies { status items { id } } } } } }
+      fragment B on CareHome { residents(first: 5) { edges { node { medications { status items { id } } } } } }`;
     const res = await gatewayQuery(stack, query, {}, nurse);
     expect(res.errors?.filter((e) => e.extensions?.code === "AUDIT_UNAVAILABLE") ?? []).toEqual([]);
     const events = await eventsOf(nurse.userId);
@@ -163,7 +167,7 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
   });
 
   it("a persisted query audits as the same document sent in full", async () => {
-    const query = `query Pq($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } medications { id } } }`;
+    const query = `query Pq($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { status items { id } } medications { status items { id } } } }`;
     const ext = { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") } };
     const registered = await audited(query, { n: patient }, { extensions: ext });
     const byHash = await audited(undefined as unknown as string, { n: patient }, { extensions: ext });

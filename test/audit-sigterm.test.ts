@@ -27,7 +27,7 @@ describe("SIGTERM during load", () => {
       "5m",
     );
     const url = product.gatewayUrl;
-    const query = `{ careHome(id: "CH00001") { residents(first: 5) { edges { node { nhsNumber allergies { id } medications { id } } } } } }`;
+    const query = `{ careHome(id: "CH00001") { residents(first: 5) { edges { node { nhsNumber allergies { status items { id } } medications { status items { id } } } } } } }`;
     let delivered = 0;
     const failed: string[] = [];
     let stop = false;

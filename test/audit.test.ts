@@ -36,7 +36,7 @@ describe("access events", () => {
     )) as [{ n: string }];
     const res = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } dateOfBirth allergies { id } medications { id } carePlan { id } x: diagnosticReports(first: 1) { edges { node { id } } } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } dateOfBirth allergies { status items { id } } medications { status items { id } } carePlan { id } x: diagnosticReports(first: 1) { edges { node { id } } } } }`,
       { n },
       nurse,
     );
@@ -53,7 +53,7 @@ describe("access events", () => {
     const nurse = as(identities.nurse, "home");
     const res = await gatewayQuery(
       stack,
-      `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber allergies { id } medications { id } } } } } }`,
+      `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber allergies { status items { id } } medications { status items { id } } } } } } }`,
       {},
       nurse,
     );
@@ -70,13 +70,18 @@ describe("access events", () => {
     const [{ n }] = (await stack.db.sql.query<{ n: string }>(
       `SELECT nhs_number AS n FROM residents.placement WHERE care_home_id = 'CH00001' AND end_date IS NULL ORDER BY 1 LIMIT 1`,
     )) as [{ n: string }];
-    await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } } }`, { n }, nurse);
+    await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { status items { id } } } }`, { n }, nurse);
     expect(await eventsOf(nurse.userId)).toEqual([
       expect.objectContaining({ nhs_number: n, section: "RECORD", outcome: "DENIED", denial_code: "NO_CARE_RELATIONSHIP" }),
     ]);
 
     const paramedic = as(identities.paramedic, "urgent");
-    await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { id } conditions { id } } }`, { n }, paramedic);
+    await gatewayQuery(
+      stack,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { status items { id } } conditions { status items { id } } } }`,
+      { n },
+      paramedic,
+    );
     const events = await eventsOf(paramedic.userId);
     expect(events.map((e) => [e.section, e.outcome, e.denial_code])).toEqual([
       ["ALLERGIES", "ALLOWED", null],
@@ -95,7 +100,7 @@ describe("access events", () => {
       { n },
       nurse,
     );
-    await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications { id } } }`, { n }, nurse);
+    await gatewayQuery(stack, `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications { status items { id } } } }`, { n }, nurse);
     const rows = await stack.db.sql.query<{ purpose: string; break_glass_reason: string }>(
       `SELECT purpose::text, break_glass_reason FROM usage.access_event WHERE user_id = $1`,
       [nurse.userId],
@@ -119,7 +124,7 @@ describe("usage analytics", () => {
     viewsByOrganisation(first: 10) { key views } timeline(period: DAY) { start views uniqueUsers } } }`;
 
   it("gives analysts counts and never a patient identifier", async () => {
-    await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { allergies { id } } }`, {}, as(identities.nurse, "analytics"));
+    await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { allergies { status items { id } } } }`, {}, as(identities.nurse, "analytics"));
     const res = await gatewayQuery(stack, REPORT, { f: { from: today, to: today } }, identities.analyst);
     expect(res.errors).toBeUndefined();
     const u = res.data.usage;
@@ -153,7 +158,12 @@ describe("privacy officer audit queries", () => {
   it("lists who viewed a resident's record, and nothing clinical", async () => {
     const viewer = as(identities.nurse, "po");
     const from = new Date(Date.now() - 60_000).toISOString();
-    await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { allergies { display } medications { id } } }`, {}, viewer);
+    await gatewayQuery(
+      stack,
+      `{ resident(nhsNumber: "9990000018") { allergies { status items { display } } medications { status items { id } } } }`,
+      {},
+      viewer,
+    );
     const to = new Date(Date.now() + 60_000).toISOString();
     const res = await gatewayQuery(stack, EVENTS, { f: { nhsNumber: "9990000018", from, to } }, identities.privacyOfficer);
     expect(res.errors).toBeUndefined();

@@ -141,7 +141,7 @@ describe("break-glass opens a record for viewing, never for writing", () => {
 });
 
 describe("restricted history under break-glass", () => {
-  const CONDITIONS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { ... on Resident { c1: conditions { id } } c2: conditions { id display } } }`;
+  const CONDITIONS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { ... on Resident { c1: conditions { status items { id } } } c2: conditions { status items { id display } } } }`;
 
   it("a GP of another practice who broke the glass sees the conditions but not the legally restricted ones", async () => {
     const other = restricted.practice === "G00001" ? "G00002" : "G00001";
@@ -154,12 +154,12 @@ describe("restricted history under break-glass", () => {
     const res = await gatewayQuery(stack, CONDITIONS, { n: restricted.nhs }, intruder);
     expect(res.errors).toBeUndefined();
     for (const alias of ["c1", "c2"]) {
-      const shown = res.data.resident[alias].map((c: { id: string }) => c.id);
+      const shown = res.data.resident[alias].items.map((c: { id: string }) => c.id);
       for (const id of hidden) expect(shown).not.toContain(id);
     }
     // The registered GP sees them.
     const own = await gatewayQuery(stack, CONDITIONS, { n: restricted.nhs }, gpAt(restricted.practice));
-    for (const id of hidden) expect(own.data.resident.c2.map((c: { id: string }) => c.id)).toContain(id);
+    for (const id of hidden) expect(own.data.resident.c2.items.map((c: { id: string }) => c.id)).toContain(id);
   });
 });
 

@@ -24,7 +24,7 @@ afterAll(() => close());
 
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
   diagnosticReports(first: 100) { edges { node { id } } }
-  medications { id dispensing { prescriptionId epsStatus } dispenses { id } }
+  medications { status items { id dispensing { prescriptionId epsStatus } dispenses { id } } }
   carePlan { id version status } } }`;
 const view = async (identity = nurseAt(who.home)) => {
   const res = await gatewayQuery(stack, VIEW, { n: who.nhs }, identity);
@@ -98,7 +98,7 @@ describe("invalidation", () => {
   // machine would fail a time bound now and then): the other instance must hear it, then show it.
   it("shows a dispense written by another instance once its purge arrives", async () => {
     const before = await view();
-    const request = before.medications.find((m: { dispensing: unknown }) => m.dispensing) ?? before.medications[0];
+    const request = before.medications.items.find((m: { dispensing: unknown }) => m.dispensing) ?? before.medications.items[0];
     const heard: number[] = [];
     const stop = stack.caches.link!.onPurge(() => heard.push(performance.now()));
     // Another replica: its own cache instance on the same Redis and database.
@@ -139,7 +139,7 @@ describe("invalidation", () => {
     expect(await waitFor(() => heard.length > 0, 10_000)).toBe(true);
     stop();
     console.log(`cross-instance purge heard ${(heard[0]! - written).toFixed(1)} ms after the write started`);
-    const after = (await view()).medications.find((m: { id: string }) => m.id === request.id);
+    const after = (await view()).medications.items.find((m: { id: string }) => m.id === request.id);
     expect(after.dispensing).toEqual({ prescriptionId: rx.slice(-18), epsStatus: "DISPENSED" });
     expect(after.dispenses.map((d: { id: string }) => d.id)).toContain(`${rx}-D`);
   });
@@ -175,7 +175,7 @@ describe("invalidation", () => {
 });
 
 describe("scope isolation", () => {
-  const CONDITIONS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { conditions { id } carePlanHistory { id } } }`;
+  const CONDITIONS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { conditions { status items { id } } carePlanHistory { id } } }`;
   it("rows cached for a GP's wider access are still filtered for a care home, refused to another home and cut down for urgent care", async () => {
     const otherHome = (await pickResident(stack, `p.care_home_id <> '${who.home}'`)).home;
     const restricted = (
@@ -183,17 +183,17 @@ describe("scope isolation", () => {
     ).map((r) => r.id);
     expect(restricted.length).toBeGreaterThan(0);
     const gp = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, gpAt(who.practice));
-    expect(gp.data.resident.conditions.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(restricted));
+    expect(gp.data.resident.conditions.items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(restricted));
     for (let i = 0; i < 2; i++) {
       // Twice: the second answer comes from the cache the GP's read filled.
       const nurse = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, nurseAt(who.home));
-      expect(nurse.data.resident.conditions.length).toBeGreaterThan(0);
-      expect(nurse.data.resident.conditions.map((c: { id: string }) => c.id).filter((id: string) => restricted.includes(id))).toEqual([]);
+      expect(nurse.data.resident.conditions.items.length).toBeGreaterThan(0);
+      expect(nurse.data.resident.conditions.items.map((c: { id: string }) => c.id).filter((id: string) => restricted.includes(id))).toEqual([]);
       const elsewhere = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, nurseAt(otherHome));
       expect(elsewhere.data.resident).toBeNull();
       expect(elsewhere.errors?.[0]?.extensions?.code).toBe("NO_CARE_RELATIONSHIP");
       const paramedic = await gatewayQuery(stack, CONDITIONS, { n: who.nhs }, identities.paramedic);
-      expect(paramedic.data.resident.conditions).toBeNull();
+      expect(paramedic.data.resident.conditions).toEqual({ status: "REFUSED", items: null });
       expect(paramedic.data.resident.carePlanHistory).toBeNull();
       expect(paramedic.errors?.map((e) => e.extensions?.code)).toEqual(["ROLE_NOT_PERMITTED", "ROLE_NOT_PERMITTED"]);
     }

@@ -41,7 +41,7 @@ const stopRedis = () =>
     redis.kill("SIGKILL");
   });
 
-const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } allergies { id } medications { id dispensing { epsStatus } }
+const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } allergies { status items { id } } medications { status items { id dispensing { epsStatus } } }
   diagnosticReports(first: 100) { edges { node { id observations { value } } } } carePlan { id status } } }`;
 
 describe("Redis killed mid-test", () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const QUERY = `query Same($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber name { family } allergies { id } medications { id } } }`;
+const QUERY = `query Same($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber name { family } allergies { status items { id } } medications { status items { id } } } }`;
 
 describe("concurrent callers", () => {
   it("never hand one caller's answer to another sending the identical request at the same moment", async () => {

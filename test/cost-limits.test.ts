@@ -30,7 +30,7 @@ const cost = (query: string, variables: Record<string, unknown> = {}, operationN
 /** `count` aliased care home lists (15: the alias limit), each of `$n` residents with `selection`. */
 const aliased = (selection: string, header = "query Attack($n: Int)", count = 15) =>
   `${header} { ${Array.from({ length: count }, (_, i) => `h${i}: careHome(id: "CH0000${(i % 3) + 1}") { residents(first: $n) { edges { node { ${selection} } } } }`).join(" ")} }`;
-const table = "nhsNumber name { family } currentHospitalStay { admittedAt } medications { medication { display } dispensing { epsStatus } }";
+const table = "nhsNumber name { family } currentHospitalStay { admittedAt } medications { status items { medication { display } dispensing { epsStatus } } }";
 
 async function expectRefused(query: string, variables: Record<string, unknown> = {}, operationName?: string) {
   const before = queryStats.statements;
@@ -94,7 +94,7 @@ describe("list sizes count however they are sent", () => {
     ));
 
   it("counts a list without `first` by its assumed size (a resident's medicines)", () => {
-    const one = cost(`{ resident(nhsNumber: "9990000018") { medications { id } } }`)!;
+    const one = cost(`{ resident(nhsNumber: "9990000018") { medications { status items { id } } } }`)!;
     const none = cost(`{ resident(nhsNumber: "9990000018") { nhsNumber } }`)!;
     expect(one - none).toBeGreaterThanOrEqual(10);
   });

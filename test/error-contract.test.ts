@@ -190,7 +190,7 @@ const ROWS: Row[] = [
     how: "15 aliases x residents(first: $n) with n = 1000",
     req: () =>
       q(
-        `query Attack($n: Int) { ${Array.from({ length: 15 }, (_, i) => `h${i}: careHome(id: "CH00001") { residents(first: $n) { edges { node { nhsNumber allergies { display } medications { dosageText } diagnosticReports(first: 5) { edges { node { display } } } } } } }`).join(" ")} }`,
+        `query Attack($n: Int) { ${Array.from({ length: 15 }, (_, i) => `h${i}: careHome(id: "CH00001") { residents(first: $n) { edges { node { nhsNumber allergies { status items { display } } medications { status items { dosageText } } diagnosticReports(first: 5) { edges { node { display } } } } } } }`).join(" ")} }`,
         { n: 1000 },
       ),
     ...REQUEST_ERROR,
@@ -497,7 +497,7 @@ describe("seeded fuzz", () => {
       () => {
         const n = nhs();
         return {
-          query: "query V($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber allergies { display } carePlan { status } } }",
+          query: "query V($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber allergies { status items { display } } carePlan { status } } }",
           variables: { nhs: n },
           operationName: "V",
           nhs: n,

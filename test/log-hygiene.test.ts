@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const view = `query View($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber name { family }
-  diagnosticReports(first: 3) { edges { node { display } } } medications { dosageText } } }`;
+  diagnosticReports(first: 3) { edges { node { display } } } medications { status items { dosageText } } } }`;
 
 async function send(url: string, body: unknown, token: string) {
   const res = await fetch(url, {

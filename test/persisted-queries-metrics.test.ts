@@ -125,7 +125,7 @@ describe("/metrics", () => {
   it("exposes cache, Redis and per-subgraph latency metrics without request content", async () => {
     await post(
       stack.gatewayUrl,
-      { query: `{ careHome(id: "CH00001") { name residents(first: 3) { edges { node { allergies { id } } } } } }` },
+      { query: `{ careHome(id: "CH00001") { name residents(first: 3) { edges { node { allergies { status items { id } } } } } } }` },
       { authorization: `Bearer ${await tokenFor()}` },
     );
     const res = await scrape(stack.gatewayUrl);

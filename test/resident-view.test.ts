@@ -73,12 +73,15 @@ describe("full resident view through the gateway", () => {
         `SELECT id, display, criticality FROM residents.allergy WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`,
         [nhs],
       );
-      expect(r.allergies.map((a: { id: string; display: string; criticality: string }) => [a.id, a.display, a.criticality])).toEqual(
+      expect(r.allergies.items.map((a: { id: string; display: string; criticality: string }) => [a.id, a.display, a.criticality])).toEqual(
         allergies.map((a) => [a.id, a.display, a.criticality]),
       );
+      // Shown, so never REFUSED or UNAVAILABLE: PRESENT with entries, else "none known" or "not recorded" (ADR 0005).
+      expect(r.allergies.status).toEqual(allergies.length ? "PRESENT" : expect.stringMatching(/^(NONE_KNOWN|NOT_RECORDED)$/));
 
       const conditions = await sql<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`, [nhs]);
-      expect(ids(r.conditions)).toEqual(ids(conditions));
+      expect(ids(r.conditions.items)).toEqual(ids(conditions));
+      expect(r.conditions.status).toBe(conditions.length ? "PRESENT" : "NOT_RECORDED");
 
       const summaries = await sql<{ id: string; planned_actions: { forWhom: string }[] }>(
         `SELECT id, planned_actions FROM discharge.discharge_summary WHERE nhs_number = $1 ORDER BY discharged_at DESC, id LIMIT 10`,
@@ -119,19 +122,20 @@ describe("full resident view through the gateway", () => {
         [nhs],
       );
       expect(
-        r.medications.map((m: { id: string; dispensing: { epsStatus: string } | null; dispenses: unknown[] }) => [
+        r.medications.items.map((m: { id: string; dispensing: { epsStatus: string } | null; dispenses: unknown[] }) => [
           m.id,
           m.dispensing?.epsStatus ?? null,
           m.dispenses.length,
         ]),
       ).toEqual(meds.map((m) => [m.id, m.eps, m.dispenses]));
+      expect(r.medications.status).toBe(meds.length ? "PRESENT" : "NOT_RECORDED");
 
       const plans = await sql<{ id: string; status: string }>(`SELECT id, status FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version DESC`, [nhs]);
       expect(ids(r.carePlanHistory)).toEqual(ids(plans));
       expect(r.carePlan?.id ?? null).toBe(plans.find((p) => p.status === "APPROVED")?.id ?? null);
 
       // Every clinical item says where it came from.
-      for (const item of [...r.allergies, ...r.conditions, ...nodes(r.diagnosticReports), ...r.medications, ...r.carePlanHistory])
+      for (const item of [...r.allergies.items, ...r.conditions.items, ...nodes(r.diagnosticReports), ...r.medications.items, ...r.carePlanHistory])
         expect((item as { provenance: { sourceSystem: string } }).provenance.sourceSystem).toEqual(expect.any(String));
     }
   });
@@ -143,8 +147,8 @@ describe("full resident view through the gateway", () => {
     const res = await gatewayQuery(
       stack,
       `query ($a: NhsNumber!, $b: NhsNumber!) {
-      a: resident(nhsNumber: $a) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } }
-      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { id } carePlanHistory { id } } }`,
+      a: resident(nhsNumber: $a) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { status items { id } } carePlanHistory { id } }
+      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { status items { id } } carePlanHistory { id } } }`,
       { a, b },
       gpAt("G00001"),
     );
@@ -154,7 +158,7 @@ describe("full resident view through the gateway", () => {
       ["b", b],
     ] as const) {
       const view = res.data[alias];
-      const all = [...nodes<{ id: string }>(view.diagnosticReports), ...view.medications, ...view.carePlanHistory].map((x: { id: string }) => x.id);
+      const all = [...nodes<{ id: string }>(view.diagnosticReports), ...view.medications.items, ...view.carePlanHistory].map((x: { id: string }) => x.id);
       for (const id of all) expect(id).toContain(`-${nhs}-`);
     }
   });
@@ -165,17 +169,19 @@ describe("full resident view through the gateway", () => {
     )) as [{ n: string }];
     const res = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { current: medications { status } stopped: medications(status: [STOPPED]) { status } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { current: medications { status items { status } } stopped: medications(status: [STOPPED]) { status items { status } } } }`,
       { n },
       await gpOf(n),
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.resident.current.every((m: { status: string }) => ["ACTIVE", "ON_HOLD"].includes(m.status))).toBe(true);
-    expect(res.data.resident.stopped.length).toBeGreaterThan(0);
-    expect(res.data.resident.stopped.every((m: { status: string }) => m.status === "STOPPED")).toBe(true);
+    // `status` on the section says what it holds; on each medicine, its MedicationRequestStatus.
+    expect(res.data.resident.current.items.every((m: { status: string }) => ["ACTIVE", "ON_HOLD"].includes(m.status))).toBe(true);
+    expect(res.data.resident.stopped.status).toBe("PRESENT");
+    expect(res.data.resident.stopped.items.length).toBeGreaterThan(0);
+    expect(res.data.resident.stopped.items.every((m: { status: string }) => m.status === "STOPPED")).toBe(true);
     const bad = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [ACTIVE, ACTIVE]) { id } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { medications(status: [ACTIVE, ACTIVE]) { status items { id } } } }`,
       { n },
       await gpOf(n),
     );

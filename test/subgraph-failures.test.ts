@@ -1,7 +1,8 @@
 // A subgraph in its own process, frozen (SIGSTOP: alive, never answering) and then killed (SIGKILL:
 // connection refused), under a running gateway with the production timeouts: the view still
-// answers, the failed subgraph's sections are null with SOURCE_UNAVAILABLE at their own paths
-// (aliases and fragments included) naming the section, and every other section arrives.
+// answers, the failed subgraph's sections say UNAVAILABLE (which source, since when) with their
+// entries null and SOURCE_UNAVAILABLE at the entries' own paths (aliases and fragments included)
+// naming the section (ADR 0005), and every other section arrives.
 import { parseEnv } from "../platform/config/env.js";
 import { startChildSubgraph, type ChildSubgraph } from "./support/child-subgraph.js";
 import { startGatewayOver } from "./support/gateway-over.js";
@@ -29,11 +30,11 @@ afterAll(async () => {
 });
 
 const VIEW = `
-  fragment Meds on Resident { meds: medications { id dosageText } }
+  fragment Meds on Resident { meds: medications { status outage { sourceSystem since } list: items { id dosageText } } }
   query View($nhs: NhsNumber!) {
-    resident(nhsNumber: $nhs) { nhsNumber name { family } allergies { display } diagnosticReports(first: 2) { edges { node { id } } } ...Meds }
+    resident(nhsNumber: $nhs) { nhsNumber name { family } allergies { status items { display } } diagnosticReports(first: 2) { edges { node { id } } } ...Meds }
   }`;
-const HOME = `query Home($home: ID!) { careHome(id: $home) { name residents(first: 5) { edges { node { nhsNumber name { family } medications { id } } } } } }`;
+const HOME = `query Home($home: ID!) { careHome(id: $home) { name residents(first: 5) { edges { node { nhsNumber name { family } medications { status items { id } } } } } } }`;
 
 const view = (userId?: string) => gatewayQuery(over.stack, VIEW, { nhs: resident.nhs }, { ...nurseAt(resident.home), ...(userId ? { userId } : {}) });
 
@@ -65,13 +66,18 @@ function expectMedicationsUnavailable(res: GraphQLResponse, paths: (string | num
   }
 }
 
+/** What the gateway fills in for a section whose subgraph did not answer (ADR 0005). */
+const OUTAGE = { sourceSystem: expect.any(String), since: expect.any(String) };
+
 function expectViewDegraded(res: GraphQLResponse) {
-  expectMedicationsUnavailable(res, [["resident", "meds"]]);
+  expectMedicationsUnavailable(res, [["resident", "meds", "list"]]);
   const r = res.data.resident;
-  expect(r.meds).toBeNull();
+  expect(r.meds).toEqual({ status: "UNAVAILABLE", outage: OUTAGE, list: null });
+  expect(Number.isNaN(Date.parse(r.meds.outage.since))).toBe(false);
   expect(r.nhsNumber).toBe(resident.nhs);
   expect(r.name.family).toEqual(expect.any(String));
-  expect(r.allergies).toEqual(expect.any(Array));
+  expect(r.allergies.items).toEqual(expect.any(Array));
+  expect(["PRESENT", "NONE_KNOWN", "NOT_RECORDED"]).toContain(r.allergies.status);
   expect(r.diagnosticReports.edges).toEqual(expect.any(Array));
 }
 
@@ -80,10 +86,10 @@ function expectHomeDegraded(res: GraphQLResponse) {
   expect(edges.length).toBeGreaterThan(1);
   expectMedicationsUnavailable(
     res,
-    edges.map((_, i) => ["careHome", "residents", "edges", i, "node", "medications"]),
+    edges.map((_, i) => ["careHome", "residents", "edges", i, "node", "medications", "items"]),
   );
   for (const { node } of edges) {
-    expect(node.medications).toBeNull();
+    expect(node.medications).toEqual({ status: "UNAVAILABLE", items: null });
     expect(node.name.family).toEqual(expect.any(String));
   }
 }
@@ -95,7 +101,8 @@ describe("a failing subgraph costs its own sections only", () => {
     for (let i = 0; i < 5 && (await view()).errors; i++);
     const res = await view();
     expect(res.errors).toBeUndefined();
-    expect(res.data.resident.meds.length).toBeGreaterThan(0);
+    expect(res.data.resident.meds).toMatchObject({ status: "PRESENT", outage: null });
+    expect(res.data.resident.meds.list.length).toBeGreaterThan(0);
     expect((await home()).errors).toBeUndefined();
   });
 

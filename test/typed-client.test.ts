@@ -14,6 +14,7 @@ import {
   UrgentCareLookupDocument,
   UsageReportDocument,
   type AccessSection,
+  type SectionStatus,
   type UsageOrgType,
 } from "../clients/generated/graphql.js";
 import { pickResident } from "./support/scratch-stack.js";
@@ -50,7 +51,9 @@ describe("the typed client against the running stack (development: arbitrary doc
     // Typed: a compile error if the schema no longer had these fields.
     const first = edges[0]!.node;
     expect(first.nhsNumber).toMatch(/^\d{10}$/);
-    expect(Array.isArray(first.medications ?? [])).toBe(true);
+    // Typed: a section says what it holds, and its entries are a list exactly when it was shown (ADR 0005).
+    const status: SectionStatus | undefined = first.medications?.status;
+    expect(Array.isArray(first.medications?.items)).toBe(status === "PRESENT" || status === "NONE_KNOWN" || status === "NOT_RECORDED");
   });
 
   it("a GP's registered patient, urgent care's lookup, an analyst's usage report", async () => {

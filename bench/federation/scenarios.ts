@@ -96,12 +96,12 @@ const RESIDENT_VIEW = `query ResidentView($nhs: NhsNumber!) {
   resident(nhsNumber: $nhs) {
     nhsNumber name { given family } dateOfBirth sex
     gpPractice { name } currentPlacement { careHome { name } startDate }
-    allergies { display criticality reactions { manifestation severity } provenance { sourceSystem lastUpdatedAt } }
-    conditions { display clinicalStatus }
+    allergies { status items { display criticality reactions { manifestation severity } provenance { sourceSystem lastUpdatedAt } } }
+    conditions { status items { display clinicalStatus } }
     currentHospitalStay { hospital { name } admittedAt }
     dischargeSummaries(first: 1) { edges { node { dischargedAt diagnoses { display } plannedActions { action } } } }
     diagnosticReports(abnormalOnly: true, first: 5) { edges { node { display issuedAt observations { display value unit interpretation } } } }
-    medications { medication { display } dosageText dispensing { epsStatus lastStatusChangeAt } }
+    medications { status items { medication { display } dosageText dispensing { epsStatus lastStatusChangeAt } } }
     carePlan { version status cpr { decision } emergencyPlan reviewDate }
   }
 }`;
@@ -112,7 +112,7 @@ const HOME_DASHBOARD = `query HomeDashboard($home: ID!) {
     nhsNumber name { given family } currentHospitalStay { admittedAt }
     dischargeSummaries(first: 1) { edges { node { dischargedAt } } }
     diagnosticReports(abnormalOnly: true, first: 1) { edges { node { issuedAt } } }
-    medications { dispensing { epsStatus lastStatusChangeAt } }
+    medications { status items { dispensing { epsStatus lastStatusChangeAt } } }
     carePlan { status reviewDate }
   } } } }
 }`;
@@ -120,7 +120,7 @@ const HOME_DASHBOARD = `query HomeDashboard($home: ID!) {
 // What an ambulance crew needs at the door.
 const URGENT_CARE_PLAN = `query UrgentCarePlan($nhs: NhsNumber!) {
   resident(nhsNumber: $nhs) {
-    name { family } allergies { display criticality } medications { medication { display } dosageText }
+    name { family } allergies { status items { display criticality } } medications { status items { medication { display } dosageText } }
     carePlan { cpr { decision } ceilingOfTreatment emergencyPlan }
   }
 }`;
@@ -144,19 +144,19 @@ export function buildScenarios(subjects: Subjects, tokens: Tokens): Scenario[] {
       if (!r.name || !r.currentPlacement) return "demographics missing";
       if (!r.dischargeSummaries?.edges?.length) return "no discharge summary";
       if (!r.diagnosticReports?.edges?.length) return "no abnormal lab report";
-      if (!r.medications?.length) return "no current medicines";
+      if (r.medications?.status !== "PRESENT" || !r.medications.items?.length) return "no current medicines";
       return r.carePlan?.status === "APPROVED" ? null : "no approved care plan";
     }),
     scenario("home-dashboard", "HomeDashboard", HOME_DASHBOARD, { home: subjects.careHome }, tokens.nurses, (data) => {
       const edges = ((data as Json | null)?.careHome?.residents?.edges ?? []) as Json[];
       const want = Math.min(40, subjects.homeResidents);
       if (edges.length !== want) return `${edges.length} residents listed, expected ${want}`;
-      return edges.every((e) => e.node?.name && Array.isArray(e.node?.medications)) ? null : "a resident's sections are missing";
+      return edges.every((e) => e.node?.name && Array.isArray(e.node?.medications?.items)) ? null : "a resident's sections are missing";
     }),
     scenario("urgent-care-plan", "UrgentCarePlan", URGENT_CARE_PLAN, { nhs: subjects.nhsNumber }, tokens.paramedics, (data) => {
       const r = resident(data);
       if (!r?.name?.family) return "resident missing";
-      if (!r.medications?.length) return "no current medicines";
+      if (r.medications?.status !== "PRESENT" || !r.medications.items?.length) return "no current medicines";
       return r.carePlan?.cpr?.decision ? null : "no approved care plan";
     }),
   ];
