@@ -39,9 +39,9 @@ import { fragmentsOf } from "./selections.js";
  */
 export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
   "Resident.placements": 5,
-  "Resident.allergies": 10,
-  "Resident.conditions": 20,
-  "Resident.medications": 20,
+  "AllergiesSection.items": 10,
+  "ConditionsSection.items": 20,
+  "MedicationsSection.items": 20,
   "Resident.carePlanHistory": 10,
   "MedicationRequest.dispenses": 5,
   "DiagnosticReport.observations": 12,

@@ -137,6 +137,12 @@ const ROWS: Row[] = [
     ...REQUEST_ERROR,
   },
   { code: "GRAPHQL_VALIDATION_FAILED", how: "an unknown field", req: (f) => q(`{ resident(nhsNumber: "${f.own}") { nope } }`), ...REQUEST_ERROR },
+  {
+    code: "SECTION_STATUS_REQUIRED",
+    how: "a section's items without its status",
+    req: (f) => q(`{ resident(nhsNumber: "${f.own}") { allergies { items { display } } } }`),
+    ...REQUEST_ERROR,
+  },
   { code: "BAD_USER_INPUT", how: "an NHS number given as an Int literal", req: () => q(`{ resident(nhsNumber: 9990000018) { nhsNumber } }`), ...REQUEST_ERROR },
   { code: "OPERATION_RESOLUTION_FAILURE", how: "an unknown operationName", req: () => q("query A { __typename }", undefined, "B"), ...REQUEST_ERROR },
   {

@@ -2,18 +2,46 @@
 // cannot be attributed is refused rather than shown unaudited.
 import { readFileSync } from "node:fs";
 import { buildSchema, parse } from "graphql";
-import { AUDIT_KEY_ALIAS, AuditIntegrityError, collectSectionEvents, withAuditKeys } from "./collect.js";
+import { print } from "graphql";
+import { AuditIntegrityError, collectSectionEvents, withAuditKeys } from "./collect.js";
+import { AUDIT_KEY_ALIAS, SECTION_REFUSAL_ALIAS, SECTION_STATUS_ALIAS } from "./reserved-names.js";
 
 const schema = buildSchema(readFileSync(new URL("../../schema/api.graphql", import.meta.url), "utf8"));
 const NHS = "9990000018";
-const doc = withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { allergies { id } medications { id } carePlan { id } conditions { id } } }`), schema);
+const doc = withAuditKeys(
+  parse(
+    `{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } medications { status items { id } } carePlan { id } conditions { status items { id } } } }`,
+  ),
+  schema,
+);
+/** A section wrapper as the gateway's rewritten document makes the subgraphs answer it. */
+const wrapper = (status: string, items: unknown[] | null, refusalCode: string | null = null) => ({
+  status,
+  items,
+  [SECTION_STATUS_ALIAS]: status,
+  [SECTION_REFUSAL_ALIAS]: refusalCode ? { code: refusalCode } : null,
+});
 
 describe("collectSectionEvents", () => {
-  it("ALLOWED when served, DENIED on a denial, UNAVAILABLE when null because its source failed", () => {
-    const data = { resident: { [AUDIT_KEY_ALIAS]: NHS, allergies: [], medications: null, carePlan: null, conditions: null } };
+  it("asks every section wrapper for its status and refusal under reserved names, whatever the client selected", () => {
+    const statusOnly = print(withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { conditions { status } } }`), schema));
+    expect(statusOnly).toContain(`${SECTION_STATUS_ALIAS}: status`);
+    expect(statusOnly).toMatch(new RegExp(`${SECTION_REFUSAL_ALIAS}: refusal \\{\\s*code: code\\s*\\}`));
+  });
+
+  it("ALLOWED when served, DENIED on a denial, UNAVAILABLE when its source failed", () => {
+    const data = {
+      resident: {
+        [AUDIT_KEY_ALIAS]: NHS,
+        allergies: wrapper("NONE_KNOWN", []),
+        medications: wrapper("UNAVAILABLE", null),
+        carePlan: null,
+        conditions: wrapper("REFUSED", null, "ROLE_NOT_PERMITTED"),
+      },
+    };
     const errors = [
-      { path: ["resident", "medications"], extensions: { code: "SOURCE_UNAVAILABLE" } },
-      { path: ["resident", "conditions"], extensions: { code: "ROLE_NOT_PERMITTED" } },
+      { path: ["resident", "medications", "items"], extensions: { code: "SOURCE_UNAVAILABLE" } },
+      { path: ["resident", "conditions", "items"], extensions: { code: "ROLE_NOT_PERMITTED" } },
     ];
     const events = collectSectionEvents(doc, schema, data, errors);
     expect(Object.fromEntries(events.map((e) => [e.section, [e.outcome, e.denialCode]]))).toEqual({
@@ -23,12 +51,32 @@ describe("collectSectionEvents", () => {
       CONDITIONS: ["DENIED", "ROLE_NOT_PERMITTED"],
     });
     expect(data.resident).not.toHaveProperty(AUDIT_KEY_ALIAS);
+    // The reserved names are read and removed: the client never sees them.
+    expect(JSON.stringify(data)).not.toMatch(/_carerecord/);
+  });
+
+  it("a refusal or outage the client read only the status of is still DENIED / UNAVAILABLE (no error to go on)", () => {
+    const data = {
+      resident: {
+        [AUDIT_KEY_ALIAS]: NHS,
+        allergies: wrapper("PRESENT", [{ id: "A" }]),
+        medications: wrapper("UNAVAILABLE", null),
+        conditions: wrapper("REFUSED", null, "SHARING_OBJECTION"),
+      },
+    };
+    const events = collectSectionEvents(doc, schema, data, []);
+    expect(Object.fromEntries(events.map((e) => [e.section, [e.outcome, e.denialCode]]))).toEqual({
+      ALLERGIES: ["ALLOWED", null],
+      MEDICATIONS: ["UNAVAILABLE", "SOURCE_UNAVAILABLE"],
+      CONDITIONS: ["DENIED", "SHARING_OBJECTION"],
+    });
   });
 
   it("an error below a section that was still served leaves it ALLOWED (it was shown)", () => {
-    const data = { resident: { [AUDIT_KEY_ALIAS]: NHS, allergies: [{ id: null }], medications: [], carePlan: null, conditions: [] } };
-    const events = collectSectionEvents(doc, schema, data, [{ path: ["resident", "allergies", 0, "id"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
-    expect(events.find((e) => e.section === "ALLERGIES")).toMatchObject({ outcome: "ALLOWED" });
+    const data = { resident: { [AUDIT_KEY_ALIAS]: NHS, allergies: [{ id: null }], carePlan: { id: null } } };
+    const doc2 = withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } carePlan { id } } }`), schema);
+    const events = collectSectionEvents(doc2, schema, data, [{ path: ["resident", "carePlan", "id"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+    expect(events.find((e) => e.section === "CARE_PLAN")).toMatchObject({ outcome: "ALLOWED" });
   });
 
   it("a refused look-up of a whole resident that failed for another reason is UNAVAILABLE, not DENIED", () => {
@@ -37,13 +85,13 @@ describe("collectSectionEvents", () => {
   });
 
   it.each([[undefined], ["F"], ["9990000019"], [{ nested: NHS }]])("refuses a resident whose key is %p", (key) => {
-    const data = { resident: { [AUDIT_KEY_ALIAS]: key, allergies: [] } };
+    const data = { resident: { [AUDIT_KEY_ALIAS]: key, allergies: wrapper("NOT_RECORDED", []) } };
     expect(() => collectSectionEvents(doc, schema, data, [])).toThrow(AuditIntegrityError);
   });
 
   it("walks the operation named, not the first in the document", () => {
     const two = withAuditKeys(
-      parse(`query A { resident(nhsNumber: "${NHS}") { allergies { id } } } query B { resident(nhsNumber: "${NHS}") { carePlan { id } } }`),
+      parse(`query A { resident(nhsNumber: "${NHS}") { allergies { status } } } query B { resident(nhsNumber: "${NHS}") { carePlan { id } } }`),
       schema,
     );
     const events = collectSectionEvents(two, schema, { resident: { [AUDIT_KEY_ALIAS]: NHS, carePlan: null } }, [], {}, "B");
