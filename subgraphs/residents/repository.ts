@@ -122,8 +122,27 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
         orderBy: { id: "asc" },
         take: limit,
       }),
-    closeBreakGlassReview: (id: string, reviewedBy: string, note: string, at: Date) =>
-      prisma.breakGlass.updateMany({ where: { id, reviewedAt: null }, data: { reviewedAt: at, reviewedBy, reviewNote: note } }),
+    /**
+     * Closes an open review once per client idempotency key: a retry gets the session it closed.
+     * `notOpen` is thrown (rolling back, so no key is recorded) when no open review has that id.
+     */
+    closeBreakGlassReviewOnce: async (
+      id: string,
+      reviewedBy: string,
+      note: string,
+      at: Date,
+      request: IdempotencyRequest | undefined,
+      notOpen: () => Error,
+    ) => {
+      const { id: closed } = await prisma.$transaction((tx) =>
+        onceInTransaction(tx, "residents", request, [], async () => {
+          const { count } = await tx.breakGlass.updateMany({ where: { id, reviewedAt: null }, data: { reviewedAt: at, reviewedBy, reviewNote: note } });
+          if (count === 0) throw notOpen();
+          return id;
+        }),
+      );
+      return prisma.breakGlass.findUniqueOrThrow({ where: { id: closed } });
+    },
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

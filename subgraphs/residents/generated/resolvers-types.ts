@@ -102,6 +102,15 @@ export type AllergyVerificationStatus =
   /** Not objectively verified. */
   | 'UNCONFIRMED';
 
+/** What breakGlass did: the session it started, or the user errors that kept it from starting one. */
+export type BreakGlassPayload = {
+  __typename?: 'BreakGlassPayload';
+  /** The session started (for a retried idempotency key, the session the key first started); null when userErrors is not empty. */
+  breakGlassSession?: Maybe<BreakGlassSession>;
+  /** Why no session was started, one entry per problem; empty when it was started or found again for a retried key. */
+  userErrors: Array<BreakGlassUserError>;
+};
+
 /** One clinician's break-glass access to one resident's record: why, when, and the privacy officer's review of it. */
 export type BreakGlassSession = {
   __typename?: 'BreakGlassSession';
@@ -149,6 +158,24 @@ export type BreakGlassSessionEdge = {
   node: BreakGlassSession;
 };
 
+/** A reason a break-glass mutation wrote nothing that the user can act on. Access refusals are top-level errors instead. */
+export type BreakGlassUserError = {
+  __typename?: 'BreakGlassUserError';
+  /** What kind of problem it is; switch on this, not on the message. */
+  code: BreakGlassUserErrorCode;
+  /** Path of the argument at fault, e.g. ["reason"], ["note"] or ["id"]; null when no one argument is at fault. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What to change, in words for the user; it never repeats the value sent. */
+  message: Scalars['String']['output'];
+};
+
+/** Why a break-glass mutation wrote nothing. */
+export type BreakGlassUserErrorCode =
+  /** A value out of bounds: the reason's or the note's length after trimming. field says which. */
+  | 'INVALID_INPUT'
+  /** No break-glass session with that id is awaiting review: the id is unknown, or its review is already closed. */
+  | 'REVIEW_NOT_OPEN';
+
 /** A care home: a registered residential or nursing home whose staff use the care record. */
 export type CareHome = {
   __typename?: 'CareHome';
@@ -175,6 +202,15 @@ export type CareHome = {
 export type CareHomeResidentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What closeBreakGlassReview did: the session with its review closed, or the user errors that kept it open. */
+export type CloseBreakGlassReviewPayload = {
+  __typename?: 'CloseBreakGlassReviewPayload';
+  /** The session with its review closed (reviewedAt, reviewedBy, reviewNote set); null when userErrors is not empty. */
+  breakGlassSession?: Maybe<BreakGlassSession>;
+  /** Why nothing was written, one entry per problem; empty when the review was closed or found again for a retried key. */
+  userErrors: Array<BreakGlassUserError>;
 };
 
 /** FHIR Condition: a problem or significant history. */
@@ -247,6 +283,9 @@ export type HumanName = {
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the session, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -254,21 +293,26 @@ export type Mutation = {
    * Break-glass: a clinician's emergency access to a resident they have no care relationship with,
    * or who has objected to sharing. The reason is mandatory; access lasts 4 hours and every use is
    * flagged for the privacy officer. Clinical roles only (care home nurse, GP, 111, out-of-hours,
-   * ambulance, ED; others get ROLE_NOT_PERMITTED); it opens viewing within the role's own sections,
-   * never a write, and it shows legally restricted history to no one but the registered GP.
+   * ambulance, ED; others get ROLE_NOT_PERMITTED, a top-level error with a null payload); it opens
+   * viewing within the role's own sections, never a write, and it shows legally restricted history to
+   * no one but the registered GP. User errors: INVALID_INPUT (the reason's length).
    */
-  breakGlass?: Maybe<BreakGlassSession>;
+  breakGlass?: Maybe<BreakGlassPayload>;
   /**
-   * Privacy officer: close the review of a break-glass use, recording who closed it, when and the note.
-   * NOT_FOUND when no session with that id is still awaiting review (unknown id, or already closed).
+   * Privacy officer: close the review of a break-glass use, recording who closed it, when and the note (other roles
+   * get ROLE_NOT_PERMITTED, a top-level error with a null payload). User errors: INVALID_INPUT (the note's length),
+   * REVIEW_NOT_OPEN (no session with that id is still awaiting review: unknown id, or already closed).
    */
-  closeBreakGlassReview?: Maybe<BreakGlassSession>;
+  closeBreakGlassReview?: Maybe<CloseBreakGlassReviewPayload>;
 };
 
 
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the session, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type MutationBreakGlassArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -280,9 +324,13 @@ export type MutationBreakGlassArgs = {
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the session, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type MutationCloseBreakGlassReviewArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   note: Scalars['String']['input'];
 };
 
@@ -593,11 +641,15 @@ export type ResolversTypes = {
   AllergyCriticality: AllergyCriticality;
   AllergyReaction: ResolverTypeWrapper<AllergyReaction>;
   AllergyVerificationStatus: AllergyVerificationStatus;
+  BreakGlassPayload: ResolverTypeWrapper<Omit<BreakGlassPayload, 'breakGlassSession'> & { breakGlassSession?: Maybe<ResolversTypes['BreakGlassSession']> }>;
   BreakGlassSession: ResolverTypeWrapper<BreakGlassSessionRow>;
   BreakGlassSessionConnection: ResolverTypeWrapper<Omit<BreakGlassSessionConnection, 'edges'> & { edges: Array<ResolversTypes['BreakGlassSessionEdge']> }>;
   BreakGlassSessionEdge: ResolverTypeWrapper<Omit<BreakGlassSessionEdge, 'node'> & { node: ResolversTypes['BreakGlassSession'] }>;
+  BreakGlassUserError: ResolverTypeWrapper<BreakGlassUserError>;
+  BreakGlassUserErrorCode: BreakGlassUserErrorCode;
   CareHome: ResolverTypeWrapper<CareHomeRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CloseBreakGlassReviewPayload: ResolverTypeWrapper<Omit<CloseBreakGlassReviewPayload, 'breakGlassSession'> & { breakGlassSession?: Maybe<ResolversTypes['BreakGlassSession']> }>;
   Condition: ResolverTypeWrapper<ConditionRow>;
   ConditionCategory: ConditionCategory;
   ConditionClinicalStatus: ConditionClinicalStatus;
@@ -627,11 +679,14 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   AllergyReaction: AllergyReaction;
+  BreakGlassPayload: Omit<BreakGlassPayload, 'breakGlassSession'> & { breakGlassSession?: Maybe<ResolversParentTypes['BreakGlassSession']> };
   BreakGlassSession: BreakGlassSessionRow;
   BreakGlassSessionConnection: Omit<BreakGlassSessionConnection, 'edges'> & { edges: Array<ResolversParentTypes['BreakGlassSessionEdge']> };
   BreakGlassSessionEdge: Omit<BreakGlassSessionEdge, 'node'> & { node: ResolversParentTypes['BreakGlassSession'] };
+  BreakGlassUserError: BreakGlassUserError;
   CareHome: CareHomeRow;
   Int: Scalars['Int']['output'];
+  CloseBreakGlassReviewPayload: Omit<CloseBreakGlassReviewPayload, 'breakGlassSession'> & { breakGlassSession?: Maybe<ResolversParentTypes['BreakGlassSession']> };
   Condition: ConditionRow;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -668,6 +723,11 @@ export type AllergyReactionResolvers<ContextType = ResidentsContext, ParentType 
   severity?: Resolver<Maybe<ResolversTypes['ReactionSeverity']>, ParentType, ContextType>;
 };
 
+export type BreakGlassPayloadResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['BreakGlassPayload'] = ResolversParentTypes['BreakGlassPayload']> = {
+  breakGlassSession?: Resolver<Maybe<ResolversTypes['BreakGlassSession']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['BreakGlassUserError']>, ParentType, ContextType>;
+};
+
 export type BreakGlassSessionResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['BreakGlassSession'] = ResolversParentTypes['BreakGlassSession']> = {
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -693,6 +753,12 @@ export type BreakGlassSessionEdgeResolvers<ContextType = ResidentsContext, Paren
   node?: Resolver<ResolversTypes['BreakGlassSession'], ParentType, ContextType>;
 };
 
+export type BreakGlassUserErrorResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['BreakGlassUserError'] = ResolversParentTypes['BreakGlassUserError']> = {
+  code?: Resolver<ResolversTypes['BreakGlassUserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CareHomeResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['CareHome'] = ResolversParentTypes['CareHome'], FederationReferenceType extends FederationReferenceTypes['CareHome'] = FederationReferenceTypes['CareHome']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CareHome']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -701,6 +767,11 @@ export type CareHomeResolvers<ContextType = ResidentsContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   postcode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   residents?: Resolver<Maybe<ResolversTypes['ResidentConnection']>, ParentType, ContextType, RequireFields<CareHomeResidentsArgs, 'first'>>;
+};
+
+export type CloseBreakGlassReviewPayloadResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['CloseBreakGlassReviewPayload'] = ResolversParentTypes['CloseBreakGlassReviewPayload']> = {
+  breakGlassSession?: Resolver<Maybe<ResolversTypes['BreakGlassSession']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['BreakGlassUserError']>, ParentType, ContextType>;
 };
 
 export type ConditionResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['Condition'] = ResolversParentTypes['Condition']> = {
@@ -736,8 +807,8 @@ export type HumanNameResolvers<ContextType = ResidentsContext, ParentType extend
 };
 
 export type MutationResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  breakGlass?: Resolver<Maybe<ResolversTypes['BreakGlassSession']>, ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'nhsNumber' | 'reason'>>;
-  closeBreakGlassReview?: Resolver<Maybe<ResolversTypes['BreakGlassSession']>, ParentType, ContextType, RequireFields<MutationCloseBreakGlassReviewArgs, 'id' | 'note'>>;
+  breakGlass?: Resolver<Maybe<ResolversTypes['BreakGlassPayload']>, ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'nhsNumber' | 'reason'>>;
+  closeBreakGlassReview?: Resolver<Maybe<ResolversTypes['CloseBreakGlassReviewPayload']>, ParentType, ContextType, RequireFields<MutationCloseBreakGlassReviewArgs, 'id' | 'note'>>;
 };
 
 export interface NhsNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['NhsNumber'], any> {
@@ -811,10 +882,13 @@ export type SharingObjectionResolvers<ContextType = ResidentsContext, ParentType
 export type Resolvers<ContextType = ResidentsContext> = {
   Allergy?: AllergyResolvers<ContextType>;
   AllergyReaction?: AllergyReactionResolvers<ContextType>;
+  BreakGlassPayload?: BreakGlassPayloadResolvers<ContextType>;
   BreakGlassSession?: BreakGlassSessionResolvers<ContextType>;
   BreakGlassSessionConnection?: BreakGlassSessionConnectionResolvers<ContextType>;
   BreakGlassSessionEdge?: BreakGlassSessionEdgeResolvers<ContextType>;
+  BreakGlassUserError?: BreakGlassUserErrorResolvers<ContextType>;
   CareHome?: CareHomeResolvers<ContextType>;
+  CloseBreakGlassReviewPayload?: CloseBreakGlassReviewPayloadResolvers<ContextType>;
   Condition?: ConditionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
