@@ -51,6 +51,18 @@ describe("the typed client against the running stack (development: arbitrary doc
     const first = edges[0]!.node;
     expect(first.nhsNumber).toMatch(/^\d{10}$/);
     expect(Array.isArray(first.medications ?? [])).toBe(true);
+    // Typed filters, order and backward paging: the last 3 by family name end where the list does.
+    const total: number = res.data!.careHome!.residents!.totalCount;
+    const back = await client("nurse").execute(CareHomeDashboardDocument, {
+      careHomeId: "CH00001",
+      last: 3,
+      orderBy: "FAMILY_NAME",
+      filter: { placement: "CURRENT" },
+    });
+    expect(back.errors.filter((e) => e.extensions?.code !== "SHARING_OBJECTION")).toEqual([]);
+    expect(back.data!.careHome!.residents!.totalCount).toBe(total);
+    expect(back.data!.careHome!.residents!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(back.data!.careHome!.residents!.edges).toHaveLength(3);
   });
 
   it("a GP's registered patient, urgent care's lookup, an analyst's usage report", async () => {

@@ -46,11 +46,14 @@ export const BreakGlassMutations: Gen.MutationResolvers = {
     }),
 };
 
+/** The list's cursor scope: a cursor of another list is refused here. */
+const SESSIONS = "Query.breakGlassSessions";
+
 export const BreakGlassQueries: Gen.QueryResolvers = {
   breakGlassSessions: async (_, args, ctx) => {
     const size = pageSize(args.first, 50);
-    const after = decodeCursor(args.after, 1);
+    const after = decodeCursor(SESSIONS, args.after, 1);
     const rows = await ctx.repo.breakGlassForReview(args.reviewed ?? null, size + 1, (after?.[0] as string | undefined) ?? null);
-    return toConnection(rows, size, (r) => [r.id]);
+    return toConnection(SESSIONS, rows, size, (r) => [r.id]);
   },
 };

@@ -3,7 +3,7 @@ import type { Resolvers } from "../generated/resolvers-types.js";
 import { QueryResolvers } from "./query.js";
 import { BreakGlassMutations, BreakGlassQueries } from "./break-glass.js";
 import { AllergyResolvers, ConditionResolvers, PlacementResolvers, ResidentResolvers } from "./resident.js";
-import { CareHomeResolvers, GpPracticeResolvers } from "./care-home.js";
+import { CareHomeResolvers, GpPracticeResolvers, ResidentConnectionResolvers } from "./care-home.js";
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -14,5 +14,6 @@ export const resolvers: Resolvers = {
   Allergy: AllergyResolvers,
   Condition: ConditionResolvers,
   CareHome: CareHomeResolvers,
+  ResidentConnection: ResidentConnectionResolvers,
   GpPractice: GpPracticeResolvers,
 };
