@@ -4,6 +4,9 @@
 // - a field with a `first` argument (a paged connection) multiplies its `edges` by `first` as the
 //   caller sent it, inline or as a variable, or by the argument's default when absent (so `first:
 //   $n` with n = 1000 costs what `first: 1000` costs; an explicit null costs the page maximum);
+//   a connection that also pages backwards prices `last` exactly like `first` (both sent: the
+//   larger, though the subgraph refuses that), and with neither sent the page size the subgraph
+//   uses then (DEFAULT_PAGE_SIZE, unless `first` has a default of its own);
 // - a list without `first` multiplies by its assumed size (ASSUMED_LIST_SIZES, else
 //   DEFAULT_LIST_SIZE): these lists are a resident's own records and are not paged.
 // @skip/@include are honoured, fragments are followed, the selected operation is the one priced.
@@ -30,7 +33,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
-import { MAX_PAGE_SIZE } from "../platform/graphql/paging.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../platform/graphql/paging.js";
 import { fragmentsOf } from "./selections.js";
 
 /**
@@ -103,7 +106,8 @@ class CostWalker {
       const args = getArgumentValues(field, selection, this.variables);
       const named = getNamedType(field.type);
       const paged = field.args.find((a) => a.name === "first");
-      const pageSize = paged ? this.sizeOf(args.first, paged.defaultValue) : undefined;
+      const pagesBack = field.args.some((a) => a.name === "last");
+      const pageSize = paged ? this.pageSizeOf(args, paged.defaultValue, pagesBack) : undefined;
       let size = 1;
       if (isListType(getNullableType(field.type))) {
         size = pageSize ?? (selection.name.value === "edges" ? edgesSize : undefined) ?? ASSUMED_LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE;
@@ -117,11 +121,16 @@ class CostWalker {
     return total;
   }
 
-  /** The page size a caller asked for: the value sent, the default when absent, the page maximum when null. */
-  private sizeOf(value: unknown, defaultValue: unknown): number {
-    const n = typeof value === "number" ? value : value === undefined && typeof defaultValue === "number" ? defaultValue : MAX_PAGE_SIZE;
+  /**
+   * The page size a caller asked for with `first` (and `last`, where the connection takes it): the
+   * value sent, the page maximum when null; when neither is sent, `first`'s default, or where it
+   * has none (a two-way connection) the size the subgraph pages by then.
+   */
+  private pageSizeOf(args: Record<string, unknown>, firstDefault: unknown, pagesBack: boolean): number {
+    const sent = [args.first, pagesBack ? args.last : undefined].filter((v) => v !== undefined);
+    if (sent.length === 0) return typeof firstDefault === "number" ? Math.max(1, firstDefault) : pagesBack ? DEFAULT_PAGE_SIZE : MAX_PAGE_SIZE;
     // A zero or negative page is refused by the subgraph; it must never lower the estimate.
-    return Math.max(1, n);
+    return Math.max(...sent.map((v) => (typeof v === "number" ? Math.max(1, v) : MAX_PAGE_SIZE)));
   }
 
   private included(node: Parameters<typeof getDirectiveValues>[1]): boolean {

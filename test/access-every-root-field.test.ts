@@ -55,27 +55,27 @@ const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => 
   },
   breakGlass: {
     who: "nurse",
-    query: `mutation ($n: NhsNumber!, $r: String!) { x: breakGlass(nhsNumber: $n, reason: $r) { id } }`,
+    query: `mutation ($n: NhsNumber!, $r: String!) { x: breakGlass(nhsNumber: $n, reason: $r) { breakGlassSession { id } userErrors { code } } }`,
     variables: () => ({ n: own, r: "Resident collapsed, need the record now" }),
   },
   closeBreakGlassReview: {
     who: "privacyOfficer",
-    query: `mutation ($id: ID!) { x: closeBreakGlassReview(id: $id, note: "ok") { id } }`,
+    query: `mutation ($id: ID!) { x: closeBreakGlassReview(id: $id, note: "ok") { breakGlassSession { id } userErrors { code } } }`,
     variables: () => ({ id: "no-such-session" }),
   },
   submitCarePlanQuestionnaire: {
     who: "nurse",
-    query: `mutation ($n: NhsNumber!) { x: submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`,
+    query: `mutation ($n: NhsNumber!) { x: submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id } userErrors { code } } }`,
     variables: () => ({ n: own }),
   },
   addCarePlanClinicalDetail: {
     who: "gp",
-    query: `mutation ($id: ID!) { x: addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: DNACPR, ceilingOfTreatment: NOT_STATED }) { id } }`,
+    query: `mutation ($id: ID!) { x: addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: DNACPR, ceilingOfTreatment: NOT_STATED }) { carePlan { id } userErrors { code } } }`,
     variables: () => ({ id: "CP-none-1" }),
   },
   approveCarePlan: {
     who: "gp",
-    query: `mutation ($id: ID!) { x: approveCarePlan(id: $id, reviewDate: "2030-01-01") { id } }`,
+    query: `mutation ($id: ID!) { x: approveCarePlan(id: $id, reviewDate: "2030-01-01") { carePlan { id } userErrors { code } } }`,
     variables: () => ({ id: "CP-none-1" }),
   },
 };
@@ -120,7 +120,7 @@ describe("preconditions on every root field", () => {
   });
 
   it("the same operations pass the preconditions for compliant callers (the refusals above are not the field's own)", async () => {
-    // Writes that would succeed are made to fail on their own rules instead (a short reason, another home's resident).
+    // Writes that would succeed are made to fail on their own rules instead (a short reason: a user error; another home's resident).
     const harmless: Record<string, Record<string, unknown>> = { breakGlass: { n: own, r: "short" }, submitCarePlanQuestionnaire: { n: elsewhere } };
     for (const [field, op] of Object.entries(OPERATIONS)) {
       const res = await gatewayQuery(stack, op.query, harmless[field] ?? op.variables?.() ?? {}, identities[op.who] as Identity);

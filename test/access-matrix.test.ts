@@ -102,7 +102,7 @@ function expected(role: Role, situation: Situation): { record: string | null; fi
 
 const cases = Role.options.flatMap((role) => (["own", "elsewhere", "objected", "glass"] as const).map((situation) => [role, situation] as const));
 
-const BREAK = `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Matrix: emergency, no other way to the record") { id } }`;
+const BREAK = `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Matrix: emergency, no other way to the record") { breakGlassSession { id } } }`;
 
 describe("access matrix", () => {
   it.each(cases)("%s, %s resident", async (role, situation) => {
@@ -147,14 +147,17 @@ describe("access matrix", () => {
 
 const WRITES: Record<string, (plan: string, nhs: string) => { query: string; variables: Record<string, unknown> }> = {
   submitCarePlanQuestionnaire: (_plan, nhs) => ({
-    query: `mutation ($n: NhsNumber!) { w: submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`,
+    query: `mutation ($n: NhsNumber!) { w: submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id } userErrors { code } } }`,
     variables: { n: nhs },
   }),
   addCarePlanClinicalDetail: (plan) => ({
-    query: `mutation ($id: ID!) { w: addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: FOR_CPR, ceilingOfTreatment: FULL_ESCALATION }) { id } }`,
+    query: `mutation ($id: ID!) { w: addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: FOR_CPR, ceilingOfTreatment: FULL_ESCALATION }) { carePlan { id } userErrors { code } } }`,
     variables: { id: plan },
   }),
-  approveCarePlan: (plan) => ({ query: `mutation ($id: ID!) { w: approveCarePlan(id: $id, reviewDate: "2031-01-01") { id } }`, variables: { id: plan } }),
+  approveCarePlan: (plan) => ({
+    query: `mutation ($id: ID!) { w: approveCarePlan(id: $id, reviewDate: "2031-01-01") { carePlan { id } userErrors { code } } }`,
+    variables: { id: plan },
+  }),
 };
 
 describe("writes under break-glass", () => {

@@ -189,23 +189,25 @@ describe("objection and break-glass", () => {
   });
 
   it("break-glass needs a clinician and a real reason", async () => {
-    const BREAK = `mutation ($n: NhsNumber!, $r: String!) { breakGlass(nhsNumber: $n, reason: $r) { id expiresAt } }`;
+    const BREAK = `mutation ($n: NhsNumber!, $r: String!) { breakGlass(nhsNumber: $n, reason: $r) { breakGlassSession { id expiresAt } userErrors { code field } } }`;
     const byCarer = await gatewayQuery(stack, BREAK, { n: objected, r: "Resident collapsed, need allergies" }, carer);
     expect(byCarer.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
+    expect(byCarer.data?.breakGlass ?? null).toBeNull();
     const noReason = await gatewayQuery(stack, BREAK, { n: objected, r: "   " }, nurse);
-    expect(noReason.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(noReason.errors).toBeUndefined();
+    expect(noReason.data.breakGlass).toEqual({ breakGlassSession: null, userErrors: [{ code: "INVALID_INPUT", field: ["reason"] }] });
     expect((await view(carer, objected)).denied.resident).toBe("SHARING_OBJECTION");
   });
 
   it("a clinician's break-glass opens the record for 4 hours and is queued for the privacy officer", async () => {
     const res = await gatewayQuery(
       stack,
-      `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Resident collapsed; paramedics need current medicines") { id startedAt expiresAt } }`,
+      `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Resident collapsed; paramedics need current medicines") { breakGlassSession { id startedAt expiresAt } } }`,
       { n: objected },
       nurse,
     );
     expect(res.errors).toBeUndefined();
-    const session = res.data.breakGlass;
+    const session = res.data.breakGlass.breakGlassSession;
     expect(new Date(session.expiresAt).getTime() - new Date(session.startedAt).getTime()).toBe(4 * 3_600_000);
     const v = await view(nurse, objected);
     expect(v.denied.resident).toBeUndefined();
@@ -219,11 +221,12 @@ describe("objection and break-glass", () => {
     expect(open.errors).toBeUndefined();
     expect(open.data.breakGlassSessions.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(session.id);
 
-    const CLOSE = `mutation ($id: ID!) { closeBreakGlassReview(id: $id, note: "Appropriate: emergency care") { id reviewedAt reviewedBy } }`;
+    const CLOSE = `mutation ($id: ID!) { closeBreakGlassReview(id: $id, note: "Appropriate: emergency care") { breakGlassSession { id reviewedAt reviewedBy } userErrors { code field } } }`;
     expect((await gatewayQuery(stack, CLOSE, { id: session.id }, nurse)).errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
     const closed = await gatewayQuery(stack, CLOSE, { id: session.id }, identities.privacyOfficer);
     expect(closed.errors).toBeUndefined();
-    expect(closed.data.closeBreakGlassReview.reviewedBy).toBe(identities.privacyOfficer.userId);
-    expect((await gatewayQuery(stack, CLOSE, { id: session.id }, identities.privacyOfficer)).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(closed.data.closeBreakGlassReview.breakGlassSession.reviewedBy).toBe(identities.privacyOfficer.userId);
+    const again = await gatewayQuery(stack, CLOSE, { id: session.id }, identities.privacyOfficer);
+    expect(again.data.closeBreakGlassReview).toEqual({ breakGlassSession: null, userErrors: [{ code: "REVIEW_NOT_OPEN", field: ["id"] }] });
   });
 });

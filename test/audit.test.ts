@@ -96,7 +96,7 @@ describe("access events", () => {
     )) as [{ n: string }];
     await gatewayQuery(
       stack,
-      `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Fall with head injury; checking anticoagulants") { id } }`,
+      `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Fall with head injury; checking anticoagulants") { breakGlassSession { id } } }`,
       { n },
       nurse,
     );

@@ -35,14 +35,15 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const BREAK = `mutation Glass($who: NhsNumber!, $why: String!) { session: breakGlass(nhsNumber: $who, reason: $why) { id expiresAt } }`;
+const BREAK = `mutation Glass($who: NhsNumber!, $why: String!) { session: breakGlass(nhsNumber: $who, reason: $why) { breakGlassSession { id expiresAt } userErrors { code } } }`;
 async function breakGlass(identity: Identity, n: string) {
   const res = await gatewayQuery(stack, BREAK, { who: n, why: "Called out of hours, resident deteriorating, need the plan" }, identity);
   expect(res.errors).toBeUndefined();
-  expect(res.data.session.id).toEqual(expect.any(String));
+  expect(res.data.session.userErrors).toEqual([]);
+  expect(res.data.session.breakGlassSession.id).toEqual(expect.any(String));
 }
 
-const SUBMIT = `mutation Submit($n: NhsNumber!, $input: CarePlanQuestionnaireInput!) { plan: submitCarePlanQuestionnaire(nhsNumber: $n, input: $input) { ...P } }
+const SUBMIT = `mutation Submit($n: NhsNumber!, $input: CarePlanQuestionnaireInput!) { submitted: submitCarePlanQuestionnaire(nhsNumber: $n, input: $input) { plan: carePlan { ...P } userErrors { code } } }
   fragment P on CarePlan { id version status }`;
 const QUESTIONNAIRE = {
   whatMattersToMe: "Quiet mornings",
@@ -51,7 +52,7 @@ const QUESTIONNAIRE = {
   preferredPlaceOfCare: "CARE_HOME",
   preferredPlaceOfDeath: "CARE_HOME",
 };
-const DETAIL = `mutation Detail($id: ID!, $input: CarePlanClinicalDetailInput!) { d: addCarePlanClinicalDetail(id: $id, input: $input) { id clinicalDetailAddedBy { name } } }`;
+const DETAIL = `mutation Detail($id: ID!, $input: CarePlanClinicalDetailInput!) { d: addCarePlanClinicalDetail(id: $id, input: $input) { carePlan { id clinicalDetailAddedBy { name } } userErrors { code } } }`;
 const CLINICAL = {
   diagnoses: [{ code: "52448006", display: "Dementia" }],
   keyMedications: ["Donepezil 5mg"],
@@ -59,7 +60,7 @@ const CLINICAL = {
   cprDecision: "FOR_CPR",
   ceilingOfTreatment: "FULL_ESCALATION",
 };
-const APPROVE = `mutation Approve($id: ID!, $on: Date!) { ok: approveCarePlan(id: $id, reviewDate: $on) { id status } }`;
+const APPROVE = `mutation Approve($id: ID!, $on: Date!) { ok: approveCarePlan(id: $id, reviewDate: $on) { carePlan { id status } userErrors { code } } }`;
 const PLANS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { approved: carePlan { id version cpr { decision } } history: carePlanHistory { id status } } }`;
 
 const plansOf = (n: string) =>
@@ -76,7 +77,7 @@ describe("break-glass opens a record for viewing, never for writing", () => {
     // The care home submits a new version; the registered GP adds clinical detail (DNACPR).
     const submitted = await gatewayQuery(stack, SUBMIT, { n: nhs, input: QUESTIONNAIRE }, nurseAt("CH00002"));
     expect(submitted.errors).toBeUndefined();
-    const plan = submitted.data.plan;
+    const plan = submitted.data.submitted.plan;
     await breakGlass(intruder, nhs);
 
     // Viewing works through the glass: the submitted version is in the history.
@@ -98,12 +99,13 @@ describe("break-glass opens a record for viewing, never for writing", () => {
       registered,
     );
     expect(legit.errors).toBeUndefined();
+    expect(legit.data.d.userErrors).toEqual([]);
     const before = await plansOf(nhs);
 
     // Approval through the glass, twice in one document under aliases: refused, nothing superseded.
     const approve = await gatewayQuery(
       stack,
-      `mutation ($id: ID!) { a: approveCarePlan(id: $id, reviewDate: "2030-01-01") { id } b: approveCarePlan(id: $id, reviewDate: "2031-01-01") { status } }`,
+      `mutation ($id: ID!) { a: approveCarePlan(id: $id, reviewDate: "2030-01-01") { carePlan { id } } b: approveCarePlan(id: $id, reviewDate: "2031-01-01") { carePlan { status } userErrors { code } } }`,
       { id: plan.id },
       intruder,
     );
@@ -116,7 +118,7 @@ describe("break-glass opens a record for viewing, never for writing", () => {
     // The registered GP still can.
     const ok = await gatewayQuery(stack, APPROVE, { id: plan.id, on: "2030-01-01" }, registered);
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.ok.status).toBe("APPROVED");
+    expect(ok.data.ok).toEqual({ carePlan: { id: plan.id, status: "APPROVED" }, userErrors: [] });
   });
 
   it("a nurse of another home who broke the glass cannot submit a questionnaire", async () => {
@@ -125,7 +127,7 @@ describe("break-glass opens a record for viewing, never for writing", () => {
     expect((await gatewayQuery(stack, PLANS, { n: nhs }, intruder)).errors).toBeUndefined();
     const before = await plansOf(nhs);
     const res = await gatewayQuery(stack, SUBMIT, { n: nhs, input: QUESTIONNAIRE }, intruder);
-    expect(res.data?.plan ?? null).toBeNull();
+    expect(res.data?.submitted ?? null).toBeNull();
     expect(codeOf(res)).toEqual(["NO_CARE_RELATIONSHIP"]);
     expect(await plansOf(nhs)).toEqual(before);
   });

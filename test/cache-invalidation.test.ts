@@ -149,25 +149,25 @@ describe("invalidation", () => {
     const submitted = await gatewayQuery(
       stack,
       `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "My garden",
-      concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`,
+      concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id } } }`,
       { n: who.nhs },
       nurseAt(who.home),
     );
-    const id = submitted.data.submitCarePlanQuestionnaire.id;
+    const id = submitted.data.submitCarePlanQuestionnaire.carePlan.id;
     await gatewayQuery(
       stack,
       `mutation ($id: ID!) { addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "Call 999",
-      cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { id } }`,
+      cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { carePlan { id } } }`,
       { id },
       gpAt(who.practice),
     );
     const approved = await gatewayQuery(
       stack,
-      `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2030-01-01") { id status } }`,
+      `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2030-01-01") { carePlan { id status } userErrors { code } } }`,
       { id },
       gpAt(who.practice),
     );
-    expect(approved.data.approveCarePlan).toEqual({ id, status: "APPROVED" });
+    expect(approved.data.approveCarePlan).toEqual({ carePlan: { id, status: "APPROVED" }, userErrors: [] });
     const after = (await view()).carePlan;
     expect(after.id).toBe(id);
     expect(after.id).not.toBe(before?.id);

@@ -21,49 +21,55 @@ afterAll(() => stack.close());
 
 const SUBMIT = `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: {
   whatMattersToMe: "Seeing my grandchildren on Sundays", concerns: ["Falls"], goals: ["Walk to the garden"],
-  preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id version status } }`;
+  preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id version status } userErrors { code field } } }`;
 const DETAIL = `mutation ($id: ID!) { addCarePlanClinicalDetail(id: $id, input: { diagnoses: [{ code: "52448006", display: "Dementia" }],
-  keyMedications: ["Donepezil 5mg"], emergencyPlan: "Treat in the home where possible", cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { id clinicalDetailAddedBy { name } } }`;
-const APPROVE = `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2027-06-01") { id status approvedBy reviewDate } }`;
+  keyMedications: ["Donepezil 5mg"], emergencyPlan: "Treat in the home where possible", cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { carePlan { id clinicalDetailAddedBy { name } } userErrors { code field } } }`;
+const APPROVE = `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2027-06-01") { carePlan { id status approvedBy reviewDate } userErrors { code field } } }`;
 const URGENT_VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlan { id status cpr { decision } } } }`;
 
 describe("care plan lifecycle", () => {
   it("submit -> clinical detail -> approve, each step only by the role allowed to take it", async () => {
-    // Urgent care and a GP cannot submit the questionnaire; another home's staff cannot either.
-    expect((await gatewayQuery(stack, SUBMIT, { n: nhs }, identities.paramedic)).errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
+    // Urgent care and a GP cannot submit the questionnaire; another home's staff cannot either: top-level errors, no payload.
+    const byParamedic = await gatewayQuery(stack, SUBMIT, { n: nhs }, identities.paramedic);
+    expect(byParamedic.errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
+    expect(byParamedic.data?.submitCarePlanQuestionnaire ?? null).toBeNull();
     expect((await gatewayQuery(stack, SUBMIT, { n: nhs }, gpAt(practice))).errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
     expect((await gatewayQuery(stack, SUBMIT, { n: nhs }, nurseAt("CH00001"))).errors?.[0]?.extensions?.code).toBe("NO_CARE_RELATIONSHIP");
 
     const submitted = await gatewayQuery(stack, SUBMIT, { n: nhs }, nurseAt(home));
     expect(submitted.errors).toBeUndefined();
-    const plan = submitted.data.submitCarePlanQuestionnaire;
+    expect(submitted.data.submitCarePlanQuestionnaire.userErrors).toEqual([]);
+    const plan = submitted.data.submitCarePlanQuestionnaire.carePlan;
     expect(plan).toMatchObject({ version: 1, status: "SUBMITTED" });
 
     // Submitted plans are invisible to urgent care.
     expect((await gatewayQuery(stack, URGENT_VIEW, { n: nhs }, identities.paramedic)).data.resident.carePlan).toBeNull();
 
-    // Approval needs clinical detail first, and only the resident's GP may add it.
-    expect((await gatewayQuery(stack, APPROVE, { id: plan.id }, gpAt(practice))).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    // Approval needs clinical detail first (a user error), and only the resident's GP may add it.
+    const early = await gatewayQuery(stack, APPROVE, { id: plan.id }, gpAt(practice));
+    expect(early.errors).toBeUndefined();
+    expect(early.data.approveCarePlan).toEqual({ carePlan: null, userErrors: [{ code: "NOT_APPROVABLE", field: null }] });
     expect((await gatewayQuery(stack, DETAIL, { id: plan.id }, nurseAt(home))).errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
     const otherPractice = practice === "G00001" ? "G00002" : "G00001";
     expect((await gatewayQuery(stack, DETAIL, { id: plan.id }, gpAt(otherPractice))).errors?.[0]?.extensions?.code).toBe("NO_CARE_RELATIONSHIP");
     const detailed = await gatewayQuery(stack, DETAIL, { id: plan.id }, gpAt(practice));
     expect(detailed.errors).toBeUndefined();
+    expect(detailed.data.addCarePlanClinicalDetail.userErrors).toEqual([]);
 
     expect((await gatewayQuery(stack, APPROVE, { id: plan.id }, nurseAt(home))).errors?.[0]?.extensions?.code).toBe("ROLE_NOT_PERMITTED");
     const approved = await gatewayQuery(stack, APPROVE, { id: plan.id }, gpAt(practice));
     expect(approved.errors).toBeUndefined();
-    expect(approved.data.approveCarePlan).toMatchObject({ status: "APPROVED", reviewDate: "2027-06-01" });
+    expect(approved.data.approveCarePlan.carePlan).toMatchObject({ status: "APPROVED", reviewDate: "2027-06-01" });
 
     // Now urgent care sees it, with the GP's CPR decision.
     const seen = await gatewayQuery(stack, URGENT_VIEW, { n: nhs }, identities.paramedic);
     expect(seen.data.resident.carePlan).toMatchObject({ id: plan.id, status: "APPROVED", cpr: { decision: "DNACPR" } });
 
     // A second version supersedes the first on approval; only one approved plan ever exists.
-    const second = (await gatewayQuery(stack, SUBMIT, { n: nhs }, nurseAt(home))).data.submitCarePlanQuestionnaire;
+    const second = (await gatewayQuery(stack, SUBMIT, { n: nhs }, nurseAt(home))).data.submitCarePlanQuestionnaire.carePlan;
     expect(second.version).toBe(2);
     await gatewayQuery(stack, DETAIL, { id: second.id }, gpAt(practice));
-    expect((await gatewayQuery(stack, APPROVE, { id: second.id }, gpAt(practice))).errors).toBeUndefined();
+    expect((await gatewayQuery(stack, APPROVE, { id: second.id }, gpAt(practice))).data.approveCarePlan.userErrors).toEqual([]);
     const history = await gatewayQuery(
       stack,
       `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlanHistory { version status } } }`,

@@ -1,6 +1,6 @@
 // The cost limit counts what an operation can make the subgraphs produce with its variables and
-// defaults applied, whatever form the list size arrives in, and refuses an over-limit operation
-// before any SQL runs. The real screens pass with at least a 2x margin.
+// defaults applied, whatever form the list size arrives in (first or last), and refuses an
+// over-limit operation before any SQL runs. The real screens pass with at least a 2x margin.
 import { readFileSync } from "node:fs";
 import { parse } from "graphql";
 import { queryStats } from "../platform/db/prisma.js";
@@ -76,6 +76,19 @@ describe("list sizes count however they are sent", () => {
   });
 
   it("refuses 15 aliases x residents(first: $n) with n = 1000", () => expectRefused(aliased(table), { n: 1000 }));
+
+  it("prices last (backward paging) exactly like first, and refuses it the same way", async () => {
+    const backwards = aliased(table).replaceAll("first: $n", "last: $n");
+    for (const n of [1, 10, 40, 1000, null]) expect(cost(backwards, { n })).toBe(cost(aliased(table), { n }));
+    await expectRefused(backwards, { n: 1000 });
+  });
+
+  it("residents with neither first nor last costs the page the subgraph then serves (20); both: the larger", () => {
+    const home = (args: string) => cost(`{ careHome(id: "CH00001") { residents${args} { edges { node { ${table} } } } } }`)!;
+    expect(home("")).toBe(home("(first: 20)"));
+    expect(home("(first: 5, last: 40)")).toBe(home("(last: 40)"));
+    expect(home("(last: 40)")).toBeGreaterThan(home("(last: 20)"));
+  });
 
   // Every section is long: three aliases of it are what the token limit lets through.
   it("refuses three homes with every section at the largest page (n = 100)", () => expectRefused(aliased(everything, undefined, 3), { n: 100 }));

@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 const SUBMIT = `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: {
-  whatMattersToMe: "My garden", concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id version } }`;
-const BREAK_GLASS = `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Collapsed; need current medicines") { expiresAt } }`;
+  whatMattersToMe: "My garden", concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id version } userErrors { code } } }`;
+const BREAK_GLASS = `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "Collapsed; need current medicines") { breakGlassSession { expiresAt } userErrors { code } } }`;
 
 function expectUnavailable(res: GraphQLResponse, field: string) {
   expect(res.status).toBe(503);
@@ -42,9 +42,10 @@ describe("PostgreSQL down", () => {
   it("works while the database is up", async () => {
     const res = await gatewayQuery(stack, SUBMIT, { n: resident.nhs }, nurseAt(resident.home));
     expect(res.errors).toBeUndefined();
+    expect(res.data.submitCarePlanQuestionnaire.userErrors).toEqual([]);
   });
 
-  it("a mutation answers SERVICE_UNAVAILABLE (retryable) with HTTP 503", async () => {
+  it("a mutation answers SERVICE_UNAVAILABLE (retryable) with HTTP 503: a top-level error, no payload", async () => {
     await pg.stop();
     expectUnavailable(await gatewayQuery(stack, SUBMIT, { n: resident.nhs }, nurseAt(resident.home)), "submitCarePlanQuestionnaire");
     expectUnavailable(await gatewayQuery(stack, BREAK_GLASS, { n: resident.nhs }, gpAt(resident.practice)), "breakGlass");

@@ -67,23 +67,28 @@ afterAll(() => {
 });
 
 // One operation per root field. None changes data for a caller who passes the scope check: the
-// subgraph refuses (another home's resident, unknown id) or rejects the input (short reason).
+// subgraph refuses (another home's resident, unknown id) or answers a user error (short reason, no open review).
 const OPERATIONS: Record<string, () => { query: string; variables?: Record<string, unknown> }> = {
   resident: () => ({ query: `query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber } }`, variables: { n: elsewhere } }),
   careHome: () => ({ query: `{ careHome(id: "CH00002") { id } }` }),
   breakGlassSessions: () => ({ query: `{ breakGlassSessions(reviewed: false, first: 1) { edges { node { id } } } }` }),
   usage: () => ({ query: `{ usage(filter: { from: "2026-01-01", to: "2026-01-02" }) { totalViews } }` }),
   accessEvents: () => ({ query: `{ accessEvents(filter: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }, first: 1) { edges { node { id } } } }` }),
-  breakGlass: () => ({ query: `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "short") { id } }`, variables: { n: elsewhere } }),
-  closeBreakGlassReview: () => ({ query: `mutation { closeBreakGlassReview(id: "no-such-session", note: "scope test") { id } }` }),
+  breakGlass: () => ({
+    query: `mutation ($n: NhsNumber!) { breakGlass(nhsNumber: $n, reason: "short") { breakGlassSession { id } userErrors { code } } }`,
+    variables: { n: elsewhere },
+  }),
+  closeBreakGlassReview: () => ({
+    query: `mutation { closeBreakGlassReview(id: "no-such-session", note: "scope test") { breakGlassSession { id } userErrors { code } } }`,
+  }),
   submitCarePlanQuestionnaire: () => ({
-    query: `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id } }`,
+    query: `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id } } }`,
     variables: { n: elsewhere },
   }),
   addCarePlanClinicalDetail: () => ({
-    query: `mutation { addCarePlanClinicalDetail(id: "CP-none-1", input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: NOT_RECORDED, ceilingOfTreatment: NOT_STATED }) { id } }`,
+    query: `mutation { addCarePlanClinicalDetail(id: "CP-none-1", input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: NOT_RECORDED, ceilingOfTreatment: NOT_STATED }) { carePlan { id } } }`,
   }),
-  approveCarePlan: () => ({ query: `mutation { approveCarePlan(id: "CP-none-1", reviewDate: "2030-01-01") { id } }` }),
+  approveCarePlan: () => ({ query: `mutation { approveCarePlan(id: "CP-none-1", reviewDate: "2030-01-01") { carePlan { id } } }` }),
 };
 
 const cases = rootFields.flatMap(({ type, field }) => Role.options.map((role) => [field.name.value, role, declaredScopes(type, field.name.value)!] as const));

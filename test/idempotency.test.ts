@@ -1,7 +1,7 @@
 // Mutations under retries and races: a retried call with the same idempotency key returns the
 // first result and never writes twice (sequential and concurrent retries), a key reused with other
 // arguments is refused with a code, and concurrent submissions for one resident all get distinct
-// versions (or a coded CONFLICT), never a 500.
+// versions (or the user error CONFLICT in the payload), never a 500.
 import { randomUUID } from "node:crypto";
 import { startScratchStack, pickResident } from "./support/scratch-stack.js";
 import { gatewayQuery, gpAt, nurseAt, type GraphQLResponse, type Stack } from "./support/stack.js";
@@ -18,11 +18,11 @@ afterAll(() => scratch?.close());
 
 const SUBMIT = `mutation Submit($n: NhsNumber!, $what: String!, $key: String) {
   submitCarePlanQuestionnaire(nhsNumber: $n, idempotencyKey: $key, input: {
-    whatMattersToMe: $what, concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { id version status } }`;
+    whatMattersToMe: $what, concerns: ["Falls"], goals: ["Walk daily"], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id version status } userErrors { code message field } } }`;
 const DETAIL = `mutation ($id: ID!, $key: String) { addCarePlanClinicalDetail(id: $id, idempotencyKey: $key, input: { diagnoses: [{ code: "52448006", display: "Dementia" }],
-  keyMedications: ["Donepezil 5mg"], emergencyPlan: "Treat in the home", cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { id } }`;
-const APPROVE = `mutation ($id: ID!, $key: String) { approveCarePlan(id: $id, reviewDate: "2031-06-01", idempotencyKey: $key) { id status } }`;
-const BREAK_GLASS = `mutation ($n: NhsNumber!, $key: String) { breakGlass(nhsNumber: $n, reason: "Collapsed; need current medicines", idempotencyKey: $key) { id } }`;
+  keyMedications: ["Donepezil 5mg"], emergencyPlan: "Treat in the home", cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { carePlan { id } userErrors { code } } }`;
+const APPROVE = `mutation ($id: ID!, $key: String) { approveCarePlan(id: $id, reviewDate: "2031-06-01", idempotencyKey: $key) { carePlan { id status } userErrors { code } } }`;
+const BREAK_GLASS = `mutation ($n: NhsNumber!, $key: String) { breakGlass(nhsNumber: $n, reason: "Collapsed; need current medicines", idempotencyKey: $key) { breakGlassSession { id } userErrors { code } } }`;
 
 const submit = (what: string, key?: string, who = nurseAt(resident.home)) => gatewayQuery(stack, SUBMIT, { n: resident.nhs, what, key }, who);
 const versions = async () =>
@@ -33,14 +33,16 @@ const newKey = () => `k-${randomUUID()}`;
 const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code;
 
 describe("idempotent mutations", () => {
-  it("concurrent submissions for one resident all succeed with distinct versions, or get CONFLICT; never a 500", async () => {
+  it("concurrent submissions for one resident all succeed with distinct versions, or get the user error CONFLICT; never a 500", async () => {
     const before = await versions();
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => submit(`Race ${i}`)));
     for (const r of results) {
-      if (r.errors) expect(r.errors.map((e) => e.extensions?.code)).toEqual(["CONFLICT"]);
-      expect(r.status).toBe(r.errors ? 409 : 200);
+      expect(r.errors).toBeUndefined();
+      expect(r.status).toBe(200);
+      const { carePlan, userErrors } = r.data.submitCarePlanQuestionnaire;
+      if (userErrors.length > 0) expect([carePlan, userErrors.map((e: { code: string }) => e.code)]).toEqual([null, ["CONFLICT"]]);
     }
-    const won = results.filter((r) => !r.errors).map((r) => r.data.submitCarePlanQuestionnaire.version as number);
+    const won = results.filter((r) => r.data.submitCarePlanQuestionnaire.carePlan).map((r) => r.data.submitCarePlanQuestionnaire.carePlan.version as number);
     expect(won.length).toBeGreaterThan(0);
     expect(new Set(won).size).toBe(won.length);
     expect((await versions()).length).toBe(before.length + won.length);
@@ -58,7 +60,7 @@ describe("idempotent mutations", () => {
     const key2 = newKey();
     const racing = await Promise.all([submit("My roses", key2), submit("My roses", key2), submit("My roses", key2)]);
     for (const r of racing) expect(r.errors).toBeUndefined();
-    expect(new Set(racing.map((r) => r.data.submitCarePlanQuestionnaire.id)).size).toBe(1);
+    expect(new Set(racing.map((r) => r.data.submitCarePlanQuestionnaire.carePlan.id)).size).toBe(1);
     expect((await versions()).length).toBe(before + 2);
   }, 60_000);
 
@@ -77,23 +79,24 @@ describe("idempotent mutations", () => {
     const mine = await submit("My garden", key);
     const colleague = await submit("My garden", key, { ...nurseAt(resident.home), userId: "t-nurse-colleague" });
     expect(colleague.errors).toBeUndefined();
-    expect(colleague.data.submitCarePlanQuestionnaire.id).not.toBe(mine.data.submitCarePlanQuestionnaire.id);
+    expect(colleague.data.submitCarePlanQuestionnaire.carePlan.id).not.toBe(mine.data.submitCarePlanQuestionnaire.carePlan.id);
   });
 
   it("clinical detail and approval retried with their keys answer as the first time instead of refusing the new state", async () => {
-    const { id } = (await submit("To approve", newKey())).data.submitCarePlanQuestionnaire;
+    const { id } = (await submit("To approve", newKey())).data.submitCarePlanQuestionnaire.carePlan;
     const gp = gpAt(resident.practice);
     const detailKey = newKey();
-    expect((await gatewayQuery(stack, DETAIL, { id, key: detailKey }, gp)).errors).toBeUndefined();
-    expect((await gatewayQuery(stack, DETAIL, { id, key: detailKey }, gp)).errors).toBeUndefined();
+    const detailed = await gatewayQuery(stack, DETAIL, { id, key: detailKey }, gp);
+    expect(detailed.data.addCarePlanClinicalDetail).toEqual({ carePlan: { id }, userErrors: [] });
+    expect((await gatewayQuery(stack, DETAIL, { id, key: detailKey }, gp)).data).toEqual(detailed.data);
     const approveKey = newKey();
     const approved = await gatewayQuery(stack, APPROVE, { id, key: approveKey }, gp);
-    expect(approved.data.approveCarePlan).toEqual({ id, status: "APPROVED" });
+    expect(approved.data.approveCarePlan).toEqual({ carePlan: { id, status: "APPROVED" }, userErrors: [] });
     const retried = await gatewayQuery(stack, APPROVE, { id, key: approveKey }, gp);
     expect(retried.errors).toBeUndefined();
-    expect(retried.data.approveCarePlan).toEqual({ id, status: "APPROVED" });
+    expect(retried.data).toEqual(approved.data);
     // Without a key, approving twice is still refused: the key is what marks a retry.
-    expect(code(await gatewayQuery(stack, APPROVE, { id }, gp))).toBe("BAD_USER_INPUT");
+    expect((await gatewayQuery(stack, APPROVE, { id }, gp)).data.approveCarePlan).toEqual({ carePlan: null, userErrors: [{ code: "NOT_APPROVABLE" }] });
   });
 
   it("break-glass retried with its key starts one session", async () => {
@@ -104,7 +107,8 @@ describe("idempotent mutations", () => {
       gatewayQuery(stack, BREAK_GLASS, { n: resident.nhs, key }, gp),
     ]);
     expect(a.errors).toBeUndefined();
-    expect(b.data.breakGlass.id).toBe(a.data.breakGlass.id);
+    expect(b.data).toEqual(a.data);
+    expect(a.data.breakGlass.userErrors).toEqual([]);
     const [row] = await stack.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM residents.break_glass WHERE user_id = $1`, [gp.userId]);
     expect(row?.n).toBe(1);
   });

@@ -1,5 +1,7 @@
-// Cursor paging: walking pages returns every item once, in order, and hasNextPage ends it.
-import { gatewayQuery, nurseAt, startTestStack, type Stack } from "./support/stack.js";
+// Cursor paging: walking pages returns every item once, in order, and hasNextPage ends it; every
+// connection's PageInfo is complete (Relay), and a cursor works only in the list that issued it.
+// CareHome.residents' filters, orders and backward paging: test/care-home-residents.test.ts.
+import { gatewayQuery, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -76,6 +78,57 @@ describe("paging", () => {
       return res.data.resident[field];
     });
     expect(walked).toEqual(expected);
+  });
+
+  it.each([
+    ["diagnosticReports", "resident"],
+    ["dischargeSummaries", "resident"],
+    ["hospitalStays", "resident"],
+    ["emergencyCareSummaries", "resident"],
+    ["residents", "careHome"],
+    ["breakGlassSessions", "privacyOfficer"],
+    ["accessEvents", "privacyOfficer"],
+  ])("%s: startCursor is the first edge's, endCursor the last's; hasPreviousPage false paging forwards, exact on the first page", async (list, kind) => {
+    const PAGE = `edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+    const query = (after: string | null) =>
+      kind === "resident"
+        ? gatewayQuery(stack, `query ($after: String) { resident(nhsNumber: "9990000018") { ${list}(first: 1, after: $after) { ${PAGE} } } }`, { after })
+        : kind === "careHome"
+          ? gatewayQuery(stack, `query ($after: String) { careHome(id: "CH00001") { ${list}(first: 1, after: $after) { ${PAGE} } } }`, { after })
+          : gatewayQuery(
+              stack,
+              list === "accessEvents"
+                ? `query ($after: String) { accessEvents(filter: { nhsNumber: "9990000018", from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z" }, first: 1, after: $after) { ${PAGE} } }`
+                : `query ($after: String) { breakGlassSessions(first: 1, after: $after) { ${PAGE} } }`,
+              { after },
+              identities.privacyOfficer,
+            );
+    const connectionOf = (res: Awaited<ReturnType<typeof query>>) => {
+      expect(res.errors).toBeUndefined();
+      return kind === "resident" ? res.data.resident[list] : kind === "careHome" ? res.data.careHome[list] : res.data[list];
+    };
+    const first = connectionOf(await query(null));
+    expect(first.pageInfo.hasPreviousPage).toBe(false);
+    expect(first.pageInfo.startCursor).toBe(first.edges[0]?.cursor ?? null);
+    expect(first.pageInfo.endCursor).toBe(first.edges.at(-1)?.cursor ?? null);
+    if (!first.pageInfo.hasNextPage) return;
+    const second = connectionOf(await query(first.pageInfo.endCursor));
+    expect(second.pageInfo.startCursor).toBe(second.edges[0].cursor);
+    expect(second.pageInfo.endCursor).toBe(second.edges.at(-1).cursor);
+    // Two-way (CareHome.residents) knows there is a page behind; the forward-only lists say false.
+    expect(second.pageInfo.hasPreviousPage).toBe(list === "residents");
+  });
+
+  it("rejects a cursor of another list, even one of the same shape", async () => {
+    const stays = await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { hospitalStays(first: 1) { pageInfo { endCursor } } } }`);
+    const cursor = stays.data.resident.hospitalStays.pageInfo.endCursor;
+    expect(cursor).toEqual(expect.any(String));
+    const res = await gatewayQuery(
+      stack,
+      `query ($after: String) { resident(nhsNumber: "9990000018") { dischargeSummaries(after: $after) { edges { node { id } } } } }`,
+      { after: cursor },
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("rejects a cursor from another list's shape", async () => {

@@ -1,14 +1,22 @@
-// The settings this helper added are read like the others: the metrics token's development
-// default is refused in production, and CORS_ORIGINS is an exact, comma-separated allow-list.
+// The settings this helper added are read like the others: the metrics token's and the cursor
+// key's development defaults are refused in production, and CORS_ORIGINS is an exact,
+// comma-separated allow-list.
 import { parseEnv } from "../platform/config/env.js";
 
-const production = { NODE_ENV: "production", JWT_SECRET: "j".repeat(40), INTERNAL_SECRET: "i".repeat(40) };
+const production = { NODE_ENV: "production", JWT_SECRET: "j".repeat(40), INTERNAL_SECRET: "i".repeat(40), CURSOR_SECRET: "c".repeat(40) };
 
 describe("production configuration", () => {
   it("refuses the development metrics token", () => {
     expect(() => parseEnv(production)).toThrow(/METRICS_TOKEN: the development key must not be used in production/);
     expect(parseEnv({ ...production, METRICS_TOKEN: "m".repeat(40) }).METRICS_TOKEN).toBe("m".repeat(40));
     expect(() => parseEnv({ ...production, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+  });
+
+  it("refuses the development cursor key", () => {
+    const { CURSOR_SECRET: _, ...withoutCursorKey } = { ...production, METRICS_TOKEN: "m".repeat(40) };
+    expect(() => parseEnv(withoutCursorKey)).toThrow(/CURSOR_SECRET: the development key must not be used in production/);
+    expect(parseEnv({ ...withoutCursorKey, CURSOR_SECRET: "c".repeat(40) }).CURSOR_SECRET).toBe("c".repeat(40));
+    expect(() => parseEnv({ ...withoutCursorKey, CURSOR_SECRET: "short" })).toThrow(/CURSOR_SECRET/);
   });
 
   it("reads CORS_ORIGINS as a list, empty by default", () => {

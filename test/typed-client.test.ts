@@ -54,6 +54,18 @@ describe("the typed client against the running stack (development: arbitrary doc
     // Typed: a section says what it holds, and its entries are a list exactly when it was shown (ADR 0005).
     const status: SectionStatus | undefined = first.medications?.status;
     expect(Array.isArray(first.medications?.items)).toBe(status === "PRESENT" || status === "NONE_KNOWN" || status === "NOT_RECORDED");
+    // Typed filters, order and backward paging: the last 3 by family name end where the list does.
+    const total: number = res.data!.careHome!.residents!.totalCount;
+    const back = await client("nurse").execute(CareHomeDashboardDocument, {
+      careHomeId: "CH00001",
+      last: 3,
+      orderBy: "FAMILY_NAME",
+      filter: { placement: "CURRENT" },
+    });
+    expect(back.errors.filter((e) => e.extensions?.code !== "SHARING_OBJECTION")).toEqual([]);
+    expect(back.data!.careHome!.residents!.totalCount).toBe(total);
+    expect(back.data!.careHome!.residents!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(back.data!.careHome!.residents!.edges).toHaveLength(3);
   });
 
   it("a GP's registered patient, urgent care's lookup, an analyst's usage report", async () => {

@@ -235,7 +235,7 @@ function contract(result: ExecutionResult): ExecutionResult {
     // A request-level error always has a 4xx/5xx under application/graphql-response+json; codes this
     // table does not know (added by other plugins) keep the status their plugin chose.
     // Once execution started: 200, unless a plugin decided the operation failed whole
-    // (gateway/plugins/source-errors.ts: 503 / 409 / 422 when nothing was answered).
+    // (gateway/plugins/source-errors.ts: 503 / 422 when nothing was answered).
     const rule = requestLevel
       ? (REQUEST_ERROR_STATUS[code] ?? own ?? { status: 400, spec: true })
       : code === "UNAUTHENTICATED"

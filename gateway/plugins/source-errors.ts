@@ -3,8 +3,8 @@
 // SOURCE_UNAVAILABLE error at that field's own path, naming the section, instead of the runtime's
 // GATEWAY_TIMEOUT without a path (with the subgraph's URL and request body, NHS numbers included,
 // in its extensions) or a masked "Unexpected error." on the parent. When nothing at all could be
-// answered and every error says a dependency is down, the HTTP status is 503 (409 / 422 for a lost
-// race / a reused idempotency key).
+// answered and every error says a dependency is down, the HTTP status is 503 (422 for a reused
+// idempotency key). A mutation's user errors, a lost race included, are data in its payload: 200.
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import {
   GraphQLError,
@@ -197,11 +197,12 @@ export function rewriteSourceErrors(
 }
 
 // Retry-class codes that decide the HTTP status when the whole operation failed with them.
-const OPERATION_STATUS: Record<string, number> = { [SOURCE_UNAVAILABLE]: 503, [SERVICE_UNAVAILABLE]: 503, CONFLICT: 409, IDEMPOTENCY_KEY_REUSED: 422 };
+// (A lost race is no longer an error: it is the user error CONFLICT in the mutation's payload, HTTP 200.)
+const OPERATION_STATUS: Record<string, number> = { [SOURCE_UNAVAILABLE]: 503, [SERVICE_UNAVAILABLE]: 503, IDEMPOTENCY_KEY_REUSED: 422 };
 
 /**
  * When nothing was answered and every error has one of these codes, the HTTP status says so: 503
- * (a dependency is down, retry later), 409 (lost a race, retry), 422 (reused idempotency key).
+ * (a dependency is down, retry later), 422 (reused idempotency key).
  * A partial answer stays 200: the errors sit at the sections they cost.
  */
 export function markOperationStatus(result: ExecutionResult): void {

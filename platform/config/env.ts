@@ -6,6 +6,7 @@ import { z } from "zod";
 export const DEVELOPMENT_JWT_SECRET = "carerecord-DEVELOPMENT-ONLY-jwt-secret-not-for-real-use";
 export const DEVELOPMENT_INTERNAL_SECRET = "carerecord-DEVELOPMENT-ONLY-internal-secret-not-for-real-use";
 export const DEVELOPMENT_METRICS_TOKEN = "carerecord-DEVELOPMENT-ONLY-metrics-token-not-for-real-use";
+export const DEVELOPMENT_CURSOR_SECRET = "carerecord-DEVELOPMENT-ONLY-cursor-secret-not-for-real-use";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z
@@ -33,6 +34,9 @@ const schema = z
     JWT_ISSUER: z.string().default("carerecord-dev-identity"),
     JWT_AUDIENCE: z.string().default("carerecord"),
     INTERNAL_SECRET: z.string().min(32).default(DEVELOPMENT_INTERNAL_SECRET),
+    // Key of the paging cursors' authenticated encryption (platform/graphql/paging.ts): every
+    // replica of a subgraph needs the same one; a new key makes the cursors already issued invalid.
+    CURSOR_SECRET: z.string().min(32).default(DEVELOPMENT_CURSOR_SECRET),
     // Browser origins allowed to call the gateway (comma-separated, exact match); none by default.
     CORS_ORIGINS: z
       .string()
@@ -93,6 +97,8 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["INTERNAL_SECRET"], message: "the development key must not be used in production" });
     if (env.METRICS_TOKEN === DEVELOPMENT_METRICS_TOKEN)
       ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "the development key must not be used in production" });
+    if (env.CURSOR_SECRET === DEVELOPMENT_CURSOR_SECRET)
+      ctx.addIssue({ code: "custom", path: ["CURSOR_SECRET"], message: "the development key must not be used in production" });
   });
 
 export type Env = z.infer<typeof schema>;

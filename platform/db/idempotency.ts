@@ -1,7 +1,9 @@
 // Client idempotency keys for mutations. A client that lost the answer to a write (a timeout, a
 // dropped connection, a 503) retries with the same key and gets the original result instead of a
 // second write. The key is recorded in the same transaction as the write it stands for, so a
-// commit whose answer was lost is found on retry, and a rollback leaves no key behind.
+// commit whose answer was lost is found on retry, and a rollback leaves no key behind. A key stands
+// for the one request it carried out: a request refused with user errors (platform/errors/user-errors.ts)
+// wrote nothing and recorded no key, so the key is still free for the corrected request.
 import { createHash } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { badInput } from "../errors/errors.js";

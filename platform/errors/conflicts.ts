@@ -1,7 +1,9 @@
 // A write that lost a race it could not queue for (a unique key taken meanwhile, a deadlock or
-// serialization failure, a transaction that could not start in time) is a coded, retryable
-// CONFLICT, never an INTERNAL_SERVER_ERROR.
-import { GraphQLError } from "graphql";
+// serialization failure, a transaction that could not start in time) is the user error CONFLICT of
+// the mutation's payload (platform/errors/user-errors.ts): retry, with the same idempotency key.
+// Nothing was written (the transaction rolled back) and no key was recorded. Never an
+// INTERNAL_SERVER_ERROR; only writes of mutations with a payload use it.
+import { refused } from "./user-errors.js";
 
 // Prisma: P2002 unique constraint, P2034 write conflict or deadlock, P2028 transaction API error.
 const PRISMA = new Set(["P2002", "P2034", "P2028"]);
@@ -17,10 +19,7 @@ function isConflict(error: unknown, depth = 0): boolean {
   return isConflict(e.cause, depth + 1);
 }
 
-export const conflict = () =>
-  new GraphQLError("Another change to this record was made at the same moment. Try again.", {
-    extensions: { code: "CONFLICT", retryable: true },
-  });
+export const conflict = () => refused("CONFLICT", "Another change to this record was made at the same moment. Try again.");
 
 export async function conflictsCoded<T>(write: () => Promise<T>): Promise<T> {
   try {

@@ -1,5 +1,6 @@
 // Stable error codes that clients can switch on. Domain failures are raised as GraphQLErrors with
 // one of these codes; anything else is an unexpected fault and is masked before it leaves a server.
+// (A mutation's refusals the user can act on are user errors of its payload: user-errors.ts.)
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { logger } from "../observability/logger.js";
 import { isUnavailable, serviceUnavailable } from "./unavailable.js";
@@ -8,7 +9,6 @@ export const ErrorCode = {
   BadUserInput: "BAD_USER_INPUT",
   Unauthenticated: "UNAUTHENTICATED",
   Forbidden: "FORBIDDEN",
-  NotFound: "NOT_FOUND",
   GatewaySignatureRequired: "GATEWAY_SIGNATURE_REQUIRED",
   Internal: "INTERNAL_SERVER_ERROR",
 } as const;
@@ -51,9 +51,10 @@ const knownCodes = new Set<string>([
   // Failures of a dependency (platform/errors/unavailable.ts, gateway/plugins/source-errors.ts): retry later.
   "SERVICE_UNAVAILABLE",
   "SOURCE_UNAVAILABLE",
-  // Mutations (careplans/idempotency.ts): a key reused with other arguments; a write that lost a race.
+  // Mutations (platform/db/idempotency.ts): a key reused with other arguments, a client bug. What the
+  // user can act on (a value out of bounds, a state, a lost race) is a user error of the mutation's
+  // payload instead (platform/errors/user-errors.ts), never one of these codes.
   "IDEMPOTENCY_KEY_REUSED",
-  "CONFLICT",
 ]);
 
 /**

@@ -5,6 +5,7 @@ import type { CarePlan as CarePlanRow } from '../repository.js';
 import type { CareplansContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -26,6 +27,24 @@ export type Scalars = {
    */
   NhsNumber: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** What addCarePlanClinicalDetail did: the plan with its clinical detail, or the user errors that kept it from being written. */
+export type AddCarePlanClinicalDetailPayload = {
+  __typename?: 'AddCarePlanClinicalDetailPayload';
+  /** The plan version with the clinical detail added (as it is now); null when userErrors is not empty. */
+  carePlan?: Maybe<CarePlan>;
+  /** Why nothing was written, one entry per problem; empty when the detail was written or found again for a retried key. */
+  userErrors: Array<CarePlanUserError>;
+};
+
+/** What approveCarePlan did: the approved plan, or the user errors that kept it from being approved. */
+export type ApproveCarePlanPayload = {
+  __typename?: 'ApproveCarePlanPayload';
+  /** The approved plan version (as it is now); null when userErrors is not empty. */
+  carePlan?: Maybe<CarePlan>;
+  /** Why nothing was written, one entry per problem; empty when the plan was approved or found again for a retried key. */
+  userErrors: Array<CarePlanUserError>;
 };
 
 /**
@@ -101,7 +120,7 @@ export type CarePlanAction = {
   owner: Scalars['String']['output'];
 };
 
-/** The GP's clinical detail for a submitted plan; it replaces any added before. Text is trimmed; a value out of bounds is BAD_USER_INPUT. */
+/** The GP's clinical detail for a submitted plan; it replaces any added before. Text is trimmed; a value out of bounds is the user error INVALID_INPUT. */
 export type CarePlanClinicalDetailInput = {
   /** Notes on the ceiling of treatment, e.g. who it was discussed with; up to 2000 characters, omitted or empty when there are none. */
   ceilingNotes?: InputMaybe<Scalars['String']['input']>;
@@ -154,7 +173,7 @@ export type CarePlanOrganisation = {
   odsCode: Scalars['String']['output'];
 };
 
-/** The care home's questionnaire: the resident's own priorities and preferences. Text is trimmed; a value out of bounds is BAD_USER_INPUT. */
+/** The care home's questionnaire: the resident's own priorities and preferences. Text is trimmed; a value out of bounds is the user error INVALID_INPUT. */
 export type CarePlanQuestionnaireInput = {
   /** The resident's concerns, e.g. falls at night; at most 20, each 1 to 500 characters (may be empty). */
   concerns: Array<Scalars['String']['input']>;
@@ -180,6 +199,32 @@ export type CarePlanStatus =
   | 'SUBMITTED'
   /** Was approved, then replaced when a newer version was approved; kept as history. */
   | 'SUPERSEDED';
+
+/** A reason a care plan mutation wrote nothing that the user can act on. Access refusals are top-level errors instead. */
+export type CarePlanUserError = {
+  __typename?: 'CarePlanUserError';
+  /** What kind of problem it is; switch on this, not on the message. */
+  code: CarePlanUserErrorCode;
+  /**
+   * Path of the argument or input field at fault, from the mutation's arguments, list positions as strings: e.g.
+   * ["input", "whatMattersToMe"], ["input", "concerns", "2"], ["reviewDate"]. Null when no one field is at fault (the
+   * plan's state, a lost race).
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What to change, in words for the user; it never repeats the value sent. */
+  message: Scalars['String']['output'];
+};
+
+/** Why a care plan mutation wrote nothing. */
+export type CarePlanUserErrorCode =
+  /** Another write for this resident's plans won a race at the same moment; nothing was written. Retry, with the same idempotency key. */
+  | 'CONFLICT'
+  /** A value out of bounds: a text's length, a list's number of entries, a review date not after today. field says which. */
+  | 'INVALID_INPUT'
+  /** Only a SUBMITTED plan with clinical detail can be approved; this one has no clinical detail yet, or is not SUBMITTED. */
+  | 'NOT_APPROVABLE'
+  /** Clinical detail can be added to a SUBMITTED plan only; this one is a draft, approved or superseded. */
+  | 'NOT_SUBMITTED';
 
 /** The most intensive treatment a resident should be escalated to if they become unwell (the ceiling of treatment). */
 export type CeilingOfTreatment =
@@ -217,34 +262,43 @@ export type CprDecisionRecord = {
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the plan, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * The resident's GP: add clinical detail to a submitted plan, replacing any added before. A plan in any other status
-   * is BAD_USER_INPUT. Only the resident's registered practice may add it, never under break-glass (SHARING_OBJECTION when
-   * the resident has objected); an unknown id is refused like another practice's patient (NO_CARE_RELATIONSHIP).
+   * The resident's GP: add clinical detail to a submitted plan, replacing any added before. Only the resident's
+   * registered practice may add it, never under break-glass (SHARING_OBJECTION when the resident has objected); an
+   * unknown id is refused like another practice's patient (NO_CARE_RELATIONSHIP): top-level errors with a null payload.
+   * User errors: INVALID_INPUT (one per value out of bounds), NOT_SUBMITTED (the plan is in any other status), CONFLICT.
    */
-  addCarePlanClinicalDetail?: Maybe<CarePlan>;
+  addCarePlanClinicalDetail?: Maybe<AddCarePlanClinicalDetailPayload>;
   /**
    * The resident's GP: approve a submitted plan with clinical detail; the previous approved version is superseded.
-   * The approved version becomes the plan urgent care sees. Any other state is BAD_USER_INPUT; who may approve is
-   * decided as for addCarePlanClinicalDetail.
+   * The approved version becomes the plan urgent care sees. Who may approve is decided as for addCarePlanClinicalDetail
+   * (top-level errors with a null payload). User errors: INVALID_INPUT (reviewDate not after today), NOT_APPROVABLE (the
+   * plan is not SUBMITTED with clinical detail, e.g. already approved), CONFLICT.
    */
-  approveCarePlan?: Maybe<CarePlan>;
+  approveCarePlan?: Maybe<ApproveCarePlanPayload>;
   /**
    * Care home staff: submit the questionnaire that starts a new version of a resident's care plan. The new version is
    * SUBMITTED, numbered one above the resident's latest, and has no clinical detail yet; the approved plan stays in force
    * until the GP approves a newer one. Only staff of the home the resident lives at today may submit (NO_CARE_RELATIONSHIP
-   * otherwise, for leavers and under break-glass too; SHARING_OBJECTION when the resident has objected to sharing).
+   * otherwise, for leavers and under break-glass too; SHARING_OBJECTION when the resident has objected to sharing): a
+   * top-level error with a null payload. User errors: INVALID_INPUT (one per answer out of bounds), CONFLICT.
    */
-  submitCarePlanQuestionnaire?: Maybe<CarePlan>;
+  submitCarePlanQuestionnaire?: Maybe<SubmitCarePlanQuestionnairePayload>;
 };
 
 
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the plan, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type MutationAddCarePlanClinicalDetailArgs = {
   id: Scalars['ID']['input'];
@@ -256,6 +310,9 @@ export type MutationAddCarePlanClinicalDetailArgs = {
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the plan, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type MutationApproveCarePlanArgs = {
   id: Scalars['ID']['input'];
@@ -267,6 +324,9 @@ export type MutationApproveCarePlanArgs = {
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the plan, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
  */
 export type MutationSubmitCarePlanQuestionnaireArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -274,13 +334,29 @@ export type MutationSubmitCarePlanQuestionnaireArgs = {
   nhsNumber: Scalars['NhsNumber']['input'];
 };
 
-/** Where a page of a list ends, for asking for the next page. */
+/**
+ * Where a page of a list starts and ends, for asking for the next or the previous page (Relay cursor
+ * connections). Cursors are opaque and sealed: they reveal nothing about the items, and a list refuses
+ * (BAD_USER_INPUT) a cursor that another list issued, that was altered, or that an earlier version of
+ * the service issued.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Opaque cursor of the last item on this page; null when the page is empty. Pass it as `after` to continue. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when there are more items after this page: ask again with `after: endCursor`. */
+  /**
+   * True when there are more items after this page: ask again with `after: endCursor`. Exact when paging
+   * forwards; when paging backwards (last/before, CareHome.residents) it is exact too.
+   */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * True when there are items before this page: ask again with `last` and `before: startCursor` where the
+   * list takes them (CareHome.residents, which answers exactly in both directions). Lists that page only
+   * forwards answer false on every page, as the Relay specification allows (on the first page false is exact).
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Opaque cursor of the first item on this page; null when the page is empty. Pass it as `before` to go back, where the list takes `before`. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A place the resident would prefer to be cared for, or to die. */
@@ -389,6 +465,15 @@ export type SourceOutage = {
   since: Scalars['DateTime']['output'];
   /** The system that holds the section (e.g. the GP system, the hospital's record). */
   sourceSystem: Scalars['String']['output'];
+};
+
+/** What submitCarePlanQuestionnaire did: the new plan version, or the user errors that kept it from being written. */
+export type SubmitCarePlanQuestionnairePayload = {
+  __typename?: 'SubmitCarePlanQuestionnairePayload';
+  /** The new SUBMITTED version (for a retried idempotency key, the version the key first wrote); null when userErrors is not empty. */
+  carePlan?: Maybe<CarePlan>;
+  /** Why nothing was written, one entry per problem; empty when the plan was written or found again for a retried key. */
+  userErrors: Array<CarePlanUserError>;
 };
 
 /** An organisation that supports the resident, e.g. a charity. */
@@ -502,6 +587,8 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AddCarePlanClinicalDetailPayload: ResolverTypeWrapper<Omit<AddCarePlanClinicalDetailPayload, 'carePlan'> & { carePlan?: Maybe<ResolversTypes['CarePlan']> }>;
+  ApproveCarePlanPayload: ResolverTypeWrapper<Omit<ApproveCarePlanPayload, 'carePlan'> & { carePlan?: Maybe<ResolversTypes['CarePlan']> }>;
   CarePlan: ResolverTypeWrapper<CarePlanRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -515,6 +602,8 @@ export type ResolversTypes = {
   CarePlanOrganisation: ResolverTypeWrapper<CarePlanOrganisation>;
   CarePlanQuestionnaireInput: CarePlanQuestionnaireInput;
   CarePlanStatus: CarePlanStatus;
+  CarePlanUserError: ResolverTypeWrapper<CarePlanUserError>;
+  CarePlanUserErrorCode: CarePlanUserErrorCode;
   CeilingOfTreatment: CeilingOfTreatment;
   CprDecision: CprDecision;
   CprDecisionRecord: ResolverTypeWrapper<CprDecisionRecord>;
@@ -531,11 +620,14 @@ export type ResolversTypes = {
   SectionRefusalCode: SectionRefusalCode;
   SectionStatus: SectionStatus;
   SourceOutage: ResolverTypeWrapper<SourceOutage>;
+  SubmitCarePlanQuestionnairePayload: ResolverTypeWrapper<Omit<SubmitCarePlanQuestionnairePayload, 'carePlan'> & { carePlan?: Maybe<ResolversTypes['CarePlan']> }>;
   SupportOrganisation: ResolverTypeWrapper<SupportOrganisation>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddCarePlanClinicalDetailPayload: Omit<AddCarePlanClinicalDetailPayload, 'carePlan'> & { carePlan?: Maybe<ResolversParentTypes['CarePlan']> };
+  ApproveCarePlanPayload: Omit<ApproveCarePlanPayload, 'carePlan'> & { carePlan?: Maybe<ResolversParentTypes['CarePlan']> };
   CarePlan: CarePlanRow;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
@@ -548,6 +640,7 @@ export type ResolversParentTypes = {
   CarePlanDiagnosisInput: CarePlanDiagnosisInput;
   CarePlanOrganisation: CarePlanOrganisation;
   CarePlanQuestionnaireInput: CarePlanQuestionnaireInput;
+  CarePlanUserError: CarePlanUserError;
   CprDecisionRecord: CprDecisionRecord;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -559,7 +652,18 @@ export type ResolversParentTypes = {
   ResidentAccessGrant: ResidentAccessGrant;
   SectionRefusal: SectionRefusal;
   SourceOutage: SourceOutage;
+  SubmitCarePlanQuestionnairePayload: Omit<SubmitCarePlanQuestionnairePayload, 'carePlan'> & { carePlan?: Maybe<ResolversParentTypes['CarePlan']> };
   SupportOrganisation: SupportOrganisation;
+};
+
+export type AddCarePlanClinicalDetailPayloadResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['AddCarePlanClinicalDetailPayload'] = ResolversParentTypes['AddCarePlanClinicalDetailPayload']> = {
+  carePlan?: Resolver<Maybe<ResolversTypes['CarePlan']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CarePlanUserError']>, ParentType, ContextType>;
+};
+
+export type ApproveCarePlanPayloadResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['ApproveCarePlanPayload'] = ResolversParentTypes['ApproveCarePlanPayload']> = {
+  carePlan?: Resolver<Maybe<ResolversTypes['CarePlan']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CarePlanUserError']>, ParentType, ContextType>;
 };
 
 export type CarePlanResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['CarePlan'] = ResolversParentTypes['CarePlan'], FederationReferenceType extends FederationReferenceTypes['CarePlan'] = FederationReferenceTypes['CarePlan']> = {
@@ -614,6 +718,12 @@ export type CarePlanOrganisationResolvers<ContextType = CareplansContext, Parent
   odsCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type CarePlanUserErrorResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['CarePlanUserError'] = ResolversParentTypes['CarePlanUserError']> = {
+  code?: Resolver<ResolversTypes['CarePlanUserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CprDecisionRecordResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['CprDecisionRecord'] = ResolversParentTypes['CprDecisionRecord']> = {
   decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decidedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -630,9 +740,9 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  addCarePlanClinicalDetail?: Resolver<Maybe<ResolversTypes['CarePlan']>, ParentType, ContextType, RequireFields<MutationAddCarePlanClinicalDetailArgs, 'id' | 'input'>>;
-  approveCarePlan?: Resolver<Maybe<ResolversTypes['CarePlan']>, ParentType, ContextType, RequireFields<MutationApproveCarePlanArgs, 'id' | 'reviewDate'>>;
-  submitCarePlanQuestionnaire?: Resolver<Maybe<ResolversTypes['CarePlan']>, ParentType, ContextType, RequireFields<MutationSubmitCarePlanQuestionnaireArgs, 'input' | 'nhsNumber'>>;
+  addCarePlanClinicalDetail?: Resolver<Maybe<ResolversTypes['AddCarePlanClinicalDetailPayload']>, ParentType, ContextType, RequireFields<MutationAddCarePlanClinicalDetailArgs, 'id' | 'input'>>;
+  approveCarePlan?: Resolver<Maybe<ResolversTypes['ApproveCarePlanPayload']>, ParentType, ContextType, RequireFields<MutationApproveCarePlanArgs, 'id' | 'reviewDate'>>;
+  submitCarePlanQuestionnaire?: Resolver<Maybe<ResolversTypes['SubmitCarePlanQuestionnairePayload']>, ParentType, ContextType, RequireFields<MutationSubmitCarePlanQuestionnaireArgs, 'input' | 'nhsNumber'>>;
 };
 
 export interface NhsNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['NhsNumber'], any> {
@@ -642,6 +752,8 @@ export interface NhsNumberScalarConfig extends GraphQLScalarTypeConfig<Resolvers
 export type PageInfoResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProvenanceResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
@@ -675,17 +787,25 @@ export type SourceOutageResolvers<ContextType = CareplansContext, ParentType ext
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SubmitCarePlanQuestionnairePayloadResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['SubmitCarePlanQuestionnairePayload'] = ResolversParentTypes['SubmitCarePlanQuestionnairePayload']> = {
+  carePlan?: Resolver<Maybe<ResolversTypes['CarePlan']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CarePlanUserError']>, ParentType, ContextType>;
+};
+
 export type SupportOrganisationResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['SupportOrganisation'] = ResolversParentTypes['SupportOrganisation']> = {
   contact?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = CareplansContext> = {
+  AddCarePlanClinicalDetailPayload?: AddCarePlanClinicalDetailPayloadResolvers<ContextType>;
+  ApproveCarePlanPayload?: ApproveCarePlanPayloadResolvers<ContextType>;
   CarePlan?: CarePlanResolvers<ContextType>;
   CarePlanAction?: CarePlanActionResolvers<ContextType>;
   CarePlanClinician?: CarePlanClinicianResolvers<ContextType>;
   CarePlanDiagnosis?: CarePlanDiagnosisResolvers<ContextType>;
   CarePlanOrganisation?: CarePlanOrganisationResolvers<ContextType>;
+  CarePlanUserError?: CarePlanUserErrorResolvers<ContextType>;
   CprDecisionRecord?: CprDecisionRecordResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -697,6 +817,7 @@ export type Resolvers<ContextType = CareplansContext> = {
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;
   SourceOutage?: SourceOutageResolvers<ContextType>;
+  SubmitCarePlanQuestionnairePayload?: SubmitCarePlanQuestionnairePayloadResolvers<ContextType>;
   SupportOrganisation?: SupportOrganisationResolvers<ContextType>;
 };
 

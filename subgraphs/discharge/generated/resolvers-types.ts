@@ -262,13 +262,29 @@ export type MedicationChangeKind =
   /** A medicine reviewed and continued as before. */
   | 'UNCHANGED';
 
-/** Where a page of a list ends, for asking for the next page. */
+/**
+ * Where a page of a list starts and ends, for asking for the next or the previous page (Relay cursor
+ * connections). Cursors are opaque and sealed: they reveal nothing about the items, and a list refuses
+ * (BAD_USER_INPUT) a cursor that another list issued, that was altered, or that an earlier version of
+ * the service issued.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Opaque cursor of the last item on this page; null when the page is empty. Pass it as `after` to continue. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when there are more items after this page: ask again with `after: endCursor`. */
+  /**
+   * True when there are more items after this page: ask again with `after: endCursor`. Exact when paging
+   * forwards; when paging backwards (last/before, CareHome.residents) it is exact too.
+   */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * True when there are items before this page: ask again with `last` and `before: startCursor` where the
+   * list takes them (CareHome.residents, which answers exactly in both directions). Lists that page only
+   * forwards answer false on every page, as the Relay specification allows (on the first page false is exact).
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Opaque cursor of the first item on this page; null when the page is empty. Pass it as `before` to go back, where the list takes `before`. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** An action the hospital asks someone to take after discharge. */
@@ -729,6 +745,8 @@ export interface NhsNumberScalarConfig extends GraphQLScalarTypeConfig<Resolvers
 export type PageInfoResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PlannedActionResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['PlannedAction'] = ResolversParentTypes['PlannedAction']> = {

@@ -10,7 +10,7 @@ import {
   PlacementResolvers,
   ResidentResolvers,
 } from "./resident.js";
-import { CareHomeResolvers, GpPracticeResolvers } from "./care-home.js";
+import { CareHomeResolvers, GpPracticeResolvers, ResidentConnectionResolvers } from "./care-home.js";
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -23,5 +23,6 @@ export const resolvers: Resolvers = {
   ConditionsSection: ConditionsSectionResolvers,
   Condition: ConditionResolvers,
   CareHome: CareHomeResolvers,
+  ResidentConnection: ResidentConnectionResolvers,
   GpPractice: GpPracticeResolvers,
 };

@@ -5,6 +5,9 @@ import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/gr
 import type * as Gen from "../generated/resolvers-types.js";
 import { errorCodeOf, orgTypeOf, sectionOf, userRoleOf } from "../codes.js";
 
+/** The list's cursor scope: a cursor of another list is refused here. */
+const LIST = "Query.accessEvents";
+
 export const EventQueries: Gen.QueryResolvers = {
   accessEvents: async (_, args, ctx) => {
     const f = args.filter;
@@ -12,8 +15,8 @@ export const EventQueries: Gen.QueryResolvers = {
     if (!f.nhsNumber && !f.userId && f.to.getTime() - f.from.getTime() > 31 * 86_400_000)
       throw badInput("without an nhsNumber or userId the range may be at most 31 days");
     const size = pageSize(args.first, 50);
-    const rows = await ctx.repo.events({ ...f, after: decodeTimeCursor(args.after) }, size + 1);
-    return timeConnection(rows, size, (e) => e.occurredAt);
+    const rows = await ctx.repo.events({ ...f, after: decodeTimeCursor(LIST, args.after) }, size + 1);
+    return timeConnection(LIST, rows, size, (e) => e.occurredAt);
   },
 };
 
