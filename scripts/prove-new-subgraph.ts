@@ -124,8 +124,24 @@ type Resident @key(fields: "nhsNumber") {
   nhsNumber: NhsNumber!
   "Internal: the caller's access to this resident as the residents subgraph decided it (not in the client schema)."
   accessGrant: ResidentAccessGrant! @external
-  "Outpatient clinic appointments, soonest first."
-  appointments: [Appointment!] @requires(fields: "accessGrant { allowed group code breakGlass }")
+  "Outpatient clinic appointments, soonest first; read \`status\` first (ADR 0005)."
+  appointments: AppointmentsSection @requires(fields: "accessGrant { allowed group code breakGlass }")
+}
+
+"A resident's clinic appointments as a section of the record."
+type AppointmentsSection {
+  "What this section holds for this resident."
+  status: SectionStatus!
+  "The appointments; empty for NOT_RECORDED; null for REFUSED and UNAVAILABLE, with an error at this path."
+  items: [Appointment!]
+  "Why the section was withheld, when \`status\` is REFUSED."
+  refusal: SectionRefusal
+  "Which source did not answer and since when, when \`status\` is UNAVAILABLE."
+  outage: SourceOutage
+  "The system the section comes from."
+  sourceSystem: String!
+  "When the care record last received an update of this section; null when nothing is recorded."
+  lastUpdatedAt: DateTime
 }
 
 "An outpatient clinic appointment."
@@ -189,7 +205,11 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
+import type { Appointment } from "./prisma/generated/client.js";
+import type { SectionResult } from "../../platform/access/section-field.js";
 export type { Appointment } from "./prisma/generated/client.js";
+/** The appointments section as its resolver hands it to its wrapper type (ADR 0005). */
+export type AppointmentsSection = SectionResult<Appointment[]>;
 
 export function createAppointmentsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("appointments"))));
@@ -245,21 +265,33 @@ export interface AppointmentsContext extends BaseContext {
 `,
   "resolvers/index.ts": `import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
-import { AppointmentResolvers, ResidentResolvers } from "./appointment.js";
+import { AppointmentResolvers, AppointmentsSectionResolvers, ResidentResolvers } from "./appointment.js";
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Resident: ResidentResolvers,
+  AppointmentsSection: AppointmentsSectionResolvers,
   Appointment: AppointmentResolvers,
 };
 `,
   "resolvers/appointment.ts": `import { provenanceField } from "../../../platform/graphql/provenance.js";
+import { grantOf, type ResidentRepresentation } from "../../../platform/access/contributed.js";
+import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { about } from "../manifest.js";
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
-  appointments: (r, _, ctx) => ctx.loaders.appointmentsOfResident.load(r.nhsNumber),
+  appointments: sectionField({
+    section: "APPOINTMENTS",
+    sourceSystem: about.sourceSystem,
+    grantOf: (r: ResidentRepresentation) => grantOf(r),
+    load: (r, _, ctx) => ctx.loaders.appointmentsOfResident.load(r.nhsNumber),
+    provenance: (a) => a,
+  }),
 };
+
+export const AppointmentsSectionResolvers: Gen.AppointmentsSectionResolvers = { ...sectionResultResolvers };
 
 export const AppointmentResolvers: Gen.AppointmentResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.appointment.load(ref.id),
