@@ -25,8 +25,8 @@ export function isSectionWrapper(type: GraphQLNamedType | null | undefined): typ
   return !!status && isNonNullType(status.type) && getNamedType(status.type).name === "SectionStatus";
 }
 
-/** The fields a wrapper holds its entries in. */
-const ENTRY_FIELDS: ReadonlySet<string> = new Set(["items"]);
+/** The fields a wrapper holds its entries in: a list, a page of a connection, one record. */
+export const ENTRY_FIELDS: ReadonlySet<string> = new Set(["items", "page", "item"]);
 
 /** Field names selected unconditionally in a selection set, through fragments (each fragment once). */
 function unconditionalNames(
@@ -75,7 +75,7 @@ export function SectionStatusRule(context: ValidationContext): ASTVisitor {
       if (unconditionalNames(node.selectionSet, (n) => context.getFragment(n)).has("status")) return;
       context.reportError(
         new GraphQLError(
-          `Ask for "status" wherever you ask for "items" of ${node.alias?.value ?? node.name.value}: an empty or missing list means different things (none known, not recorded, refused, unavailable).`,
+          `Ask for "status" wherever you ask for the entries of ${node.alias?.value ?? node.name.value}: an empty or missing section means different things (none known, not recorded, refused, unavailable).`,
           { nodes: node, extensions: { code: "SECTION_STATUS_REQUIRED" } },
         ),
       );

@@ -11,7 +11,7 @@ import type { EpsPrescription, MedicationRequest } from "./prisma/generated/clie
 import type { SectionResult } from "../../platform/access/section-field.js";
 export type { MedicationRequest, EpsPrescription, MedicationDispense } from "./prisma/generated/client.js";
 /** The medications section as its resolver hands it to its wrapper type (ADR 0005). */
-export type MedicationsSection = SectionResult<MedicationRequest>;
+export type MedicationsSection = SectionResult<MedicationRequest[]>;
 /** A request's dispensing status is its latest EPS prescription (codegen.ts maps types to rows by name). */
 export type DispensingStatus = EpsPrescription;
 

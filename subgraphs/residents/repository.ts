@@ -14,8 +14,8 @@ import type { Allergy, BreakGlass, Condition, Resident } from "./prisma/generate
 import type { SectionResult } from "../../platform/access/section-field.js";
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
 /** The allergies and conditions sections as their resolvers hand them to their wrapper types (ADR 0005). */
-export type AllergiesSection = SectionResult<Allergy>;
-export type ConditionsSection = SectionResult<Condition>;
+export type AllergiesSection = SectionResult<Allergy[]>;
+export type ConditionsSection = SectionResult<Condition[]>;
 /** The row a GraphQL BreakGlassSession resolves from (codegen.ts maps types to rows by name). */
 export type BreakGlassSession = BreakGlass;
 
