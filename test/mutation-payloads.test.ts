@@ -165,6 +165,24 @@ describe("care plan user errors", () => {
     expect(await count(`careplans.idempotency_key WHERE key = 'payload-too-soon'`, [])).toBe(0);
   });
 
+  it("NOT_APPROVABLE for an older version once a newer one is approved: urgent care keeps the newer plan", async () => {
+    const older = await submitted();
+    const newer = await submitted();
+    for (const id of [older, newer]) expect((await gatewayQuery(stack, DETAIL, { id, input: CLINICAL }, gp())).data.detailed.userErrors).toEqual([]);
+    expect((await gatewayQuery(stack, APPROVE, { id: newer, on: "2031-01-01" }, gp())).data.approved.userErrors).toEqual([]);
+    const before = await plans();
+    const res = await gatewayQuery(stack, APPROVE, { id: older, on: "2031-01-01" }, gp());
+    expect(res.data.approved).toEqual({
+      carePlan: null,
+      userErrors: [{ code: "NOT_APPROVABLE", message: "A newer version of this care plan is already approved", field: null }],
+    });
+    expect(await plans()).toEqual(before);
+    const approved = await stack.db.sql.query<{ id: string }>(`SELECT id FROM careplans.care_plan WHERE nhs_number = $1 AND status = 'APPROVED'`, [
+      resident.nhs,
+    ]);
+    expect(approved.map((p) => p.id)).toEqual([newer]);
+  });
+
   it("CONFLICT: a write that loses a race (the next version's id already taken) is a user error to retry; nothing written, no key kept", async () => {
     const before = await plans();
     const next = `CP-${resident.nhs}-${Math.max(0, ...before.map((p) => p.version)) + 1}`;

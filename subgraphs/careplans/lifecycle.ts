@@ -72,13 +72,16 @@ export function mustBeSubmitted(plan: CarePlan): void {
 
 /**
  * The approval check: the review date after today (INVALID_INPUT), then the plan SUBMITTED with
- * clinical detail (NOT_APPROVABLE). Checked after the key, so a retry across midnight still gets
- * its first payload.
+ * clinical detail and not older than the version approved now (NOT_APPROVABLE: approving an older
+ * version would put an out-of-date plan in front of urgent care). Checked after the key, so a
+ * retry across midnight still gets its first payload.
  */
 export const mustBeApprovable =
   (reviewDate: Date, now: Date) =>
-  (plan: CarePlan): void => {
+  (plan: CarePlan, approvedVersion: number | null): void => {
     if (reviewDate <= now) throw refused<Code>("INVALID_INPUT", "reviewDate must be after today", ["reviewDate"]);
     if (plan.status !== "SUBMITTED" || !plan.clinicalDetailAt)
       throw refused<Code>("NOT_APPROVABLE", "Only a submitted plan with clinical detail can be approved");
+    if (approvedVersion !== null && approvedVersion > plan.version)
+      throw refused<Code>("NOT_APPROVABLE", "A newer version of this care plan is already approved");
   };

@@ -63,13 +63,15 @@ export function createCareplansRepository(db: Database, cache: EntityCache) {
     approveOnce: (
       plan: { id: string; nhsNumber: string },
       request: IdempotencyRequest | undefined,
-      check: (plan: CarePlan) => void,
+      /** Given the plan and the version approved now (if any), as they are under the resident's lock. */
+      check: (plan: CarePlan, approvedVersion: number | null) => void,
       approvedBy: string,
       reviewDate: Date,
       at: Date,
     ) =>
       writeOnce(plan.nhsNumber, request, async (tx) => {
-        await current(tx, plan.id, check);
+        const approved = await tx.carePlan.findFirst({ where: { nhsNumber: plan.nhsNumber, status: "APPROVED" }, select: { version: true } });
+        await current(tx, plan.id, (p) => check(p, approved?.version ?? null));
         await tx.carePlan.updateMany({
           where: { nhsNumber: plan.nhsNumber, status: "APPROVED" },
           data: { status: "SUPERSEDED", supersededAt: at, updatedAt: at },
