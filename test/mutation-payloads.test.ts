@@ -143,6 +143,18 @@ describe("care plan user errors", () => {
     expect(await planKeys(gp().userId)).toBe(keysBefore);
   });
 
+  it("INVALID_INPUT for 21 diagnoses: refused whole, never cut to 20 (a dropped diagnosis would go unseen); nothing written", async () => {
+    const id = await submitted();
+    const before = await plans();
+    const diagnoses = Array.from({ length: 21 }, (_, n) => ({ code: `${100000 + n}`, display: `Diagnosis ${n + 1}` }));
+    const res = await gatewayQuery(stack, DETAIL, { id, input: { ...CLINICAL, diagnoses } }, gp());
+    expect(res.data.detailed).toEqual({
+      carePlan: null,
+      userErrors: [{ code: "INVALID_INPUT", message: expect.stringMatching(/at most 20/), field: ["input", "diagnoses"] }],
+    });
+    expect(await plans()).toEqual(before);
+  });
+
   it("INVALID_INPUT for a review date not after today, and NOT_APPROVABLE without clinical detail, in one document; nothing written", async () => {
     const id = await submitted();
     const before = await plans();

@@ -63,13 +63,18 @@ export function inputChecks() {
       errors.push({ code: "INVALID_INPUT", message: `${field.join(".")} must be ${min} to ${max} characters after trimming`, field });
     return t;
   };
+  const atMost = <T>(values: T[], field: string[], max = 20): T[] => {
+    if (values.length > max) errors.push({ code: "INVALID_INPUT", message: `${field.join(".")}: at most ${max} entries`, field });
+    return values;
+  };
   return {
     text,
     /** At most `max` entries, each 1 to `each` characters. */
     list(values: string[], field: string[], max = 20, each = 500) {
-      if (values.length > max) errors.push({ code: "INVALID_INPUT", message: `${field.join(".")}: at most ${max} entries`, field });
-      return values.map((v, i) => text(v, [...field, String(i)], each));
+      return atMost(values, field, max).map((v, i) => text(v, [...field, String(i)], each));
     },
+    /** At most `max` entries of any kind (each checked by the caller): never silently cut. */
+    atMost,
     /** The value, once every check passed; otherwise throws Refused with every failure. */
     done<T>(value: T): T {
       if (errors.length > 0) throw new Refused(errors);

@@ -43,9 +43,10 @@ export function questionnaireVersion(nhsNumber: string, i: Gen.CarePlanQuestionn
 
 /** The GP's clinical detail, written onto a submitted plan. */
 export function clinicalDetail(i: Gen.CarePlanClinicalDetailInput, by: Identity, now: Date) {
-  const { text, list, done } = inputChecks();
+  const { text, list, atMost, done } = inputChecks();
   return done({
-    diagnoses: i.diagnoses.slice(0, 20).map((d, n) => ({
+    // More than 20 is refused like every other list, never cut: a dropped diagnosis would go unseen.
+    diagnoses: atMost(i.diagnoses, input("diagnoses")).map((d, n) => ({
       code: text(d.code, input("diagnoses", String(n), "code"), 20),
       display: text(d.display, input("diagnoses", String(n), "display"), 200),
     })),

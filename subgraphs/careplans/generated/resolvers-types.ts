@@ -128,7 +128,7 @@ export type CarePlanClinicalDetailInput = {
   ceilingOfTreatment: CeilingOfTreatment;
   /** The CPR decision; any value but NOT_RECORDED is dated today. */
   cprDecision: CprDecision;
-  /** Diagnoses relevant to the plan; only the first 20 are kept. */
+  /** Diagnoses relevant to the plan; at most 20 (more is INVALID_INPUT). */
   diagnoses: Array<CarePlanDiagnosisInput>;
   /** What to do in an emergency; 1 to 2000 characters. */
   emergencyPlan: Scalars['String']['input'];
