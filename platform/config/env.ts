@@ -17,6 +17,17 @@ const optionalUrl = z
   .optional();
 
 const onOff = z.enum(["on", "off"]);
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    );
 
 const schema = z
   .object({
@@ -38,15 +49,7 @@ const schema = z
     // replica of a subgraph needs the same one; a new key makes the cursors already issued invalid.
     CURSOR_SECRET: z.string().min(32).default(DEVELOPMENT_CURSOR_SECRET),
     // Browser origins allowed to call the gateway (comma-separated, exact match); none by default.
-    CORS_ORIGINS: z
-      .string()
-      .default("")
-      .transform((v) =>
-        v
-          .split(",")
-          .map((o) => o.trim())
-          .filter((o) => o !== ""),
-      ),
+    CORS_ORIGINS: commaList(""),
     // Bearer token the Prometheus scraper sends to /metrics on the gateway and every subgraph.
     METRICS_TOKEN: z.string().min(32).default(DEVELOPMENT_METRICS_TOKEN),
     // Every SUBGRAPH_URL_<NAME> (where a subgraph runs when not in this process), by variable
@@ -77,15 +80,7 @@ const schema = z
     // Trusted documents (gateway/trusted-documents.ts): GraphQL Code Generator persisted-document
     // manifests (comma-separated paths) whose operations clients may run by hash; and whether any
     // other document may run at all (unset: yes, except in production).
-    TRUSTED_DOCUMENTS: z
-      .string()
-      .default("clients/generated/persisted-documents.json")
-      .transform((v) =>
-        v
-          .split(",")
-          .map((p) => p.trim())
-          .filter((p) => p !== ""),
-      ),
+    TRUSTED_DOCUMENTS: commaList("clients/generated/persisted-documents.json"),
     ALLOW_ARBITRARY_DOCUMENTS: z.enum(["true", "false"]).optional(),
   })
   .superRefine((env, ctx) => {
