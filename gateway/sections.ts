@@ -75,7 +75,7 @@ export function SectionStatusRule(context: ValidationContext): ASTVisitor {
       if (unconditionalNames(node.selectionSet, (n) => context.getFragment(n)).has("status")) return;
       context.reportError(
         new GraphQLError(
-          `Select "status" wherever you select the entries of ${node.alias?.value ?? node.name.value}: an empty or missing section means different things (none known, not recorded, refused, unavailable).`,
+          `Ask for "status" wherever you ask for the entries of ${node.alias?.value ?? node.name.value}: an empty or missing section means different things (none known, not recorded, refused, unavailable).`,
           { nodes: node, extensions: { code: "SECTION_STATUS_REQUIRED" } },
         ),
       );
