@@ -1,5 +1,6 @@
 // One query through the gateway returns a resident's whole record, and every section matches the
 // rows in PostgreSQL: the right resident's data, in the documented order, nothing missing.
+import { NO_KNOWN_ALLERGY } from "../subgraphs/residents/allergy-codes.js";
 import type { Database } from "../platform/db/database.js";
 import { fullSelection } from "./support/selection.js";
 import { gatewayQuery, gpAt, startTestStack, type Stack } from "./support/stack.js";
@@ -85,17 +86,16 @@ describe("full resident view through the gateway", () => {
         placements.find((p) => p.end_date === null)?.care_home_id ?? null,
       );
 
-      const rows = await sql<{ id: string; code: string; display: string; criticality: string }>(
+      const allergyRows = await sql<{ id: string; code: string; display: string; criticality: string }>(
         `SELECT id, code, display, criticality FROM residents.allergy WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`,
         [nhs],
       );
-      // The GP's coded "no known allergy" (SNOMED 716186003) is the section's NONE_KNOWN, never an entry.
-      const allergies = rows.filter((a) => a.code !== "716186003");
+      // The GP's coded "no known allergy" is the section's status, never an entry (ADR 0005).
+      const allergies = allergyRows.filter((a) => a.code !== NO_KNOWN_ALLERGY);
       expect(r.allergies.items.map((a: { id: string; display: string; criticality: string }) => [a.id, a.display, a.criticality])).toEqual(
         allergies.map((a) => [a.id, a.display, a.criticality]),
       );
-      // Shown, so never REFUSED or UNAVAILABLE: PRESENT with entries, else "none known" or "not recorded" (ADR 0005).
-      expect(r.allergies.status).toBe(allergies.length ? "PRESENT" : rows.length ? "NONE_KNOWN" : "NOT_RECORDED");
+      expect(r.allergies.status).toBe(allergies.length ? "PRESENT" : allergyRows.length ? "NONE_KNOWN" : "NOT_RECORDED");
 
       const conditions = await sql<{ id: string }>(`SELECT id FROM residents.condition WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`, [nhs]);
       expect(ids(r.conditions.items)).toEqual(ids(conditions));
