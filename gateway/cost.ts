@@ -7,6 +7,8 @@
 //   a connection that also pages backwards prices `last` exactly like `first` (both sent: the
 //   larger, though the subgraph refuses that), and with neither sent the page size the subgraph
 //   uses then (DEFAULT_PAGE_SIZE, unless `first` has a default of its own);
+// - a section wrapper that holds a connection (`dischargeSummaries(first: 5) { status page { edges } }`,
+//   ADR 0005) passes its field's page size on through `page` to `edges`, priced as without it;
 // - a list without `first` multiplies by its assumed size (ASSUMED_LIST_SIZES, else
 //   DEFAULT_LIST_SIZE): these lists are a resident's own records and are not paged.
 // @skip/@include are honoured, fragments are followed, the selected operation is the one priced.
@@ -35,17 +37,18 @@ import {
 } from "graphql";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../platform/graphql/paging.js";
 import { fragmentsOf } from "./selections.js";
+import { isSectionWrapper } from "./sections.js";
 
 /**
  * Sizes assumed for the lists that take no `first`, per `Type.field`: generous upper ends of what
  * one resident (or one record) has in the demo data and in practice, so the estimate errs high.
  */
 export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
-  "Resident.placements": 5,
+  "PlacementsSection.items": 5,
   "AllergiesSection.items": 10,
   "ConditionsSection.items": 20,
   "MedicationsSection.items": 20,
-  "Resident.carePlanHistory": 10,
+  "CarePlanHistorySection.items": 10,
   "MedicationRequest.dispenses": 5,
   "DiagnosticReport.observations": 12,
 };
@@ -113,8 +116,10 @@ class CostWalker {
         size = pageSize ?? (selection.name.value === "edges" ? edgesSize : undefined) ?? ASSUMED_LIST_SIZES[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE;
       }
       if (!isCompositeType(named)) continue; // scalars and enums cost nothing of their own
+      // A section wrapper's `page` is the connection its field's `first` sized (ADR 0005).
+      const passedDown = pageSize ?? (field.name === "page" && isSectionWrapper(type) ? edgesSize : undefined);
       const below = selection.selectionSet
-        ? this.selectionCost(selection.selectionSet, named, isListType(getNullableType(field.type)) ? undefined : pageSize)
+        ? this.selectionCost(selection.selectionSet, named, isListType(getNullableType(field.type)) ? undefined : passedDown)
         : 0;
       total += size * (1 + below);
     }

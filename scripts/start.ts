@@ -39,7 +39,7 @@ const token = await mintUserToken(
   },
   { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
 );
-const query = `{ resident(nhsNumber: "${home?.nhs_number ?? "9990000018"}") { nhsNumber name { given family } allergies { status items { display criticality } } medications { status items { medication { display } dispensing { epsStatus } } } diagnosticReports(first: 3) { edges { node { display abnormal } } } carePlan { status cpr { decision } } } }`;
+const query = `{ resident(nhsNumber: "${home?.nhs_number ?? "9990000018"}") { nhsNumber name { given family } allergies { status items { display criticality } } medications { status items { medication { display } dispensing { epsStatus } } } diagnosticReports(first: 3) { status page { edges { node { display abnormal } } } } carePlan { status item { status cpr { decision } } } } }`;
 
 console.log(`
 Care record gateway: ${stack.gatewayUrl}   (${stack.db.kind === "embedded" ? `embedded PostgreSQL in ${config.DATA_DIR}/` : "PostgreSQL from DATABASE_URL"})

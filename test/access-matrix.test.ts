@@ -42,7 +42,7 @@ const FIELDS = Object.entries(RESIDENT_FIELD_SECTIONS).filter(([, s]) => s !== n
 // is asked for with the least selection its type allows (a section wrapper's: its status and entries).
 const SELECTION: Record<string, string> = {
   conditions: "conditions { status items { id } }",
-  carePlan: "carePlan { id status }",
+  carePlan: "carePlan { status item { id status } }",
 };
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { nhsNumber ${FIELDS.map(([f]) => SELECTION[f] ?? leastSelection("Resident", f)).join(" ")} } }`;
 /** Per Resident field that is a section wrapper (ADR 0005), the field holding its entries: where a refusal's error sits. */
@@ -141,7 +141,7 @@ describe("access matrix", () => {
       const shown = new Set(r.conditions.items.map((c: { id: string }) => c.id));
       for (const x of restricted) expect(shown.has(x.id)).toBe(situation !== "glass" && restrictedFor.includes(groupOfRole[role]!));
     }
-    if (r.carePlan) expect(r.carePlan.status).toBe("APPROVED");
+    if (r.carePlan?.item) expect(r.carePlan).toMatchObject({ status: "PRESENT", item: { status: "APPROVED" } });
   });
 });
 

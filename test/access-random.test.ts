@@ -26,15 +26,15 @@ const SECTIONS = [
   "dateOfBirth",
   "allergies { status items { id display } }",
   "conditions { status items { id display } }",
-  "placements { id careHome { id } }",
-  "dischargeSummaries(first: 3) { edges { node { id diagnoses { display } } } }",
-  "currentHospitalStay { id ward }",
-  "diagnosticReports(first: 5, abnormalOnly: true) { edges { node { id observations { display value } } } }",
+  "placements { status items { id careHome { id } } }",
+  "dischargeSummaries(first: 3) { status page { edges { node { id diagnoses { display } } } } }",
+  "currentHospitalStay { status item { id ward } }",
+  "diagnosticReports(first: 5, abnormalOnly: true) { status page { edges { node { id observations { display value } } } } }",
   "medications { status items { id medication { display } dispenses { id } } }",
-  "carePlan { id emergencyPlan }",
-  "carePlanHistory { id status }",
-  "emergencyCareSummaries { edges { node { id } } }",
-  "hospitalStays { edges { node { id } } }",
+  "carePlan { status item { id emergencyPlan } }",
+  "carePlanHistory { status items { id status } }",
+  "emergencyCareSummaries { status page { edges { node { id } } } }",
+  "hospitalStays { status page { edges { node { id } } } }",
 ];
 
 function randomQuery(rng: Random): { query: string; variables: Record<string, unknown> } {

@@ -20,12 +20,13 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
-  nhsNumber name { family } currentPlacement { careHome { id } } placements { id }
+  nhsNumber name { family } currentPlacement { status refusal { code } item { careHome { id } } } placements { status refusal { code } items { id } }
   allergies { status refusal { code } items { id } } conditions { status refusal { code } items { id display } }
-  dischargeSummaries(first: 5) { edges { node { id } } pageInfo { hasNextPage } } currentHospitalStay { id } hospitalStays { edges { node { id } } }
-  emergencyCareSummaries { edges { node { id } } } diagnosticReports { edges { node { id } } }
+  dischargeSummaries(first: 5) { status refusal { code } page { edges { node { id } } pageInfo { hasNextPage } } }
+  currentHospitalStay { status refusal { code } item { id } } hospitalStays { status refusal { code } page { edges { node { id } } } }
+  emergencyCareSummaries { status refusal { code } page { edges { node { id } } } } diagnosticReports { status refusal { code } page { edges { node { id } } } }
   medications { status refusal { code } items { id status } }
-  carePlan { id status } carePlanHistory { id status } } }`;
+  carePlan { status refusal { code } item { id status } } carePlanHistory { status refusal { code } items { id status } } } }`;
 
 async function view(identity: Identity, nhs: string) {
   const res = await gatewayQuery(stack, VIEW, { n: nhs }, identity);
@@ -54,8 +55,24 @@ const ALL_SECTIONS = [
   "carePlanHistory",
 ];
 const URGENT_ALLOWED = ["name", "currentPlacement", "allergies", "medications", "dischargeSummaries", "carePlan"];
-/** Sections that are a wrapper (ADR 0005): refused, they are `{ status: REFUSED, refusal, items: null }` with the error at `items`. */
-const WRAPPED = ["allergies", "conditions", "medications"];
+/**
+ * Sections that are a wrapper (ADR 0005), with the field that holds their entries: refused, they are
+ * `{ status: REFUSED, refusal, <entries>: null }` with the error at the entries' path.
+ */
+const WRAPPED: Record<string, string> = {
+  currentPlacement: "item",
+  placements: "items",
+  allergies: "items",
+  conditions: "items",
+  dischargeSummaries: "page",
+  currentHospitalStay: "item",
+  hospitalStays: "page",
+  emergencyCareSummaries: "page",
+  diagnosticReports: "page",
+  medications: "items",
+  carePlan: "item",
+  carePlanHistory: "items",
+};
 
 describe("organisation and user preconditions", () => {
   it.each([
@@ -142,15 +159,18 @@ describe("urgent care", () => {
     for (const s of URGENT_ALLOWED) expect(v.denied[s]).toBeUndefined();
     for (const s of ALL_SECTIONS.filter((x) => !URGENT_ALLOWED.includes(x))) {
       expect(v.denied[s]).toBe("ROLE_NOT_PERMITTED");
-      if (WRAPPED.includes(s)) {
-        expect(v.data[s]).toEqual({ status: "REFUSED", refusal: { code: "ROLE_NOT_PERMITTED" }, items: null });
-        expect(v.paths[s]).toEqual(["resident", s, "items"]);
+      const entries = WRAPPED[s];
+      if (entries) {
+        expect(v.data[s]).toEqual({ status: "REFUSED", refusal: { code: "ROLE_NOT_PERMITTED" }, [entries]: null });
+        expect(v.paths[s]).toEqual(["resident", s, entries]);
       } else expect(v.data[s]).toBeNull();
     }
-    expect(v.data.dischargeSummaries.edges.length).toBeLessThanOrEqual(1);
-    expect(v.data.dischargeSummaries.pageInfo.hasNextPage).toBe(false);
+    expect(["PRESENT", "NOT_RECORDED"]).toContain(v.data.dischargeSummaries.status);
+    expect(v.data.dischargeSummaries.page.edges.length).toBeLessThanOrEqual(1);
+    expect(v.data.dischargeSummaries.page.pageInfo.hasNextPage).toBe(false);
     for (const m of v.data.medications.items) expect(["ACTIVE", "ON_HOLD"]).toContain(m.status);
-    if (v.data.carePlan) expect(v.data.carePlan.status).toBe("APPROVED");
+    if (v.data.carePlan.status === "PRESENT") expect(v.data.carePlan.item.status).toBe("APPROVED");
+    else expect(v.data.carePlan).toEqual({ status: "NOT_RECORDED", refusal: null, item: null });
   });
 
   it("is refused stopped medicines", async () => {

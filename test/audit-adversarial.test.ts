@@ -75,20 +75,20 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
     const fields: Record<string, string> = {
       name: "name { family }",
       gpPractice: "gpPractice { name }",
-      currentPlacement: "currentPlacement { startDate }",
+      currentPlacement: "currentPlacement { status item { startDate } }",
       provenance: "provenance { sourceSystem }",
       sharingObjection: "sharingObjection { recordedAt }",
-      placements: "placements { startDate }",
+      placements: "placements { status items { startDate } }",
       allergies: "allergies { status items { id } }",
       conditions: "conditions { status items { id } }",
-      dischargeSummaries: "dischargeSummaries(first: 1) { edges { node { id } } }",
-      currentHospitalStay: "currentHospitalStay { id }",
-      hospitalStays: "hospitalStays(first: 1) { edges { node { id } } }",
-      emergencyCareSummaries: "emergencyCareSummaries(first: 1) { edges { node { id } } }",
-      diagnosticReports: "diagnosticReports(first: 1) { edges { node { id } } }",
+      dischargeSummaries: "dischargeSummaries(first: 1) { status page { edges { node { id } } } }",
+      currentHospitalStay: "currentHospitalStay { status item { id } }",
+      hospitalStays: "hospitalStays(first: 1) { status page { edges { node { id } } } }",
+      emergencyCareSummaries: "emergencyCareSummaries(first: 1) { status page { edges { node { id } } } }",
+      diagnosticReports: "diagnosticReports(first: 1) { status page { edges { node { id } } } }",
       medications: "medications { status items { id } }",
-      carePlan: "carePlan { id }",
-      carePlanHistory: "carePlanHistory { id }",
+      carePlan: "carePlan { status item { id } }",
+      carePlanHistory: "carePlanHistory { status items { id } }",
     };
     // Any other field (a new subgraph's section) with the least selection its type allows.
     const scalar = (f: string) => fields[f] ?? leastSelection("Resident", f);
@@ -114,11 +114,11 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
 
   it("nested fragments, inline fragments and a literal audit as the plain form with a variable", async () => {
     const plain = await audited(
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { status items { id } } medications { status items { id } } carePlan { id } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { allergies { status items { id } } medications { status items { id } } carePlan { status item { id } } } }`,
       { n: patient },
     );
     const fragmented = await audited(
-      `query { r: resident(nhsNumber: "${patient}") { ...A ... on Resident { carePlan { id } } } }
+      `query { r: resident(nhsNumber: "${patient}") { ...A ... on Resident { carePlan { status item { id } } } } }
        fragment A on Resident { ...B x: allergies { status y: items { id } } } fragment B on Resident { medications { ...S items { ...M } } }
        fragment S on MedicationsSection { status } fragment M on MedicationRequest { id }`,
     );
@@ -130,8 +130,8 @@ describe("the audit cannot be evaded or mislabelled through names a client choos
 
   it("@skip and @include count only what was served, with literals and variables", async () => {
     const query = `query ($n: NhsNumber!, $yes: Boolean!, $no: Boolean!) { resident(nhsNumber: $n) {
-      allergies @include(if: $yes) { status items { id } } medications @include(if: $no) { status items { id } } carePlan @skip(if: $yes) { id }
-      conditions @skip(if: false) { status items { id } } placements @include(if: false) { startDate } } }`;
+      allergies @include(if: $yes) { status items { id } } medications @include(if: $no) { status items { id } } carePlan @skip(if: $yes) { status item { id } }
+      conditions @skip(if: false) { status items { id } } placements @include(if: false) { status items { startDate } } } }`;
     const { res, events } = await audited(query, { n: patient, yes: true, no: false });
     expect(res.errors).toBeUndefined();
     expect(Object.keys(res.data.resident).sort()).toEqual(["allergies", "conditions"]);

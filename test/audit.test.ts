@@ -36,7 +36,7 @@ describe("access events", () => {
     )) as [{ n: string }];
     const res = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } dateOfBirth allergies { status items { id } } medications { status items { id } } carePlan { id } x: diagnosticReports(first: 1) { edges { node { id } } } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } dateOfBirth allergies { status items { id } } medications { status items { id } } carePlan { status item { id } } x: diagnosticReports(first: 1) { status page { edges { node { id } } } } } }`,
       { n },
       nurse,
     );

@@ -113,7 +113,7 @@ describe("a subgraph", () => {
       return (emit as (this: http.Server, event: string, ...rest: unknown[]) => boolean).call(this, event, ...args);
     } as typeof emit;
     try {
-      const query = `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber carePlan { id } } } } } }`;
+      const query = `{ careHome(id: "CH00001") { residents(first: 40) { edges { node { nhsNumber carePlan { status item { id } } } } } } }`;
       const res = await gatewayQuery(stack, query);
       expect(res.data.careHome).toBeDefined();
     } finally {

@@ -61,7 +61,7 @@ const CLINICAL = {
   ceilingOfTreatment: "FULL_ESCALATION",
 };
 const APPROVE = `mutation Approve($id: ID!, $on: Date!) { ok: approveCarePlan(id: $id, reviewDate: $on) { carePlan { id status } userErrors { code } } }`;
-const PLANS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { approved: carePlan { id version cpr { decision } } history: carePlanHistory { id status } } }`;
+const PLANS = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { approved: carePlan { status item { id version cpr { decision } } } history: carePlanHistory { status items { id status } } } }`;
 
 const plansOf = (n: string) =>
   stack.db.sql.query<{ id: string; version: number; status: string; cpr_decision: string; clinical_detail_at: Date | null; updated_at: Date }>(
@@ -83,7 +83,8 @@ describe("break-glass opens a record for viewing, never for writing", () => {
     // Viewing works through the glass: the submitted version is in the history.
     const seen = await gatewayQuery(stack, PLANS, { n: nhs }, intruder);
     expect(seen.errors).toBeUndefined();
-    expect(seen.data.resident.history.map((p: { id: string }) => p.id)).toContain(plan.id);
+    expect(seen.data.resident.history.status).toBe("PRESENT");
+    expect(seen.data.resident.history.items.map((p: { id: string }) => p.id)).toContain(plan.id);
     const approvedBefore = seen.data.resident.approved;
 
     // Clinical detail through the glass: refused, and the submitted version is untouched.
@@ -112,7 +113,7 @@ describe("break-glass opens a record for viewing, never for writing", () => {
     expect(approve.data).toEqual({ a: null, b: null });
     expect(codeOf(approve)).toEqual(["NO_CARE_RELATIONSHIP", "NO_CARE_RELATIONSHIP"]);
     expect(await plansOf(nhs)).toEqual(before);
-    const urgent = await gatewayQuery(stack, PLANS.replace(" history: carePlanHistory { id status }", ""), { n: nhs }, identities.paramedic);
+    const urgent = await gatewayQuery(stack, PLANS.replace(" history: carePlanHistory { status items { id status } }", ""), { n: nhs }, identities.paramedic);
     expect(urgent.data.resident.approved).toEqual(approvedBefore);
 
     // The registered GP still can.

@@ -42,7 +42,7 @@ const stopRedis = () =>
   });
 
 const VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } allergies { status items { id } } medications { status items { id dispensing { epsStatus } } }
-  diagnosticReports(first: 100) { edges { node { id observations { value } } } } carePlan { id status } } }`;
+  diagnosticReports(first: 100) { status page { edges { node { id observations { value } } } } } carePlan { status item { id status } } } }`;
 
 describe("Redis killed mid-test", () => {
   let stack: Stack;
@@ -109,7 +109,7 @@ describe("Redis killed mid-test", () => {
     });
     await labs.close();
     const afterWrite = (await view()).data;
-    expect(afterWrite.diagnosticReports.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(id);
+    expect(afterWrite.diagnosticReports.page.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(id);
 
     // Redis returns (empty, as after a restart): the link reconnects, replays the purge it owes and
     // the cache is used again.

@@ -244,12 +244,12 @@ describe("on the shared fixture", () => {
       );
       const reports = await gatewayQuery(
         stack,
-        `{ resident(nhsNumber: "${withReports!.n}") { diagnosticReports(first: 1) { pageInfo { endCursor } } } }`,
+        `{ resident(nhsNumber: "${withReports!.n}") { diagnosticReports(first: 1) { status page { pageInfo { endCursor } } } } }`,
         {},
         nurse,
       );
       expect(reports.errors).toBeUndefined();
-      await refused({ first: 3, after: reports.data.resident.diagnosticReports.pageInfo.endCursor });
+      await refused({ first: 3, after: reports.data.resident.diagnosticReports.page.pageInfo.endCursor });
     });
   });
 

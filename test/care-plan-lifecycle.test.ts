@@ -25,7 +25,7 @@ const SUBMIT = `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumbe
 const DETAIL = `mutation ($id: ID!) { addCarePlanClinicalDetail(id: $id, input: { diagnoses: [{ code: "52448006", display: "Dementia" }],
   keyMedications: ["Donepezil 5mg"], emergencyPlan: "Treat in the home where possible", cprDecision: DNACPR, ceilingOfTreatment: WARD_BASED_CARE }) { carePlan { id clinicalDetailAddedBy { name } } userErrors { code field } } }`;
 const APPROVE = `mutation ($id: ID!) { approveCarePlan(id: $id, reviewDate: "2027-06-01") { carePlan { id status approvedBy reviewDate } userErrors { code field } } }`;
-const URGENT_VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlan { id status cpr { decision } } } }`;
+const URGENT_VIEW = `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlan { status item { id status cpr { decision } } } } }`;
 
 describe("care plan lifecycle", () => {
   it("submit -> clinical detail -> approve, each step only by the role allowed to take it", async () => {
@@ -42,8 +42,8 @@ describe("care plan lifecycle", () => {
     const plan = submitted.data.submitCarePlanQuestionnaire.carePlan;
     expect(plan).toMatchObject({ version: 1, status: "SUBMITTED" });
 
-    // Submitted plans are invisible to urgent care.
-    expect((await gatewayQuery(stack, URGENT_VIEW, { n: nhs }, identities.paramedic)).data.resident.carePlan).toBeNull();
+    // Submitted plans are invisible to urgent care: no plan in force is recorded.
+    expect((await gatewayQuery(stack, URGENT_VIEW, { n: nhs }, identities.paramedic)).data.resident.carePlan).toEqual({ status: "NOT_RECORDED", item: null });
 
     // Approval needs clinical detail first (a user error), and only the resident's GP may add it.
     const early = await gatewayQuery(stack, APPROVE, { id: plan.id }, gpAt(practice));
@@ -63,7 +63,7 @@ describe("care plan lifecycle", () => {
 
     // Now urgent care sees it, with the GP's CPR decision.
     const seen = await gatewayQuery(stack, URGENT_VIEW, { n: nhs }, identities.paramedic);
-    expect(seen.data.resident.carePlan).toMatchObject({ id: plan.id, status: "APPROVED", cpr: { decision: "DNACPR" } });
+    expect(seen.data.resident.carePlan).toMatchObject({ status: "PRESENT", item: { id: plan.id, status: "APPROVED", cpr: { decision: "DNACPR" } } });
 
     // A second version supersedes the first on approval; only one approved plan ever exists.
     const second = (await gatewayQuery(stack, SUBMIT, { n: nhs }, nurseAt(home))).data.submitCarePlanQuestionnaire.carePlan;
@@ -72,13 +72,16 @@ describe("care plan lifecycle", () => {
     expect((await gatewayQuery(stack, APPROVE, { id: second.id }, gpAt(practice))).data.approveCarePlan.userErrors).toEqual([]);
     const history = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlanHistory { version status } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { carePlanHistory { status items { version status } } } }`,
       { n: nhs },
       gpAt(practice),
     );
-    expect(history.data.resident.carePlanHistory).toEqual([
-      { version: 2, status: "APPROVED" },
-      { version: 1, status: "SUPERSEDED" },
-    ]);
+    expect(history.data.resident.carePlanHistory).toEqual({
+      status: "PRESENT",
+      items: [
+        { version: 2, status: "APPROVED" },
+        { version: 1, status: "SUPERSEDED" },
+      ],
+    });
   });
 });

@@ -30,7 +30,8 @@ const cost = (query: string, variables: Record<string, unknown> = {}, operationN
 /** `count` aliased care home lists (15: the alias limit), each of `$n` residents with `selection`. */
 const aliased = (selection: string, header = "query Attack($n: Int)", count = 15) =>
   `${header} { ${Array.from({ length: count }, (_, i) => `h${i}: careHome(id: "CH0000${(i % 3) + 1}") { residents(first: $n) { edges { node { ${selection} } } } }`).join(" ")} }`;
-const table = "nhsNumber name { family } currentHospitalStay { admittedAt } medications { status items { medication { display } dispensing { epsStatus } } }";
+const table =
+  "nhsNumber name { family } currentHospitalStay { status item { admittedAt } } medications { status items { medication { display } dispensing { epsStatus } } }";
 
 async function expectRefused(query: string, variables: Record<string, unknown> = {}, operationName?: string) {
   const before = queryStats.statements;

@@ -182,7 +182,7 @@ const ROWS: Row[] = [
     how: "too deep",
     req: () =>
       q(
-        `{ careHome(id: "CH00001") { residents { edges { node { currentPlacement { careHome { residents { edges { node { currentPlacement { careHome { residents { edges { node { nhsNumber } } } } } } } } } } } } } } }`,
+        `{ careHome(id: "CH00001") { residents { edges { node { currentPlacement { status item { careHome { residents { edges { node { currentPlacement { status item { careHome { residents { edges { node { nhsNumber } } } } } } } } } } } } } } } } }`,
       ),
     ...REQUEST_ERROR,
   },
@@ -198,7 +198,7 @@ const ROWS: Row[] = [
     how: "15 aliases x residents(first: $n) with n = 1000",
     req: () =>
       q(
-        `query Attack($n: Int) { ${Array.from({ length: 15 }, (_, i) => `h${i}: careHome(id: "CH00001") { residents(first: $n) { edges { node { nhsNumber allergies { status items { display } } medications { status items { dosageText } } diagnosticReports(first: 5) { edges { node { display } } } } } } }`).join(" ")} }`,
+        `query Attack($n: Int) { ${Array.from({ length: 15 }, (_, i) => `h${i}: careHome(id: "CH00001") { residents(first: $n) { edges { node { nhsNumber allergies { status items { display } } medications { status items { dosageText } } diagnosticReports(first: 5) { status page { edges { node { display } } } } } } } }`).join(" ")} }`,
         { n: 1000 },
       ),
     ...REQUEST_ERROR,
@@ -379,7 +379,7 @@ describe("every code, by a request that causes it", () => {
       const source = await ask(
         labsDown.stack.gatewayUrl,
         {
-          query: `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } diagnosticReports { edges { node { id } } } } }`,
+          query: `query ($n: NhsNumber!) { resident(nhsNumber: $n) { name { family } diagnosticReports { status page { edges { node { id } } } } } }`,
           variables: { n: row!.n },
         },
         nurse,

@@ -55,7 +55,7 @@ describe("paging arguments", () => {
 
 describe("request limits", () => {
   it("rejects a query deeper than the limit", async () => {
-    const deep = `{ careHome(id: "CH00001") { residents { edges { node { currentPlacement { careHome { residents { edges { node { currentPlacement { careHome { residents { edges { node { nhsNumber } } } } } } } } } } } } } } }`;
+    const deep = `{ careHome(id: "CH00001") { residents { edges { node { currentPlacement { status item { careHome { residents { edges { node { currentPlacement { status item { careHome { residents { edges { node { nhsNumber } } } } } } } } } } } } } } } } }`;
     const res = await gatewayQuery(stack, deep);
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.length).toBeGreaterThan(0);

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const view = `query View($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber name { family }
-  diagnosticReports(first: 3) { edges { node { display } } } medications { status items { dosageText } } } }`;
+  diagnosticReports(first: 3) { status page { edges { node { display } } } } medications { status items { dosageText } } } }`;
 
 async function send(url: string, body: unknown, token: string) {
   const res = await fetch(url, {
@@ -60,7 +60,7 @@ it("writes only JSON lines without NHS numbers, bodies or variables while a subg
     const url = i % 4 === 3 ? urls.gateway : urls.broken;
     const bodies: unknown[] = [
       { query: view, variables: { nhs } },
-      { query: `{ resident(nhsNumber: "${nhs}") { diagnosticReports(first: 2) { edges { node { display } } } } }` },
+      { query: `{ resident(nhsNumber: "${nhs}") { diagnosticReports(first: 2) { status page { edges { node { display } } } } } }` },
       { query: `query ($id: ID!) { careHome(id: $id) { name } }`, variables: { id: `CH\u0000${nhs}` } },
       { query: `{ resident(nhsNumber: ${nhs}) { nhsNumber } }` },
       `{"query": "{ resident(nhsNumber: \\"${nhs}\\") ", "variables": `,

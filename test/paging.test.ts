@@ -46,12 +46,13 @@ describe("paging", () => {
   it("only lists residents placed at the home today", async () => {
     const res = await gatewayQuery(
       stack,
-      `{ careHome(id: "CH00002") { residents(first: 100) { edges { node { currentPlacement { careHome { id } } } } } } }`,
+      `{ careHome(id: "CH00002") { residents(first: 100) { edges { node { currentPlacement { status item { careHome { id } } } } } } } }`,
       {},
       nurseAt("CH00002"),
     );
     expect(res.data.careHome.residents.edges.length).toBeGreaterThan(30);
-    for (const e of res.data.careHome.residents.edges) expect(e.node.currentPlacement.careHome.id).toBe("CH00002");
+    for (const e of res.data.careHome.residents.edges)
+      expect(e.node.currentPlacement).toMatchObject({ status: "PRESENT", item: { careHome: { id: "CH00002" } } });
   });
 
   it.each([
@@ -62,20 +63,22 @@ describe("paging", () => {
     const nhs = "9990000018";
     const everything = await gatewayQuery(
       stack,
-      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { ${field}(first: 100) { edges { node { id ${time} } } } } }`,
+      `query ($n: NhsNumber!) { resident(nhsNumber: $n) { ${field}(first: 100) { status page { edges { node { id ${time} } } } } } }`,
       { n: nhs },
     );
-    const expected = everything.data.resident[field].edges.map((e: { node: { id: string } }) => e.node.id);
-    const times = everything.data.resident[field].edges.map((e: { node: Record<string, string> }) => e.node[time]!);
+    expect(everything.data.resident[field].status).toBe("PRESENT");
+    const expected = everything.data.resident[field].page.edges.map((e: { node: { id: string } }) => e.node.id);
+    const times = everything.data.resident[field].page.edges.map((e: { node: Record<string, string> }) => e.node[time]!);
     expect([...times].sort().reverse()).toEqual(times);
     const walked = await walk(async (after) => {
       const res = await gatewayQuery(
         stack,
-        `query ($n: NhsNumber!, $after: String) { resident(nhsNumber: $n) { ${field}(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        `query ($n: NhsNumber!, $after: String) { resident(nhsNumber: $n) { ${field}(first: 2, after: $after) { status page { edges { node { id } } pageInfo { hasNextPage endCursor } } } } }`,
         { n: nhs, after },
       );
       expect(res.errors).toBeUndefined();
-      return res.data.resident[field];
+      expect(res.data.resident[field].status).toBe(res.data.resident[field].page.edges.length ? "PRESENT" : "NOT_RECORDED");
+      return res.data.resident[field].page;
     });
     expect(walked).toEqual(expected);
   });
@@ -92,7 +95,9 @@ describe("paging", () => {
     const PAGE = `edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
     const query = (after: string | null) =>
       kind === "resident"
-        ? gatewayQuery(stack, `query ($after: String) { resident(nhsNumber: "9990000018") { ${list}(first: 1, after: $after) { ${PAGE} } } }`, { after })
+        ? gatewayQuery(stack, `query ($after: String) { resident(nhsNumber: "9990000018") { ${list}(first: 1, after: $after) { status page { ${PAGE} } } } }`, {
+            after,
+          })
         : kind === "careHome"
           ? gatewayQuery(stack, `query ($after: String) { careHome(id: "CH00001") { ${list}(first: 1, after: $after) { ${PAGE} } } }`, { after })
           : gatewayQuery(
@@ -105,7 +110,7 @@ describe("paging", () => {
             );
     const connectionOf = (res: Awaited<ReturnType<typeof query>>) => {
       expect(res.errors).toBeUndefined();
-      return kind === "resident" ? res.data.resident[list] : kind === "careHome" ? res.data.careHome[list] : res.data[list];
+      return kind === "resident" ? res.data.resident[list].page : kind === "careHome" ? res.data.careHome[list] : res.data[list];
     };
     const first = connectionOf(await query(null));
     expect(first.pageInfo.hasPreviousPage).toBe(false);
@@ -120,12 +125,12 @@ describe("paging", () => {
   });
 
   it("rejects a cursor of another list, even one of the same shape", async () => {
-    const stays = await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { hospitalStays(first: 1) { pageInfo { endCursor } } } }`);
-    const cursor = stays.data.resident.hospitalStays.pageInfo.endCursor;
+    const stays = await gatewayQuery(stack, `{ resident(nhsNumber: "9990000018") { hospitalStays(first: 1) { status page { pageInfo { endCursor } } } } }`);
+    const cursor = stays.data.resident.hospitalStays.page.pageInfo.endCursor;
     expect(cursor).toEqual(expect.any(String));
     const res = await gatewayQuery(
       stack,
-      `query ($after: String) { resident(nhsNumber: "9990000018") { dischargeSummaries(after: $after) { edges { node { id } } } } }`,
+      `query ($after: String) { resident(nhsNumber: "9990000018") { dischargeSummaries(after: $after) { status page { edges { node { id } } } } } }`,
       { after: cursor },
     );
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
@@ -136,7 +141,7 @@ describe("paging", () => {
     const foreign = home.data.careHome.residents.pageInfo.endCursor;
     const res = await gatewayQuery(
       stack,
-      `query ($after: String) { resident(nhsNumber: "9990000018") { diagnosticReports(after: $after) { edges { node { id } } } } }`,
+      `query ($after: String) { resident(nhsNumber: "9990000018") { diagnosticReports(after: $after) { status page { edges { node { id } } } } } }`,
       { after: foreign },
     );
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");

@@ -109,8 +109,8 @@ describe("requests per minute", () => {
 });
 
 describe("cost budget", () => {
-  // 100 residents x (edge, node, name, placement) + the home: 401.
-  const costly = `query ($n: Int) { careHome(id: "CH00001") { residents(first: $n) { edges { node { name { family } currentPlacement { startDate } } } } } }`;
+  // 100 residents x (edge, node, name, placement section) + the home: 401.
+  const costly = `query ($n: Int) { careHome(id: "CH00001") { residents(first: $n) { edges { node { name { family } currentPlacement { status } } } } } }`;
 
   it("refuses a user whose recent operations used up the budget, counting the page size sent as a variable", async () => {
     const user = freshNurse();

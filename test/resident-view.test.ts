@@ -16,7 +16,21 @@ afterAll(() => stack.close());
 const VIEW = `query View($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { ${fullSelection("Resident", ["CareHome", "GpPractice"])} } }`;
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db.sql.query<T>(text, params);
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
-const nodes = <T>(connection: { edges: { node: T }[] }) => connection.edges.map((e) => e.node);
+/** The nodes of a paged section's page (ADR 0005), whose status says whether there are any. */
+const nodes = <T>(section: { status: string; page: { edges: { node: T }[] } }) => {
+  expect(section.status).toBe(section.page.edges.length ? "PRESENT" : "NOT_RECORDED");
+  return section.page.edges.map((e) => e.node);
+};
+/** The record an `item` section holds (null for NOT_RECORDED), its status checked against it. */
+const itemOf = <T>(section: { status: string; item: T | null }) => {
+  expect(section.status).toBe(section.item ? "PRESENT" : "NOT_RECORDED");
+  return section.item;
+};
+/** The entries of a list section (`items`), its status checked against them. */
+const itemsOf = <T>(section: { status: string; items: T[] }) => {
+  expect(section.status).toBe(section.items.length ? "PRESENT" : "NOT_RECORDED");
+  return section.items;
+};
 
 const notObjected = `nhs_number IN (SELECT nhs_number FROM residents.resident WHERE NOT sharing_objection)`;
 /** The resident's own GP: sees every section, restricted history included. */
@@ -67,8 +81,10 @@ describe("full resident view through the gateway", () => {
         `SELECT id, care_home_id, end_date FROM residents.placement WHERE nhs_number = $1 ORDER BY start_date DESC, id`,
         [nhs],
       );
-      expect(ids(r.placements)).toEqual(ids(placements));
-      expect(r.currentPlacement?.careHome.id ?? null).toBe(placements.find((p) => p.end_date === null)?.care_home_id ?? null);
+      expect(ids(itemsOf(r.placements))).toEqual(ids(placements));
+      expect(itemOf<{ careHome: { id: string } }>(r.currentPlacement)?.careHome.id ?? null).toBe(
+        placements.find((p) => p.end_date === null)?.care_home_id ?? null,
+      );
 
       const allergyRows = await sql<{ id: string; code: string; display: string; criticality: string }>(
         `SELECT id, code, display, criticality FROM residents.allergy WHERE nhs_number = $1 ORDER BY recorded_at DESC, id`,
@@ -97,7 +113,7 @@ describe("full resident view through the gateway", () => {
       );
 
       const [current] = await sql<{ id: string }>(`SELECT id FROM discharge.hospital_stay WHERE nhs_number = $1 AND status = 'IN_PROGRESS'`, [nhs]);
-      expect(r.currentHospitalStay?.id ?? null).toBe(current?.id ?? null);
+      expect(itemOf<{ id: string }>(r.currentHospitalStay)?.id ?? null).toBe(current?.id ?? null);
       const stays = await sql<{ id: string }>(`SELECT id FROM discharge.hospital_stay WHERE nhs_number = $1 ORDER BY admitted_at DESC, id LIMIT 10`, [nhs]);
       expect(ids(nodes(r.hospitalStays))).toEqual(ids(stays));
       const emergencies = await sql<{ id: string }>(
@@ -133,11 +149,11 @@ describe("full resident view through the gateway", () => {
       expect(r.medications.status).toBe(meds.length ? "PRESENT" : "NOT_RECORDED");
 
       const plans = await sql<{ id: string; status: string }>(`SELECT id, status FROM careplans.care_plan WHERE nhs_number = $1 ORDER BY version DESC`, [nhs]);
-      expect(ids(r.carePlanHistory)).toEqual(ids(plans));
-      expect(r.carePlan?.id ?? null).toBe(plans.find((p) => p.status === "APPROVED")?.id ?? null);
+      expect(ids(itemsOf(r.carePlanHistory))).toEqual(ids(plans));
+      expect(itemOf<{ id: string }>(r.carePlan)?.id ?? null).toBe(plans.find((p) => p.status === "APPROVED")?.id ?? null);
 
       // Every clinical item says where it came from.
-      for (const item of [...r.allergies.items, ...r.conditions.items, ...nodes(r.diagnosticReports), ...r.medications.items, ...r.carePlanHistory])
+      for (const item of [...r.allergies.items, ...r.conditions.items, ...nodes(r.diagnosticReports), ...r.medications.items, ...r.carePlanHistory.items])
         expect((item as { provenance: { sourceSystem: string } }).provenance.sourceSystem).toEqual(expect.any(String));
     }
   });
@@ -149,8 +165,8 @@ describe("full resident view through the gateway", () => {
     const res = await gatewayQuery(
       stack,
       `query ($a: NhsNumber!, $b: NhsNumber!) {
-      a: resident(nhsNumber: $a) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { status items { id } } carePlanHistory { id } }
-      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { edges { node { id } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { status items { id } } carePlanHistory { id } } }`,
+      a: resident(nhsNumber: $a) { diagnosticReports(first: 100) { status page { edges { node { id } } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { status items { id } } carePlanHistory { status items { id } } }
+      b: resident(nhsNumber: $b) { diagnosticReports(first: 100) { status page { edges { node { id } } } } medications(status: [ACTIVE, ON_HOLD, STOPPED, COMPLETED]) { status items { id } } carePlanHistory { status items { id } } } }`,
       { a, b },
       gpAt("G00001"),
     );
@@ -160,7 +176,7 @@ describe("full resident view through the gateway", () => {
       ["b", b],
     ] as const) {
       const view = res.data[alias];
-      const all = [...nodes<{ id: string }>(view.diagnosticReports), ...view.medications.items, ...view.carePlanHistory].map((x: { id: string }) => x.id);
+      const all = [...nodes<{ id: string }>(view.diagnosticReports), ...view.medications.items, ...view.carePlanHistory.items].map((x: { id: string }) => x.id);
       for (const id of all) expect(id).toContain(`-${nhs}-`);
     }
   });
@@ -197,9 +213,9 @@ describe("full resident view through the gateway", () => {
     const res = await gatewayQuery(
       stack,
       `query ($n: NhsNumber!) { resident(nhsNumber: $n) {
-      abnormal: diagnosticReports(abnormalOnly: true, first: 100) { edges { node { id abnormal observations { interpretation } } } }
-      haem: diagnosticReports(category: HAEMATOLOGY, first: 100) { edges { node { category } } }
-      recent: diagnosticReports(since: "2026-06-01T00:00:00Z", first: 100) { edges { node { issuedAt } } } } }`,
+      abnormal: diagnosticReports(abnormalOnly: true, first: 100) { status page { edges { node { id abnormal observations { interpretation } } } } }
+      haem: diagnosticReports(category: HAEMATOLOGY, first: 100) { status page { edges { node { category } } } }
+      recent: diagnosticReports(since: "2026-06-01T00:00:00Z", first: 100) { status page { edges { node { issuedAt } } } } } }`,
       { n },
       await gpOf(n),
     );

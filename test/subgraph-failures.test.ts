@@ -32,7 +32,7 @@ afterAll(async () => {
 const VIEW = `
   fragment Meds on Resident { meds: medications { status outage { sourceSystem since } list: items { id dosageText } } }
   query View($nhs: NhsNumber!) {
-    resident(nhsNumber: $nhs) { nhsNumber name { family } allergies { status items { display } } diagnosticReports(first: 2) { edges { node { id } } } ...Meds }
+    resident(nhsNumber: $nhs) { nhsNumber name { family } allergies { status items { display } } diagnosticReports(first: 2) { status page { edges { node { id } } } } ...Meds }
   }`;
 const HOME = `query Home($home: ID!) { careHome(id: $home) { name residents(first: 5) { edges { node { nhsNumber name { family } medications { status items { id } } } } } } }`;
 
@@ -78,7 +78,8 @@ function expectViewDegraded(res: GraphQLResponse) {
   expect(r.name.family).toEqual(expect.any(String));
   expect(r.allergies.items).toEqual(expect.any(Array));
   expect(["PRESENT", "NONE_KNOWN", "NOT_RECORDED"]).toContain(r.allergies.status);
-  expect(r.diagnosticReports.edges).toEqual(expect.any(Array));
+  expect(r.diagnosticReports.page.edges).toEqual(expect.any(Array));
+  expect(["PRESENT", "NOT_RECORDED"]).toContain(r.diagnosticReports.status);
 }
 
 function expectHomeDegraded(res: GraphQLResponse) {

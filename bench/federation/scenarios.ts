@@ -95,25 +95,25 @@ export async function mintTokens(subjects: Subjects, config: Env, users: number)
 const RESIDENT_VIEW = `query ResidentView($nhs: NhsNumber!) {
   resident(nhsNumber: $nhs) {
     nhsNumber name { given family } dateOfBirth sex
-    gpPractice { name } currentPlacement { careHome { name } startDate }
+    gpPractice { name } currentPlacement { status item { careHome { name } startDate } }
     allergies { status items { display criticality reactions { manifestation severity } provenance { sourceSystem lastUpdatedAt } } }
     conditions { status items { display clinicalStatus } }
-    currentHospitalStay { hospital { name } admittedAt }
-    dischargeSummaries(first: 1) { edges { node { dischargedAt diagnoses { display } plannedActions { action } } } }
-    diagnosticReports(abnormalOnly: true, first: 5) { edges { node { display issuedAt observations { display value unit interpretation } } } }
+    currentHospitalStay { status item { hospital { name } admittedAt } }
+    dischargeSummaries(first: 1) { status page { edges { node { dischargedAt diagnoses { display } plannedActions { action } } } } }
+    diagnosticReports(abnormalOnly: true, first: 5) { status page { edges { node { display issuedAt observations { display value unit interpretation } } } } }
     medications { status items { medication { display } dosageText dispensing { epsStatus lastStatusChangeAt } } }
-    carePlan { version status cpr { decision } emergencyPlan reviewDate }
+    carePlan { status item { version status cpr { decision } emergencyPlan reviewDate } }
   }
 }`;
 
 // What is new for each resident of the home: one query for the whole dashboard.
 const HOME_DASHBOARD = `query HomeDashboard($home: ID!) {
   careHome(id: $home) { name residents(first: 40) { edges { node {
-    nhsNumber name { given family } currentHospitalStay { admittedAt }
-    dischargeSummaries(first: 1) { edges { node { dischargedAt } } }
-    diagnosticReports(abnormalOnly: true, first: 1) { edges { node { issuedAt } } }
+    nhsNumber name { given family } currentHospitalStay { status item { admittedAt } }
+    dischargeSummaries(first: 1) { status page { edges { node { dischargedAt } } } }
+    diagnosticReports(abnormalOnly: true, first: 1) { status page { edges { node { issuedAt } } } }
     medications { status items { dispensing { epsStatus lastStatusChangeAt } } }
-    carePlan { status reviewDate }
+    carePlan { status item { status reviewDate } }
   } } } }
 }`;
 
@@ -121,7 +121,7 @@ const HOME_DASHBOARD = `query HomeDashboard($home: ID!) {
 const URGENT_CARE_PLAN = `query UrgentCarePlan($nhs: NhsNumber!) {
   resident(nhsNumber: $nhs) {
     name { family } allergies { status items { display criticality } } medications { status items { medication { display } dosageText } }
-    carePlan { cpr { decision } ceilingOfTreatment emergencyPlan }
+    carePlan { status item { cpr { decision } ceilingOfTreatment emergencyPlan } }
   }
 }`;
 
@@ -141,11 +141,11 @@ export function buildScenarios(subjects: Subjects, tokens: Tokens): Scenario[] {
     scenario("resident-view", "ResidentView", RESIDENT_VIEW, { nhs: subjects.nhsNumber }, tokens.nurses, (data) => {
       const r = resident(data);
       if (!r || r.nhsNumber !== subjects.nhsNumber) return "resident missing";
-      if (!r.name || !r.currentPlacement) return "demographics missing";
-      if (!r.dischargeSummaries?.edges?.length) return "no discharge summary";
-      if (!r.diagnosticReports?.edges?.length) return "no abnormal lab report";
+      if (!r.name || r.currentPlacement?.status !== "PRESENT" || !r.currentPlacement.item) return "demographics missing";
+      if (r.dischargeSummaries?.status !== "PRESENT" || !r.dischargeSummaries.page?.edges?.length) return "no discharge summary";
+      if (r.diagnosticReports?.status !== "PRESENT" || !r.diagnosticReports.page?.edges?.length) return "no abnormal lab report";
       if (r.medications?.status !== "PRESENT" || !r.medications.items?.length) return "no current medicines";
-      return r.carePlan?.status === "APPROVED" ? null : "no approved care plan";
+      return r.carePlan?.status === "PRESENT" && r.carePlan.item?.status === "APPROVED" ? null : "no approved care plan";
     }),
     scenario("home-dashboard", "HomeDashboard", HOME_DASHBOARD, { home: subjects.careHome }, tokens.nurses, (data) => {
       const edges = ((data as Json | null)?.careHome?.residents?.edges ?? []) as Json[];
@@ -157,7 +157,7 @@ export function buildScenarios(subjects: Subjects, tokens: Tokens): Scenario[] {
       const r = resident(data);
       if (!r?.name?.family) return "resident missing";
       if (r.medications?.status !== "PRESENT" || !r.medications.items?.length) return "no current medicines";
-      return r.carePlan?.cpr?.decision ? null : "no approved care plan";
+      return r.carePlan?.status === "PRESENT" && r.carePlan.item?.cpr?.decision ? null : "no approved care plan";
     }),
   ];
 }

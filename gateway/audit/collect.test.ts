@@ -10,7 +10,7 @@ const schema = buildSchema(readFileSync(new URL("../../schema/api.graphql", impo
 const NHS = "9990000018";
 const doc = withAuditKeys(
   parse(
-    `{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } medications { status items { id } } carePlan { id } conditions { status items { id } } } }`,
+    `{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } medications { status items { id } } carePlan { status item { id } } conditions { status items { id } } } }`,
   ),
   schema,
 );
@@ -21,6 +21,8 @@ const wrapper = (status: string, items: unknown[] | null, refusalCode: string | 
   [SECTION_STATUS_ALIAS]: status,
   [SECTION_REFUSAL_ALIAS]: refusalCode ? { code: refusalCode } : null,
 });
+/** The same for a section of one record (`item`: the care plan). */
+const itemWrapper = (status: string, item: unknown) => ({ status, item, [SECTION_STATUS_ALIAS]: status, [SECTION_REFUSAL_ALIAS]: null });
 
 describe("collectSectionEvents", () => {
   it("asks every section wrapper for its status and refusal under reserved names, whatever the client selected", () => {
@@ -35,7 +37,7 @@ describe("collectSectionEvents", () => {
         [AUDIT_KEY_ALIAS]: NHS,
         allergies: wrapper("NONE_KNOWN", []),
         medications: wrapper("UNAVAILABLE", null),
-        carePlan: null,
+        carePlan: itemWrapper("NOT_RECORDED", null),
         conditions: wrapper("REFUSED", null, "ROLE_NOT_PERMITTED"),
       },
     };
@@ -47,7 +49,7 @@ describe("collectSectionEvents", () => {
     expect(Object.fromEntries(events.map((e) => [e.section, [e.outcome, e.denialCode]]))).toEqual({
       ALLERGIES: ["ALLOWED", null],
       MEDICATIONS: ["UNAVAILABLE", "SOURCE_UNAVAILABLE"],
-      CARE_PLAN: ["ALLOWED", null], // null without an error: there is no plan, and that was shown
+      CARE_PLAN: ["ALLOWED", null], // NOT_RECORDED: there is no plan, and that was shown
       CONDITIONS: ["DENIED", "ROLE_NOT_PERMITTED"],
     });
     expect(data.resident).not.toHaveProperty(AUDIT_KEY_ALIAS);
@@ -73,10 +75,18 @@ describe("collectSectionEvents", () => {
   });
 
   it("an error below a section that was still served leaves it ALLOWED (it was shown)", () => {
-    const data = { resident: { [AUDIT_KEY_ALIAS]: NHS, allergies: [{ id: null }], carePlan: { id: null } } };
-    const doc2 = withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } carePlan { id } } }`), schema);
-    const events = collectSectionEvents(doc2, schema, data, [{ path: ["resident", "carePlan", "id"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+    const data = { resident: { [AUDIT_KEY_ALIAS]: NHS, allergies: wrapper("PRESENT", [{ id: null }]), carePlan: itemWrapper("PRESENT", { id: null }) } };
+    const doc2 = withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } carePlan { status item { id } } } }`), schema);
+    const events = collectSectionEvents(doc2, schema, data, [{ path: ["resident", "carePlan", "item", "id"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
     expect(events.find((e) => e.section === "CARE_PLAN")).toMatchObject({ outcome: "ALLOWED" });
+    // The same error with the entries nulled by it: nothing of them was shown.
+    const lost = { resident: { [AUDIT_KEY_ALIAS]: NHS, allergies: wrapper("PRESENT", null), carePlan: itemWrapper("PRESENT", null) } };
+    const doc3 = withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { allergies { status items { id } } carePlan { status item { id } } } }`), schema);
+    const lostEvents = collectSectionEvents(doc3, schema, lost, [
+      { path: ["resident", "allergies", "items", 0, "id"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      { path: ["resident", "carePlan", "item", "id"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+    ]);
+    expect(Object.fromEntries(lostEvents.map((e) => [e.section, e.outcome]))).toEqual({ ALLERGIES: "UNAVAILABLE", CARE_PLAN: "UNAVAILABLE" });
   });
 
   it("a refused look-up of a whole resident that failed for another reason is UNAVAILABLE, not DENIED", () => {
@@ -91,10 +101,10 @@ describe("collectSectionEvents", () => {
 
   it("walks the operation named, not the first in the document", () => {
     const two = withAuditKeys(
-      parse(`query A { resident(nhsNumber: "${NHS}") { allergies { status } } } query B { resident(nhsNumber: "${NHS}") { carePlan { id } } }`),
+      parse(`query A { resident(nhsNumber: "${NHS}") { allergies { status } } } query B { resident(nhsNumber: "${NHS}") { carePlan { status item { id } } } }`),
       schema,
     );
-    const events = collectSectionEvents(two, schema, { resident: { [AUDIT_KEY_ALIAS]: NHS, carePlan: null } }, [], {}, "B");
+    const events = collectSectionEvents(two, schema, { resident: { [AUDIT_KEY_ALIAS]: NHS, carePlan: itemWrapper("NOT_RECORDED", null) } }, [], {}, "B");
     expect(events.map((e) => e.section)).toEqual(["CARE_PLAN"]);
   });
 });

@@ -23,7 +23,7 @@ import { RESIDENT_FIELD_SECTIONS } from "../../subgraphs/registry.js";
 import { DENIAL_MESSAGES } from "../../platform/access/rules.js";
 import { isValidNhsNumber, normaliseNhsNumber } from "../../platform/graphql/nhs-number.js";
 import { fragmentsOf, selectedFields } from "../selections.js";
-import { isSectionWrapper } from "../sections.js";
+import { ENTRY_FIELDS, isSectionWrapper } from "../sections.js";
 import { AUDIT_KEY_ALIAS, RESERVED_PREFIX, SECTION_REFUSAL_ALIAS, SECTION_STATUS_ALIAS } from "./reserved-names.js";
 
 export { AUDIT_KEY_ALIAS } from "./reserved-names.js";
@@ -187,9 +187,19 @@ export function collectSectionEvents(
         if (!(key in object) && sectionErrors.length === 0) continue;
         const denial = sectionErrors.find((e) => DENIAL_CODES.has(codeOf(e) ?? ""));
         const wrapper = sectionStatusOf(object[key]);
+        // A wrapper whose entries are null because of an error below it showed nothing of them; an
+        // error deeper inside entries that were served (one field of one entry) still left them shown.
+        const entriesLost =
+          !!wrapper &&
+          sectionErrors.length > 0 &&
+          (!f.selectionSet ||
+            selectedFields(f.selectionSet, fragments).some(
+              (e) => ENTRY_FIELDS.has(e.name.value) && (object[key] as Record<string, unknown> | null)?.[e.alias?.value ?? e.name.value] == null,
+            ) ||
+            sectionErrors.some((e) => e.path!.length <= path.length + 2));
         if (denial) record({ nhsNumber, section, outcome: "DENIED", denialCode: codeOf(denial) });
         else if (wrapper?.status === "REFUSED") record({ nhsNumber, section, outcome: "DENIED", denialCode: wrapper.refusalCode ?? "ROLE_NOT_PERMITTED" });
-        else if (wrapper?.status === "UNAVAILABLE" || (wrapper && sectionErrors.length > 0))
+        else if (wrapper?.status === "UNAVAILABLE" || entriesLost)
           record({ nhsNumber, section, outcome: "UNAVAILABLE", denialCode: codeOf(sectionErrors[0]) ?? "SOURCE_UNAVAILABLE" });
         else if (sectionErrors.length > 0 && object[key] == null)
           record({ nhsNumber, section, outcome: "UNAVAILABLE", denialCode: codeOf(sectionErrors[0]) ?? "INTERNAL_SERVER_ERROR" });

@@ -10,7 +10,11 @@ import { onceInTransaction, type IdempotencyRequest } from "../../platform/db/id
 import type { CarePlan } from "./prisma/generated/client.js";
 import { conflictsCoded } from "../../platform/errors/conflicts.js";
 
+import type { SectionResult } from "../../platform/access/section-field.js";
 export type { CarePlan };
+/** The care plan sections as their resolvers hand them to their wrapper types (ADR 0005). */
+export type CarePlanSection = SectionResult<CarePlan | null>;
+export type CarePlanHistorySection = SectionResult<CarePlan[]>;
 
 export function createCareplansRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("careplans"))));

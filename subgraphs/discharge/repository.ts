@@ -7,7 +7,15 @@ import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
+import type { DischargeSummary, EmergencyCareSummary, HospitalStay } from "./prisma/generated/client.js";
+import type { SectionResult } from "../../platform/access/section-field.js";
+import type { Connection } from "../../platform/graphql/paging.js";
 export type { HospitalStay, DischargeSummary, EmergencyCareSummary } from "./prisma/generated/client.js";
+/** The discharge sections as their resolvers hand them to their wrapper types (ADR 0005). */
+export type DischargeSummariesSection = SectionResult<Connection<DischargeSummary>>;
+export type HospitalStaysSection = SectionResult<Connection<HospitalStay>>;
+export type EmergencyCareSection = SectionResult<Connection<EmergencyCareSummary>>;
+export type CurrentHospitalStaySection = SectionResult<HospitalStay | null>;
 
 export interface SummaryQuery {
   since: string | null;

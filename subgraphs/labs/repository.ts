@@ -8,7 +8,12 @@ import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 
+import type { DiagnosticReport } from "./prisma/generated/client.js";
+import type { SectionResult } from "../../platform/access/section-field.js";
+import type { Connection } from "../../platform/graphql/paging.js";
 export type { DiagnosticReport, Observation } from "./prisma/generated/client.js";
+/** The diagnostic reports section as its resolver hands it to its wrapper type (ADR 0005). */
+export type DiagnosticReportsSection = SectionResult<Connection<DiagnosticReport>>;
 
 export interface ReportQuery {
   category: DiagnosticCategory | null;

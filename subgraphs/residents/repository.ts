@@ -10,12 +10,14 @@ import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { LEAVER_WINDOW_DAYS } from "../../platform/access/policy.js";
 import type { PageInfo } from "../../platform/graphql/paging.js";
 
-import type { Allergy, BreakGlass, Condition, Resident } from "./prisma/generated/client.js";
+import type { Allergy, BreakGlass, Condition, Placement, Resident } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
 export type { Resident, CareHome, GpPractice, Placement, Allergy, Condition, Organisation, BreakGlass } from "./prisma/generated/client.js";
 /** The allergies and conditions sections as their resolvers hand them to their wrapper types (ADR 0005). */
 export type AllergiesSection = SectionResult<Allergy[]>;
 export type ConditionsSection = SectionResult<Condition[]>;
+export type PlacementsSection = SectionResult<Placement[]>;
+export type CurrentPlacementSection = SectionResult<Placement | null>;
 /** The row a GraphQL BreakGlassSession resolves from (codegen.ts maps types to rows by name). */
 export type BreakGlassSession = BreakGlass;
 

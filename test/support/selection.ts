@@ -64,14 +64,14 @@ export function leastSelection(typeName: string, field: string): string {
 
 /**
  * For a section wrapper (ADR 0005: an object type with `status: SectionStatus!`), the field that holds
- * its entries (`items`, or `page` for a paged section); undefined for any other type.
+ * its entries (`items` for a list, `page` for a paged section, `item` for one record); undefined for any other type.
  */
 export function sectionEntries(type: GraphQLNamedType | string): string | undefined {
   const named = typeof type === "string" ? apiSchema.getType(type) : type;
   if (!isObjectType(named)) return undefined;
   const fields = named.getFields();
   if (!fields.status || String(fields.status.type) !== "SectionStatus!") return undefined;
-  return ["items", "page"].find((f) => fields[f]);
+  return ["items", "page", "item"].find((f) => fields[f]);
 }
 
 /** `sectionEntries` of the type of `typeName.field`: e.g. "items" for Resident.allergies. */
@@ -80,7 +80,7 @@ export function sectionEntriesOf(typeName: string, field: string): string | unde
 }
 
 /**
- * The section selections in `document` that read the entries (`items`/`page`, under any alias) without
+ * The section selections in `document` that read the entries (`items`/`page`/`item`, under any alias) without
  * `status`, each as `Type.field`: what the gateway refuses with
  * SECTION_STATUS_REQUIRED (ADR 0005). Fragments are followed; each selection of a section field must
  * select `status` itself (directly or through its own fragments).

@@ -1,6 +1,9 @@
 import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/graphql/paging.js";
+import { grantOf, type ResidentRepresentation } from "../../../platform/access/contributed.js";
+import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import type { ReportQuery } from "../repository.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { about } from "../manifest.js";
 
 /** The list's cursor scope: a cursor of another list is refused here. */
 const LIST = "Resident.diagnosticReports";
@@ -14,9 +17,19 @@ const reportQuery = (args: Gen.ResidentDiagnosticReportsArgs): ReportQuery => ({
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
-  diagnosticReports: async (resident, args, ctx) => {
-    const size = pageSize(args.first, 10);
-    const rows = await ctx.loaders.reportsOfResident.load({ key: resident.nhsNumber, args: reportQuery(args) });
-    return timeConnection(LIST, rows, size, (r) => r.issuedAt);
-  },
+  // PRESENT when the page has reports, NOT_RECORDED when none matching the arguments is recorded.
+  diagnosticReports: sectionField({
+    section: "DIAGNOSTIC_REPORTS",
+    sourceSystem: about.sourceSystem,
+    grantOf: (resident: ResidentRepresentation) => grantOf(resident),
+    load: async (resident, args: Gen.ResidentDiagnosticReportsArgs, ctx) => {
+      const size = pageSize(args.first, 10);
+      const rows = await ctx.loaders.reportsOfResident.load({ key: resident.nhsNumber, args: reportQuery(args) });
+      return timeConnection(LIST, rows, size, (r) => r.issuedAt);
+    },
+    entries: (page) => page.edges.map((e) => e.node),
+    provenance: (r) => r,
+  }),
 };
+
+export const DiagnosticReportsSectionResolvers: Gen.DiagnosticReportsSectionResolvers = { ...sectionResultResolvers };

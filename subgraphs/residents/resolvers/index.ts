@@ -7,6 +7,8 @@ import {
   AllergyResolvers,
   ConditionResolvers,
   ConditionsSectionResolvers,
+  CurrentPlacementSectionResolvers,
+  PlacementsSectionResolvers,
   PlacementResolvers,
   ResidentResolvers,
 } from "./resident.js";
@@ -18,6 +20,8 @@ export const resolvers: Resolvers = {
   Mutation: BreakGlassMutations,
   Resident: ResidentResolvers,
   Placement: PlacementResolvers,
+  PlacementsSection: PlacementsSectionResolvers,
+  CurrentPlacementSection: CurrentPlacementSectionResolvers,
   Allergy: AllergyResolvers,
   AllergiesSection: AllergiesSectionResolvers,
   ConditionsSection: ConditionsSectionResolvers,

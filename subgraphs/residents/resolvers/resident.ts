@@ -17,8 +17,22 @@ export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.resident.load(ref.nhsNumber),
   name: (r) => ({ given: r.givenName, family: r.familyName }),
   gpPractice: (r, _, ctx) => ctx.loaders.gpPractice.load(r.gpPracticeCode),
-  currentPlacement: async (r, _, ctx) => (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
-  placements: (r, _, ctx) => ctx.loaders.placements.load(r.nhsNumber),
+  // PRESENT with the placement in force today; NOT_RECORDED when none is.
+  currentPlacement: sectionField({
+    section: "DEMOGRAPHICS",
+    sourceSystem: about.sourceSystem,
+    grantOf,
+    load: async (r, _args: unknown, ctx) => (await ctx.loaders.currentPlacements.load(r.nhsNumber))[0] ?? null,
+    entries: (p) => (p ? [p] : []),
+    provenance: (p) => p,
+  }),
+  placements: sectionField({
+    section: "PLACEMENTS",
+    sourceSystem: about.sourceSystem,
+    grantOf,
+    load: (r, _args: unknown, ctx) => ctx.loaders.placements.load(r.nhsNumber),
+    provenance: (p) => p,
+  }),
   allergies: sectionField({
     section: "ALLERGIES",
     sourceSystem: about.sourceSystem,
@@ -62,3 +76,5 @@ export const ConditionResolvers: Gen.ConditionResolvers = { ...provenanceField }
 
 export const AllergiesSectionResolvers: Gen.AllergiesSectionResolvers = { ...sectionResultResolvers };
 export const ConditionsSectionResolvers: Gen.ConditionsSectionResolvers = { ...sectionResultResolvers };
+export const PlacementsSectionResolvers: Gen.PlacementsSectionResolvers = { ...sectionResultResolvers };
+export const CurrentPlacementSectionResolvers: Gen.CurrentPlacementSectionResolvers = { ...sectionResultResolvers };
