@@ -17,6 +17,7 @@ import {
   type ValidationContext,
 } from "graphql";
 import { SECTION_REFUSAL_ALIAS, SECTION_STATUS_ALIAS } from "./audit/reserved-names.js";
+import { selectedFields } from "./selections.js";
 
 /** A section wrapper: an object type with `status: SectionStatus!`. */
 export function isSectionWrapper(type: GraphQLNamedType | null | undefined): type is GraphQLObjectType {
@@ -28,25 +29,29 @@ export function isSectionWrapper(type: GraphQLNamedType | null | undefined): typ
 /** The fields a wrapper holds its entries in: a list, a page of a connection, one record. */
 export const ENTRY_FIELDS: ReadonlySet<string> = new Set(["items", "page", "item"]);
 
-/** Field names selected unconditionally in a selection set, through fragments (each fragment once). */
-function unconditionalNames(
+/**
+ * The field names a selection set selects, through fragments (each fragment once: validation has not
+ * yet refused cycles when this rule runs), each with whether it is selected unconditionally (not
+ * under `@skip` / `@include`, which may leave it out).
+ */
+function selectedNames(
   set: SelectionSetNode,
   fragment: (name: string) => FragmentDefinitionNode | null | undefined,
+  out = new Map<string, boolean>(),
+  conditional = false,
   seen = new Set<string>(),
-): Set<string> {
-  const names = new Set<string>();
+): Map<string, boolean> {
   for (const s of set.selections) {
-    // A selection under @skip/@include may not be there: it does not count.
-    if (s.directives?.some((d) => d.name.value === "skip" || d.name.value === "include")) continue;
-    if (s.kind === Kind.FIELD) names.add(s.name.value);
-    else if (s.kind === Kind.INLINE_FRAGMENT) for (const n of unconditionalNames(s.selectionSet, fragment, seen)) names.add(n);
+    const maybe = conditional || !!s.directives?.some((d) => d.name.value === "skip" || d.name.value === "include");
+    if (s.kind === Kind.FIELD) out.set(s.name.value, out.get(s.name.value) === true || !maybe);
+    else if (s.kind === Kind.INLINE_FRAGMENT) selectedNames(s.selectionSet, fragment, out, maybe, seen);
     else if (!seen.has(s.name.value)) {
       seen.add(s.name.value);
       const def = fragment(s.name.value);
-      if (def) for (const n of unconditionalNames(def.selectionSet, fragment, seen)) names.add(n);
+      if (def) selectedNames(def.selectionSet, fragment, out, maybe, seen);
     }
   }
-  return names;
+  return out;
 }
 
 /**
@@ -58,21 +63,8 @@ export function SectionStatusRule(context: ValidationContext): ASTVisitor {
   return {
     Field(node: FieldNode) {
       if (!node.selectionSet || !isSectionWrapper(getNamedType(context.getType() ?? undefined) ?? null)) return;
-      const all = new Set<string>();
-      const collectAll = (set: SelectionSetNode, seen: Set<string>) => {
-        for (const s of set.selections) {
-          if (s.kind === Kind.FIELD) all.add(s.name.value);
-          else if (s.kind === Kind.INLINE_FRAGMENT) collectAll(s.selectionSet, seen);
-          else if (!seen.has(s.name.value)) {
-            seen.add(s.name.value);
-            const def = context.getFragment(s.name.value);
-            if (def) collectAll(def.selectionSet, seen);
-          }
-        }
-      };
-      collectAll(node.selectionSet, new Set());
-      if (![...all].some((n) => ENTRY_FIELDS.has(n))) return;
-      if (unconditionalNames(node.selectionSet, (n) => context.getFragment(n)).has("status")) return;
+      const names = selectedNames(node.selectionSet, (n) => context.getFragment(n));
+      if (![...names.keys()].some((n) => ENTRY_FIELDS.has(n)) || names.get("status") === true) return;
       context.reportError(
         new GraphQLError(
           `Ask for "status" wherever you ask for the entries of ${node.alias?.value ?? node.name.value}: an empty or missing section means different things (none known, not recorded, refused, unavailable).`,
@@ -101,7 +93,6 @@ export function unavailableSection(
   set: SelectionSetNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   outage: { sourceSystem: string; since: Date },
-  selectedFields: (set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>) => FieldNode[],
 ): { value: Record<string, unknown>; entriesKey: string | null } {
   const value: Record<string, unknown> = { [SECTION_STATUS_ALIAS]: "UNAVAILABLE", [SECTION_REFUSAL_ALIAS]: null };
   let entriesKey: string | null = null;

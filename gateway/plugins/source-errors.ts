@@ -158,19 +158,12 @@ export function rewriteSourceErrors(
   if (failed.size === 0) return result;
   const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
   const rootType = op && op.kind === Kind.OPERATION_DEFINITION ? (op.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) : undefined;
+  const fragments = fragmentsOf(document);
   const located: Located[] = [];
   if (op && op.kind === Kind.OPERATION_DEFINITION && rootType)
-    unavailablePaths(
-      op.selectionSet,
-      rootType,
-      (result.data ?? {}) as Record<string, unknown>,
-      { schema, fragments: fragmentsOf(document), owners, failed },
-      [],
-      located,
-    );
+    unavailablePaths(op.selectionSet, rootType, (result.data ?? {}) as Record<string, unknown>, { schema, fragments, owners, failed }, [], located);
   // A field that already carries its own error (a subgraph's coded refusal) keeps it.
   const ownErrors = kept.filter((e) => e.path);
-  const fragments = fragmentsOf(document);
   const added = located
     .filter((l) => !ownErrors.some((e) => samePath(e.path as Path, l.path)))
     .map((l) => {
@@ -180,7 +173,7 @@ export function rewriteSourceErrors(
       // A section that says what it holds (ADR 0005): UNAVAILABLE, from which source and since when,
       // with the error one level down, at the entries it could not give.
       const outage = { sourceSystem: SOURCE_SYSTEMS[l.source as keyof typeof SOURCE_SYSTEMS] ?? l.source, since: sinceOf(l.source) };
-      const { value, entriesKey } = unavailableSection(wrapper, l.node.selectionSet, fragments, outage, selectedFields);
+      const { value, entriesKey } = unavailableSection(wrapper, l.node.selectionSet, fragments, outage);
       setAt(result.data as Record<string, unknown>, l.path, value);
       return unavailable(entriesKey ? [...l.path, entriesKey] : l.path, section);
     });
@@ -191,7 +184,7 @@ export function rewriteSourceErrors(
   const data =
     result.data ??
     (op && op.kind === Kind.OPERATION_DEFINITION
-      ? Object.fromEntries(selectedFields(op.selectionSet, fragmentsOf(document)).map((f) => [f.alias?.value ?? f.name.value, null]))
+      ? Object.fromEntries(selectedFields(op.selectionSet, fragments).map((f) => [f.alias?.value ?? f.name.value, null]))
       : result.data);
   return { ...result, data, errors: [...kept, ...added] };
 }

@@ -1,5 +1,6 @@
 // Builds "every field" selection sets from the published client schema, so tests ask for the
 // whole resident view without a hand-kept list that could silently miss a new section.
+import { ENTRY_FIELDS, isSectionWrapper } from "../../gateway/sections.js";
 import { readFileSync } from "node:fs";
 import {
   buildSchema,
@@ -8,13 +9,9 @@ import {
   isLeafType,
   isObjectType,
   isUnionType,
-  Kind,
-  type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
-  type SelectionSetNode,
 } from "graphql";
 
 export const apiSchema: GraphQLSchema = buildSchema(readFileSync(new URL("../../schema/api.graphql", import.meta.url), "utf8"));
@@ -68,54 +65,10 @@ export function leastSelection(typeName: string, field: string): string {
  */
 export function sectionEntries(type: GraphQLNamedType | string): string | undefined {
   const named = typeof type === "string" ? apiSchema.getType(type) : type;
-  if (!isObjectType(named)) return undefined;
-  const fields = named.getFields();
-  if (!fields.status || String(fields.status.type) !== "SectionStatus!") return undefined;
-  return ["items", "page", "item"].find((f) => fields[f]);
+  return isSectionWrapper(named) ? [...ENTRY_FIELDS].find((f) => named.getFields()[f]) : undefined;
 }
 
 /** `sectionEntries` of the type of `typeName.field`: e.g. "items" for Resident.allergies. */
 export function sectionEntriesOf(typeName: string, field: string): string | undefined {
   return sectionEntries(getNamedType((apiSchema.getType(typeName) as GraphQLObjectType).getFields()[field]!.type));
-}
-
-/**
- * The section selections in `document` that read the entries (`items`/`page`/`item`, under any alias) without
- * `status`, each as `Type.field`: what the gateway refuses with
- * SECTION_STATUS_REQUIRED (ADR 0005). Fragments are followed; each selection of a section field must
- * select `status` itself (directly or through its own fragments).
- */
-export function sectionsWithoutStatus(document: DocumentNode, schema: GraphQLSchema = apiSchema): string[] {
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const missing: string[] = [];
-  /** Every field selected in `set` on `type`, fragments expanded: [field name, its selection set, the type it is on]. */
-  const fieldsOf = (set: SelectionSetNode, type: GraphQLNamedType, seen = new Set<string>()): [string, SelectionSetNode | undefined, GraphQLNamedType][] =>
-    set.selections.flatMap((sel): [string, SelectionSetNode | undefined, GraphQLNamedType][] => {
-      if (sel.kind === Kind.FIELD) return [[sel.name.value, sel.selectionSet, type]];
-      if (sel.kind === Kind.INLINE_FRAGMENT)
-        return fieldsOf(sel.selectionSet, (sel.typeCondition && schema.getType(sel.typeCondition.name.value)) || type, seen);
-      const fragment = fragments.get(sel.name.value);
-      if (!fragment || seen.has(fragment.name.value)) return [];
-      return fieldsOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? type, new Set([...seen, fragment.name.value]));
-    });
-  const walk = (set: SelectionSetNode, type: GraphQLNamedType) => {
-    for (const [name, inner, on] of fieldsOf(set, type)) {
-      if (!inner || (!isObjectType(on) && !isInterfaceType(on))) continue;
-      const field = on.getFields()[name];
-      if (!field) continue;
-      const named = getNamedType(field.type);
-      const entries = sectionEntries(named);
-      if (entries) {
-        const names = fieldsOf(inner, named).map(([n]) => n);
-        if (names.includes(entries) && !names.includes("status")) missing.push(`${on.name}.${name}`);
-      }
-      walk(inner, named);
-    }
-  };
-  for (const d of document.definitions) {
-    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
-    const root = schema.getRootType(d.operation);
-    if (root) walk(d.selectionSet, root);
-  }
-  return missing;
 }
