@@ -80,15 +80,19 @@ export function performsAction<A extends Action, P = unknown, Args = unknown, C 
   action: A,
   subjectOf: (parent: P, args: Args, ctx: C) => Promise<SubjectOf<A> | null> | SubjectOf<A> | null,
 ) {
-  const { section } = actionEntry(action);
   return rule(`${ACTION_RULE_PREFIX}${action}`, { cache: "no_cache" })(
     decidedOrUnavailable(async (parent: P, args: Args, ctx: C) => {
       const subject = await subjectOf(parent, args, ctx);
       const denied = subject === null ? null : actionDenial(action, subject);
-      if (!denied) return true;
-      return denialError(denied, denied === "ROLE_NOT_PERMITTED" && section ? { section } : {});
+      return denied ? actionRefusal(action, denied) : true;
     }),
   );
+}
+
+/** The error for an action refused: a ROLE_NOT_PERMITTED names the section the action is about, where it has one. */
+export function actionRefusal(action: Action, code: DenialCode): GraphQLError {
+  const { section } = actionEntry(action);
+  return denialError(code, code === "ROLE_NOT_PERMITTED" && section ? { section } : {});
 }
 
 /** An action decided on who the caller is alone. */

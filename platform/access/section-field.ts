@@ -8,7 +8,7 @@
 import { GraphQLError } from "graphql";
 import { isUnavailable, serviceUnavailable } from "../errors/unavailable.js";
 import { actionDenial, type Action } from "./actions.js";
-import { DENIAL_MESSAGES, denialError, sectionDecision } from "./rules.js";
+import { DENIAL_MESSAGES, actionRefusal, sectionDecision } from "./rules.js";
 import type { DenialCode, ResidentGrant } from "./policy.js";
 import type { Section } from "./sections.js";
 
@@ -72,7 +72,7 @@ export function sectionField<P, A, C, V, T = ListEntry<V>>(spec: SectionSpec<P, 
       if (decision instanceof GraphQLError) return refused(decision.extensions.code as DenialCode, spec.sourceSystem, decision);
       if (spec.action?.performed(args)) {
         const denied = actionDenial(spec.action.action, grant as never);
-        if (denied) return refused(denied, spec.sourceSystem, denialError(denied, denied === "ROLE_NOT_PERMITTED" ? { section: spec.section } : {}));
+        if (denied) return refused(denied, spec.sourceSystem, actionRefusal(spec.action.action, denied));
       }
       value = await spec.load(parent, args, ctx, decision.access, grant);
     } catch (error) {
