@@ -9,11 +9,11 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSchema, parse, validate, type GraphQLSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
+import { clientSchema, isValidOperation } from "./client-schema.js";
 import { ConfigError } from "../platform/config/env.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const API_SCHEMA_PATH = new URL("../schema/api.graphql", import.meta.url);
 
 export interface TrustedDocuments {
   /** The document with this hash (64 hex digits, with or without `sha256:`), if trusted. */
@@ -40,17 +40,10 @@ export function trustedDocuments(manifests: Record<string, Record<string, unknow
       if (!hash) problems.push(`${file}: "${id.slice(0, 80)}" is not sha256:<64 hex digits>`);
       else if (typeof document !== "string") problems.push(`${file}: ${id} is not a document`);
       else if (sha256Hex(document) !== hash) problems.push(`${file}: ${id} does not hash to its document`);
-      else {
-        let errors: readonly unknown[];
-        try {
-          errors = validate(schema, parse(document));
-        } catch (error) {
-          errors = [error as Error];
-        }
-        // Not the validator's message: it can quote the document (argument values included).
-        if (errors.length > 0) problems.push(`${file}: ${id} does not validate against schema/api.graphql (regenerate its client against it)`);
-        else byHash.set(hash, document);
-      }
+      // Not the validator's message: it can quote the document (argument values included).
+      else if (!isValidOperation(document, schema))
+        problems.push(`${file}: ${id} does not validate against schema/api.graphql (regenerate its client against it)`);
+      else byHash.set(hash, document);
     }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  TRUSTED_DOCUMENTS: ${problems.join("\n  TRUSTED_DOCUMENTS: ")}`);
   return {
@@ -78,5 +71,5 @@ export function loadTrustedDocuments(paths: readonly string[]): TrustedDocuments
       throw new ConfigError(`Invalid configuration:\n  TRUSTED_DOCUMENTS: ${path}: not an object of hash -> document`);
     manifests[path] = parsed as Record<string, unknown>;
   }
-  return trustedDocuments(manifests, buildSchema(readFileSync(API_SCHEMA_PATH, "utf8")));
+  return trustedDocuments(manifests, clientSchema());
 }

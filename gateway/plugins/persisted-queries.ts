@@ -13,15 +13,14 @@
 //   runs as an ordinary request (and gets its ordinary validation errors) without being stored.
 // - Each user may register a bounded number of documents a minute; above it the operation still
 //   runs, it is just not stored, so nobody can fill the store or spend the gateway's CPU on it.
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import { buildSchema, GraphQLError, parse, validate, type GraphQLSchema } from "graphql";
+import { GraphQLError } from "graphql";
 import { LRUCache } from "lru-cache";
 import { badInput } from "../../platform/errors/errors.js";
 import { metrics } from "../../platform/observability/metrics.js";
 import type { PersistedQueryStore } from "../persisted-query-store.js";
-import { hashOf, type TrustedDocuments } from "../trusted-documents.js";
+import { hashOf, sha256Hex, type TrustedDocuments } from "../trusted-documents.js";
+import { isValidOperation } from "../client-schema.js";
 import type { TokenSettings } from "../tokens.js";
 import { authenticate } from "./authenticate.js";
 
@@ -30,19 +29,9 @@ const MAX_QUERY_LENGTH = 20_000;
 /** Registrations per user per minute: far above what a real client's set of operations needs. */
 export const REGISTRATIONS_PER_MINUTE = 30;
 
-const API_SCHEMA_PATH = new URL("../../schema/api.graphql", import.meta.url);
-
 interface PersistedQueryExtension {
   version?: unknown;
   sha256Hash?: unknown;
-}
-
-function isValidOperation(schema: GraphQLSchema, query: string): boolean {
-  try {
-    return validate(schema, parse(query)).length === 0;
-  } catch {
-    return false; // does not parse
-  }
 }
 
 export interface PersistedOperationSettings {
@@ -60,7 +49,6 @@ const trustedDocumentRequired = () =>
 const notFound = () => new GraphQLError("PersistedQueryNotFound", { extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } });
 
 export function usePersistedQueries({ store, trusted, allowArbitrary }: PersistedOperationSettings, tokens: TokenSettings): GatewayPlugin {
-  let schema: GraphQLSchema | undefined;
   // Registrations in the current minute, per user (in process: each replica bounds its own share).
   const registrations = new LRUCache<string, number>({ max: 100_000, ttl: 60_000, noUpdateTTL: true });
 
@@ -89,7 +77,7 @@ export function usePersistedQueries({ store, trusted, allowArbitrary }: Persiste
       const hash = pq!.sha256Hash;
       if (params.query) {
         if (params.query.length > MAX_QUERY_LENGTH) throw badInput("The operation is too long to persist");
-        if (createHash("sha256").update(params.query).digest("hex") !== hash)
+        if (sha256Hex(params.query) !== hash)
           throw new GraphQLError("provided sha does not match query", { extensions: { code: "PERSISTED_QUERY_HASH_MISMATCH" } });
         if (trusted.get(hash)) return; // a trusted document sent in full: nothing to register
         if (!allowArbitrary) throw trustedDocumentRequired();
@@ -99,8 +87,7 @@ export function usePersistedQueries({ store, trusted, allowArbitrary }: Persiste
           return;
         }
         registrations.set(identity.userId, used + 1);
-        schema ??= buildSchema(readFileSync(API_SCHEMA_PATH, "utf8"));
-        if (!isValidOperation(schema, params.query)) {
+        if (!isValidOperation(params.query)) {
           metrics.persistedQueries.inc({ result: "invalid" });
           return;
         }
@@ -108,12 +95,13 @@ export function usePersistedQueries({ store, trusted, allowArbitrary }: Persiste
         metrics.persistedQueries.inc({ result: "registered" });
         return;
       }
-      const query = trusted.get(hash) ?? (allowArbitrary ? await store.get(hash) : null);
+      const trustedQuery = trusted.get(hash);
+      const query = trustedQuery ?? (allowArbitrary ? await store.get(hash) : null);
       if (query === null) {
         metrics.persistedQueries.inc({ result: "not_found" });
         throw notFound();
       }
-      metrics.persistedQueries.inc({ result: trusted.get(hash) ? "trusted" : "hit" });
+      metrics.persistedQueries.inc({ result: trustedQuery ? "trusted" : "hit" });
       setParams({ ...params, query });
     },
   };
