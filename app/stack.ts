@@ -22,6 +22,8 @@ export interface Stack {
 export interface StackOptions {
   /** Listen on ephemeral ports (tests) instead of the configured ones. */
   ephemeralPorts?: boolean;
+  /** The gateway's port when the subgraphs take ephemeral ones (the bulk lane: only its gateway is reached from outside). */
+  gatewayPort?: number;
   /** Runs after migrations and before the servers start (seeding). */
   beforeServe?: (db: Database, caches: CacheHub) => Promise<void>;
 }
@@ -72,7 +74,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
     closers.push(audit);
     const gateway = await startGateway({
       host: env.HOST,
-      port: opts.ephemeralPorts ? 0 : env.GATEWAY_PORT,
+      port: opts.gatewayPort ?? (opts.ephemeralPorts ? 0 : env.GATEWAY_PORT),
       subgraphUrls,
       audit,
       ...gatewaySettings(env, caches),

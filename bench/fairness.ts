@@ -17,7 +17,7 @@ import { openDatabase } from "../app/database.js";
 import { seedDemoData } from "../app/seed.js";
 import { operationCost } from "../gateway/cost.js";
 import { apiSchema, fullSelection } from "../test/support/selection.js";
-import { killChildrenOnExit, portInUse, startServer, waitUntilIdle, type ServerProcess } from "./federation/processes.js";
+import { killChildrenOnExit, portInUse, runToEnd, startServer, waitUntilIdle, type ServerProcess } from "./federation/processes.js";
 import { buildScenarios, mintTokens, pickSubjects, type Subjects } from "./federation/scenarios.js";
 import { problemWith, send } from "./federation/load.js";
 import { GATEWAY_PORT, SUBGRAPH_BASE_PORT, processesFor } from "./federation/targets.js";
@@ -35,6 +35,10 @@ const residents = Number(values.residents);
 /** The other users' steady load: requests per second, spread over this many ambulance clinicians. */
 const VICTIM_RATE = 20;
 const VICTIM_USERS = 20;
+/** Where the bulk lane listens when a setting has one (a fixed port, like the rest of the bench). */
+const BULK_LANE_PORT = 4110;
+/** Where the machine-floor setting's bare server listens. */
+const BARE_PORT = 4111;
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/carerecord_bench";
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5";
@@ -45,12 +49,22 @@ const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 /** The limit settings compared: the product's defaults, then a tighter cost budget and concurrency. */
-const SETTINGS: { label: string; env: Record<string, string> }[] = [
-  {
-    label: `defaults (COST_PER_MINUTE_PER_USER=${config.COST_PER_MINUTE_PER_USER}, MAX_CONCURRENT_PER_USER=${config.MAX_CONCURRENT_PER_USER}, RATE_LIMIT_PER_MINUTE=${config.RATE_LIMIT_PER_MINUTE})`,
-    env: {},
-  },
-  { label: "COST_PER_MINUTE_PER_USER=150000, MAX_CONCURRENT_PER_USER=2", env: { COST_PER_MINUTE_PER_USER: "150000", MAX_CONCURRENT_PER_USER: "2" } },
+const DEFAULTS = `defaults (COST_PER_MINUTE_PER_USER=${config.COST_PER_MINUTE_PER_USER}, MAX_CONCURRENT_PER_USER=${config.MAX_CONCURRENT_PER_USER}, RATE_LIMIT_PER_MINUTE=${config.RATE_LIMIT_PER_MINUTE})`;
+const BULK_LANE = `defaults + bulk lane (BULK_LANE_MIN_COST=${config.BULK_LANE_MIN_COST}, BULK_LANE_NICE=${config.BULK_LANE_NICE})`;
+const bulkLaneEnv = { BULK_LANE_URL: `http://127.0.0.1:${BULK_LANE_PORT}/graphql` };
+
+/**
+ * The settings compared, each with an attacker that floods (ignores 429) or is polite (waits out
+ * Retry-After): the product's defaults, then with the bulk lane, and the machine's own floor.
+ */
+const SETTINGS: { label: string; env: Record<string, string>; style: "flood" | "polite"; bulkLane?: boolean; floor?: boolean }[] = [
+  { label: DEFAULTS, env: {}, style: "flood" },
+  { label: BULK_LANE, env: bulkLaneEnv, style: "flood", bulkLane: true },
+  // What remains when the service does nothing for the attacker: its load generator and a bare
+  // HTTP server answering it take this 2-core machine's CPU from the look-ups all the same.
+  { label: "machine floor: the attacker's requests go to a bare HTTP server beside the stack (no GraphQL)", env: {}, style: "flood", floor: true },
+  { label: DEFAULTS, env: {}, style: "polite" },
+  { label: BULK_LANE, env: bulkLaneEnv, style: "polite", bulkLane: true },
 ];
 
 async function prepare(): Promise<Subjects> {
@@ -91,9 +105,16 @@ function costliestQuery(home: string): { body: string; cost: number; first: numb
 
 interface Row {
   settings: string;
+  style: "flood" | "polite";
   alone: Result;
   attacked: Result;
-  attack: Result;
+  attack: AttackResult;
+}
+
+/** What the attacker's own process (bench/federation/attack-process.ts) reports. */
+interface AttackResult {
+  served: number;
+  refused: number;
 }
 
 async function victims(tokens: string[], body: string, seconds = duration): Promise<Result> {
@@ -111,7 +132,7 @@ async function victims(tokens: string[], body: string, seconds = duration): Prom
 }
 
 async function main() {
-  for (let port = GATEWAY_PORT; port < SUBGRAPH_BASE_PORT + 6; port++)
+  for (const port of [...Array.from({ length: SUBGRAPH_BASE_PORT + 6 - GATEWAY_PORT }, (_, i) => GATEWAY_PORT + i), BULK_LANE_PORT, BARE_PORT])
     if (await portInUse(port)) throw new Error(`port ${port} is in use: stop whatever listens there first`);
   const subjects = await prepare();
   const tokens = await mintTokens(subjects, config, VICTIM_USERS);
@@ -122,13 +143,23 @@ async function main() {
   );
   const rows: Row[] = [];
   for (const [i, setting] of SETTINGS.entries()) {
-    log(setting.label);
+    log(`${setting.label}, ${setting.style} attacker`);
     // A fresh attacker per setting: the limits of the one before are still in Redis.
     const attacker = tokens.nurses[i]!;
     const servers: ServerProcess[] = [];
     try {
-      for (const spec of processesFor("federated-warm", { databaseUrl, redisUrl, bareResponses: "" }))
-        servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env } }));
+      const specs = processesFor("federated-warm", { databaseUrl, redisUrl, bareResponses: "" });
+      // The bulk lane: the whole stack in one process at a lower priority, same database and Redis.
+      if (setting.bulkLane)
+        servers.push(await startServer({ name: "bulk-lane", file: "bench/servers/bulk-lane.ts", env: { ...specs.at(-1)!.env, PORT: String(BULK_LANE_PORT) } }));
+      for (const spec of specs) servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env } }));
+      if (setting.floor) {
+        const responses = `${os.tmpdir()}/fairness-bare-${process.pid}.json`;
+        writeFileSync(responses, JSON.stringify({ Heavy: '{"errors":[{"message":"refused","extensions":{"code":"RATE_LIMITED"}}]}' }));
+        servers.push(
+          await startServer({ name: "bare", file: "bench/servers/bare.ts", env: { ...process.env, PORT: String(BARE_PORT), BARE_RESPONSES: responses } }),
+        );
+      }
       const check = await send(URL_UNDER_TEST, urgent);
       const problem = problemWith(check, urgent);
       if (problem) throw new Error(`urgent-care lookup is not answered correctly: ${problem}`);
@@ -148,22 +179,24 @@ async function main() {
       const alone = await victims(tokens.paramedics, urgent.body);
       log(`  alone: p50 ${alone.latency.p50} ms, p99 ${alone.latency.p99} ms, ${alone["2xx"]} answered, non-2xx ${alone.non2xx}`);
       await waitUntilIdle(servers);
-      const attack = autocannon({
-        url: URL_UNDER_TEST,
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${attacker}` },
-        body: heavy.body,
-        connections: attackConnections,
-        duration: duration + 2,
-        timeout: 60,
-      });
+      const attack = runToEnd("bench/federation/attack-process.ts", {
+        ...process.env,
+        ATTACK: JSON.stringify({
+          url: setting.floor ? `http://127.0.0.1:${BARE_PORT}/graphql` : URL_UNDER_TEST,
+          token: attacker,
+          body: heavy.body,
+          connections: attackConnections,
+          seconds: duration + 2,
+          style: setting.style,
+        }),
+      }).then((line) => JSON.parse(line) as AttackResult);
       await new Promise((r) => setTimeout(r, 2000));
       const attacked = await victims(tokens.paramedics, urgent.body);
       const attackResult = await attack;
       log(
-        `  attacked: p50 ${attacked.latency.p50} ms, p99 ${attacked.latency.p99} ms, ${attacked["2xx"]} answered, non-2xx ${attacked.non2xx}; attacker ${attackResult["2xx"]} served, ${attackResult.non2xx} refused`,
+        `  attacked: p50 ${attacked.latency.p50} ms, p99 ${attacked.latency.p99} ms, ${attacked["2xx"]} answered, non-2xx ${attacked.non2xx}; attacker ${attackResult.served} served, ${attackResult.refused} refused`,
       );
-      rows.push({ settings: setting.label, alone, attacked, attack: attackResult });
+      rows.push({ settings: setting.label, style: setting.style, alone, attacked, attack: attackResult });
       await waitUntilIdle(servers);
     } finally {
       for (const server of servers.reverse()) await server.stop();
@@ -181,14 +214,14 @@ function render(rows: Row[], subjects: Subjects, heavy: { cost: number; first: n
     "",
     `Generated by \`npm run bench:fairness${argv ? ` -- ${argv}` : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC (${((performance.now() - started) / 1000).toFixed(0)} s; ${os.availableParallelism()} × ${cpu.split(" ").slice(0, 2).join(" ")}, ${process.version}), \`federated-warm\` processes.`,
     "",
-    `- Attacker: one care home nurse (a different one per row) of ${subjects.careHome} sending the costliest query the cost limit allows (two aliases of the home's \`residents(first: ${heavy.first})\` with every section, cost ${heavy.cost.toLocaleString("en-GB")} of ${config.MAX_QUERY_COST.toLocaleString("en-GB")}) on ${attackConnections} connections at once, as fast as answered.`,
+    `- Attacker: one care home nurse (a different one per row) of ${subjects.careHome} sending the costliest query the cost limit allows (two aliases of the home's \`residents(first: ${heavy.first})\` with every section, cost ${heavy.cost.toLocaleString("en-GB")} of ${config.MAX_QUERY_COST.toLocaleString("en-GB")}) on ${attackConnections} connections at once: "flood" sends again as soon as answered, 429s included; "polite" waits out each 429's Retry-After.`,
     `- Others: ${VICTIM_USERS} ambulance clinicians looking up resident ${subjects.nhsNumber}'s urgent-care plan, ${VICTIM_RATE} requests/s in all, ${duration} s measured, alone and then while the attack runs.`,
     "",
-    "| limits | others' p50 alone ms | others' p99 alone ms | p50 under attack ms | p99 under attack ms | p99 ratio | others refused | attacker served / refused |",
-    "|---|---:|---:|---:|---:|---:|---:|---|",
+    "| limits | attacker | others' p50 alone ms | others' p99 alone ms | p50 under attack ms | p99 under attack ms | p99 ratio | others refused | attacker served / refused |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ...rows.map(
       (r) =>
-        `| ${r.settings} | ${r.alone.latency.p50} | ${r.alone.latency.p99} | ${r.attacked.latency.p50} | ${r.attacked.latency.p99} | ${(r.attacked.latency.p99 / Math.max(1, r.alone.latency.p99)).toFixed(1)}x | ${r.attacked.non2xx} | ${r.attack["2xx"]} / ${r.attack.non2xx} |`,
+        `| ${r.settings} | ${r.style} | ${r.alone.latency.p50} | ${r.alone.latency.p99} | ${r.attacked.latency.p50} | ${r.attacked.latency.p99} | ${(r.attacked.latency.p99 / Math.max(1, r.alone.latency.p99)).toFixed(1)}x | ${r.attacked.non2xx} | ${r.attack.served} / ${r.attack.refused} |`,
     ),
     "",
     "Target: the others' p99 moves less than 2x under the attack.",

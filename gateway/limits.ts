@@ -47,12 +47,13 @@ export function gatewayLimits(env: Env, caches: Pick<CacheHub, "link" | "keyPref
   };
 }
 
-export function limitPlugins(limits: GatewayLimits) {
+/** `interactiveCeiling`: with a bulk lane, its threshold (operations at or above it run there only). */
+export function limitPlugins(limits: GatewayLimits, interactiveCeiling?: number) {
   return [
     maxDepthPlugin({ n: LIMITS.depth, flattenFragments: true, exposeLimits: true }),
     maxAliasesPlugin({ n: LIMITS.aliases, exposeLimits: true }),
     maxTokensPlugin({ n: LIMITS.tokens, exposeLimits: true }),
-    useCostLimit(limits.maxCost, limits.rateLimiter),
+    useCostLimit(limits.maxCost, limits.rateLimiter, interactiveCeiling),
   ];
 }
 
@@ -62,11 +63,18 @@ export function costLimitExceeded(cost: number, limit: number): GraphQLError {
   });
 }
 
+export function bulkLaneRequired(cost: number, threshold: number): GraphQLError {
+  return new GraphQLError(
+    `The operation is large (cost ${cost}); large operations must be sent as a POST with a JSON body, or a GET with its parameters in the URL`,
+    { extensions: { code: "COST_LIMIT_EXCEEDED", cost, limit: threshold - 1 } },
+  );
+}
+
 /**
  * Refuses an operation whose cost, with its variables, is over `maxCost`, and one whose cost the
  * user's budget (rate-limiter.ts) no longer holds, before any subgraph call.
  */
-export function useCostLimit(maxCost: number, limiter: RateLimiter): GatewayPlugin<{ identity?: Identity }> {
+export function useCostLimit(maxCost: number, limiter: RateLimiter, interactiveCeiling?: number): GatewayPlugin<{ identity?: Identity }> {
   // Operations without variables cost the same every time: priced once per parsed document.
   const fixed = new WeakMap<DocumentNode, Map<string, number | null>>();
   return {
@@ -85,6 +93,10 @@ export function useCostLimit(maxCost: number, limiter: RateLimiter): GatewayPlug
       }
       if (cost === null) return;
       if (cost > maxCost) return setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
+      // Only reached when the bulk lane router could not read the request (gateway/bulk-lane.ts):
+      // a costly operation is refused rather than run beside the short look-ups.
+      if (interactiveCeiling !== undefined && cost >= interactiveCeiling)
+        return setResultAndStopExecution({ errors: [bulkLaneRequired(cost, interactiveCeiling)] });
       const identity = args.contextValue.identity;
       if (!identity) return; // the authentication plugin has refused the request already
       const charge = await limiter.charge(identity.userId, cost);

@@ -27,6 +27,7 @@ import { limitPlugins, type GatewayLimits } from "./limits.js";
 import { useRateLimit } from "./plugins/rate-limit.js";
 import { withBodyLimit } from "./body-limit.js";
 import type { TokenSettings } from "./tokens.js";
+import { BulkLaneRouter, type BulkLaneSettings } from "./bulk-lane.js";
 
 export const SUPERGRAPH_PATH = new URL("../schema/supergraph.graphql", import.meta.url);
 
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   /** Automatic persisted queries and trusted documents (plugins/persisted-queries.ts). */
   persistedOperations: PersistedOperationSettings;
   limits: GatewayLimits;
+  /** Where costly operations run (BULK_LANE_URL, gateway/bulk-lane.ts); null: all run here. */
+  bulkLane: BulkLaneSettings | null;
   /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
   timeouts: { upstreamMs: number; requestDeadlineMs: number };
   /** false in production: no introspection, no "Did you mean" suggestions (the schema is published as a file). */
@@ -82,7 +85,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
       useRateLimit(opts.limits.rateLimiter, opts.limits.refusals),
       useForwardIdentity(opts.internalSecret),
       useEdgeScalars(),
-      ...limitPlugins(opts.limits),
+      // With a bulk lane, what costs its threshold or more never runs in this process.
+      ...limitPlugins(opts.limits, opts.bulkLane?.minCost),
       // Before the audit, so it sees a failed subgraph's sections as SOURCE_UNAVAILABLE at their paths.
       useSourceErrors(supergraph),
       useAudit(opts.audit.writer, opts.audit.breakGlass),
@@ -114,7 +118,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningServer> {
   const gateway = createGateway(opts);
-  const server = http.createServer(opts.limits.refusals.wrap(withBodyLimit(gateway, opts.limits.maxBodyBytes)));
+  const lanes = opts.bulkLane ? new BulkLaneRouter(opts.bulkLane, opts.persistedOperations, opts.tokens) : null;
+  const server = http.createServer(opts.limits.refusals.wrap(withBodyLimit(lanes ? lanes.wrap(gateway) : gateway, opts.limits.maxBodyBytes)));
   const port = await listen(server, opts.host, opts.port);
   return {
     url: `http://${opts.host}:${port}/graphql`,

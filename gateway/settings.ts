@@ -21,6 +21,10 @@ export function gatewaySettings(env: Env, caches: Pick<CacheHub, "link" | "keyPr
       allowArbitrary: env.ALLOW_ARBITRARY_DOCUMENTS ? env.ALLOW_ARBITRARY_DOCUMENTS === "true" : env.NODE_ENV !== "production",
     },
     limits: gatewayLimits(env, caches),
+    bulkLane: env.BULK_LANE_URL
+      ? // The lane's own request deadline bounds its answer; the margin covers sending 2 MiB back.
+        { url: env.BULK_LANE_URL, minCost: env.BULK_LANE_MIN_COST, timeoutMs: env.REQUEST_DEADLINE_MS + 5000 }
+      : null,
     timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
     metricsToken: env.METRICS_TOKEN,
     exposeSchema: env.NODE_ENV !== "production",

@@ -154,6 +154,23 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
   });
 }
 
+/** Runs a one-shot script (tsx) to its end and resolves with its last line of output. */
+export function runToEnd(file: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(TSX, [file], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  groups.add(child);
+  const out: string[] = [];
+  const err: string[] = [];
+  tail(child.stdout!, out);
+  tail(child.stderr!, err);
+  return new Promise((resolve, reject) =>
+    child.once("exit", (code) => {
+      groups.delete(child);
+      if (code === 0 && out.length) resolve(out[out.length - 1]!);
+      else reject(new Error(`${file} exited with code ${code}\n${err.join("\n")}`));
+    }),
+  );
+}
+
 /** True when something accepts connections on the port (a leftover server would skew the results). */
 export function portInUse(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {

@@ -73,6 +73,12 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     MAX_CONCURRENT_PER_USER: z.coerce.number().int().min(1).default(8),
     COST_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).default(1_200_000),
+    // The bulk lane (gateway/bulk-lane.ts): where operations costing at least BULK_LANE_MIN_COST
+    // run, so they never hold up short look-ups; unset, every operation runs here. A bulk lane
+    // process (`npm run start:bulk-lane`) lowers its own CPU priority by BULK_LANE_NICE.
+    BULK_LANE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+    BULK_LANE_MIN_COST: z.coerce.number().int().min(1).default(10_000),
+    BULK_LANE_NICE: z.coerce.number().int().min(0).max(19).default(10),
     // A frozen subgraph must cost its own sections, not the whole view: each subgraph call gives up
     // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),

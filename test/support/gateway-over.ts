@@ -1,5 +1,5 @@
 // A second gateway in front of a stack's subgraphs with some of them replaced (e.g. by a child
-// process a test can freeze or kill), sharing the stack's database, audit and caches.
+// process a test can freeze or kill) or other settings, sharing the stack's database, audit and caches.
 import { type SubgraphName } from "../../subgraphs/registry.js";
 import { env, type Env } from "../../platform/config/env.js";
 import { startGateway } from "../../gateway/server.js";
@@ -10,9 +10,9 @@ import type { Stack } from "../../app/stack.js";
 export async function startGatewayOver(
   stack: Stack,
   replace: Partial<Record<SubgraphName, string>>,
-  timeouts: Partial<Pick<Env, "UPSTREAM_TIMEOUT_MS" | "REQUEST_DEADLINE_MS">> = {},
+  overrides: Partial<Env> = {},
 ): Promise<{ stack: Stack; close(): Promise<void> }> {
-  const e = { ...env(), ...timeouts };
+  const e = { ...env(), ...overrides };
   const audit = createAudit(stack.db, stack.caches);
   const gateway = await startGateway({
     host: e.HOST,
