@@ -55,7 +55,7 @@ function randomQuery(rng: Random): { query: string; variables: Record<string, un
   };
 }
 
-/** Every NHS number anywhere in a value (fields and the ids that embed them). */
+/** Every NHS number anywhere in a value (in fields: record ids no longer hold one, test/opaque-ids.test.ts). */
 function nhsNumbersIn(value: unknown): string[] {
   return [...JSON.stringify(value ?? null).matchAll(/(?<!\d)(999\d{7})(?!\d)/g)].map((m) => m[1]!);
 }

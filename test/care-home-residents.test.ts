@@ -4,6 +4,7 @@
 import { gatewayQuery, gpAt, identities, nurseAt, type Stack, startTestStack } from "./support/stack.js";
 import { startScratchStack } from "./support/scratch-stack.js";
 import type { Identity } from "../platform/identity/identity.js";
+import { newRecordId } from "../platform/ids/opaque-id.js";
 
 const HOME = "CH00001";
 // Its own user: the per-user rate and cost budgets are shared with other test files' nurses.
@@ -300,7 +301,7 @@ describe("recent leavers (a scratch database: placements are changed)", () => {
     await stack.db.sql.query(
       `INSERT INTO residents.placement (id, nhs_number, care_home_id, start_date, end_date, source_system, recorded_at, updated_at)
        VALUES ($1, $2, $3, $4, NULL, 'TEST', now(), now())`,
-      [`PL-${cameBack.nhs}-back`, cameBack.nhs, HOME, day(-1)],
+      [newRecordId("PL"), cameBack.nhs, HOME, day(-1)],
     );
     // Written behind the repository's back: purge what it would have purged.
     const cache = stack.caches.cache("residents");

@@ -195,16 +195,22 @@ describe("care plan user errors", () => {
     expect(approved.map((p) => p.id)).toEqual([newer]);
   });
 
-  it("CONFLICT: a write that loses a race (the next version's id already taken) is a user error to retry; nothing written, no key kept", async () => {
+  it("CONFLICT: a write that loses a race (the next version number taken meanwhile) is a user error to retry; nothing written, no key kept", async () => {
     const before = await plans();
-    const next = `CP-${resident.nhs}-${Math.max(0, ...before.map((p) => p.version)) + 1}`;
-    // The id the next version takes, written meanwhile by another path (a copy of another resident's plan).
-    await stack.db.sql.query(
-      `INSERT INTO careplans.care_plan SELECT (jsonb_populate_record(NULL::careplans.care_plan,
-         to_jsonb(c) || jsonb_build_object('id', $1::text, 'version', 999, 'status', 'SUPERSEDED'))).*
-         FROM careplans.care_plan c WHERE c.nhs_number <> $2 ORDER BY c.id LIMIT 1`,
-      [next, resident.nhs],
-    );
+    const next = Math.max(0, ...before.map((p) => p.version)) + 1;
+    // Another path (one that does not queue on the resident's lock) writes the version this
+    // submission is about to take, between its read of the latest version and its insert: a trigger
+    // writes a copy of the new row under another id just before it (ids are opaque and random, so
+    // the id itself can no longer be taken in advance). Its copy rolls back with the transaction.
+    await stack.db.sql.exec(`
+      CREATE FUNCTION careplans.test_version_race() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+        IF NEW.nhs_number = '${resident.nhs}' AND NEW.id NOT LIKE 'RACE-%' THEN
+          INSERT INTO careplans.care_plan
+            SELECT (jsonb_populate_record(NULL::careplans.care_plan, to_jsonb(NEW) || jsonb_build_object('id', 'RACE-' || NEW.id))).*;
+        END IF;
+        RETURN NEW;
+      END $fn$;
+      CREATE TRIGGER test_version_race BEFORE INSERT ON careplans.care_plan FOR EACH ROW EXECUTE FUNCTION careplans.test_version_race();`);
     const key = newKey();
     const keysBefore = await planKeys(nurse().userId);
     try {
@@ -215,11 +221,11 @@ describe("care plan user errors", () => {
       expect(await plans()).toEqual(before);
       expect(await planKeys(nurse().userId)).toBe(keysBefore);
     } finally {
-      await stack.db.sql.query(`DELETE FROM careplans.care_plan WHERE id = $1 AND version = 999`, [next]);
+      await stack.db.sql.exec(`DROP TRIGGER test_version_race ON careplans.care_plan; DROP FUNCTION careplans.test_version_race();`);
     }
     // The retry with the same key, once the race is over, writes.
     const retried = await gatewayQuery(stack, SUBMIT, { n: resident.nhs, input: QUESTIONNAIRE, key }, nurse());
-    expect(retried.data.submitted).toMatchObject({ carePlan: { id: next }, userErrors: [] });
+    expect(retried.data.submitted).toMatchObject({ carePlan: { version: next }, userErrors: [] });
   });
 });
 

@@ -176,8 +176,13 @@ describe("full resident view through the gateway", () => {
       ["b", b],
     ] as const) {
       const view = res.data[alias];
-      const all = [...nodes<{ id: string }>(view.diagnosticReports), ...view.medications.items, ...view.carePlanHistory.items].map((x: { id: string }) => x.id);
-      for (const id of all) expect(id).toContain(`-${nhs}-`);
+      const ids = (items: { id: string }[]) => items.map((x) => x.id).sort();
+      // Whose each row is, from the store (ids are opaque: they do not say).
+      const owned = async (table: string, statuses = "") =>
+        (await sql<{ id: string }>(`SELECT id FROM ${table} WHERE nhs_number = $1 ${statuses} ORDER BY id`, [nhs])).map((r) => r.id).sort();
+      expect(ids(nodes<{ id: string }>(view.diagnosticReports))).toEqual(await owned("labs.diagnostic_report"));
+      expect(ids(view.medications.items)).toEqual(await owned("medications.medication_request", "AND status IN ('ACTIVE', 'ON_HOLD', 'STOPPED', 'COMPLETED')"));
+      expect(ids(view.carePlanHistory.items)).toEqual(await owned("careplans.care_plan"));
     }
   });
 

@@ -14,7 +14,7 @@ import type { CarePlan } from "./repository.js";
 type Code = Gen.CarePlanUserErrorCode;
 const input = (...path: string[]) => ["input", ...path];
 
-/** A new SUBMITTED version from the care home's questionnaire (its id and number come from the store). */
+/** A new SUBMITTED version from the care home's questionnaire (its number comes from the store, its id is a new random one). */
 export function questionnaireVersion(nhsNumber: string, i: Gen.CarePlanQuestionnaireInput, by: Identity, now: Date) {
   const { text, list, done } = inputChecks();
   return done({

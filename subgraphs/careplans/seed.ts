@@ -7,6 +7,7 @@ import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
 import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor, type Random } from "../../platform/demo/random.js";
+import { seededRecordId } from "../../platform/ids/opaque-id.js";
 import { createCareplansRepository, type CareplansBatch } from "./repository.js";
 import type { CarePlanStatus } from "./prisma/generated/enums.js";
 import { about } from "./manifest.js";
@@ -83,7 +84,7 @@ export function careplansBatch(world: DemoWorld, people: DemoResident[]): Carepl
       const nextCreated = isLast ? null : addDays(approvedAt ?? created, rng.int(120, 300));
       const clinical = approvedAt !== null || (status === "SUBMITTED" && rng.chance(0.5));
       batch.plans.push({
-        id: `CP-${p.nhsNumber}-${version}`,
+        id: seededRecordId("CP", p.nhsNumber, version),
         nhsNumber: p.nhsNumber,
         version,
         status,

@@ -5,6 +5,7 @@ import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
 import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
+import { seededRecordId } from "../../platform/ids/opaque-id.js";
 import { createDischargeRepository, type DischargeBatch } from "./repository.js";
 import { about } from "./manifest.js";
 
@@ -78,7 +79,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
       const episode = rng.pick(EPISODES);
       const admittedAt = rng.daysBefore(world.today, 15 + (stays - n) * 120, 120 + (stays - n) * 120);
       const dischargedAt = new Date(admittedAt.getTime() + rng.int(2, 14) * 86_400_000 + rng.int(0, 10) * 3_600_000);
-      const stayId = `HS-${p.nhsNumber}-${n}`;
+      const stayId = seededRecordId("HS", p.nhsNumber, n);
       const provenance = { sourceSystem: SOURCE, recordedAt: dischargedAt, updatedAt: dischargedAt };
       batch.stays.push({
         id: stayId,
@@ -93,7 +94,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
         ...provenance,
       });
       batch.summaries.push({
-        id: `DS-${p.nhsNumber}-${n}`,
+        id: seededRecordId("DS", p.nhsNumber, n),
         nhsNumber: p.nhsNumber,
         stayId,
         hospitalName: hospital.name,
@@ -122,7 +123,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
       const hospital = rng.pick(HOSPITALS);
       const admittedAt = rng.daysBefore(world.today, 1, 10);
       batch.stays.push({
-        id: `HS-${p.nhsNumber}-${stays + 1}`,
+        id: seededRecordId("HS", p.nhsNumber, stays + 1),
         nhsNumber: p.nhsNumber,
         hospitalName: hospital.name,
         hospitalOds: hospital.ods,
@@ -142,7 +143,7 @@ export function dischargeBatch(world: DemoWorld, people: DemoResident[]): Discha
       const kind = rng.pick(["ED_ATTENDANCE", "AMBULANCE_CONVEYANCE", "AMBULANCE_SEE_AND_TREAT"] as const);
       const provider = kind === "ED_ATTENDANCE" ? rng.pick(HOSPITALS) : { name: "London Ambulance Service", ods: "RRU" };
       batch.emergencyCare.push({
-        id: `EC-${p.nhsNumber}-${n}`,
+        id: seededRecordId("EC", p.nhsNumber, n),
         nhsNumber: p.nhsNumber,
         kind,
         occurredAt,

@@ -5,6 +5,7 @@ import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
 import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor, type Random } from "../../platform/demo/random.js";
+import { seededRecordId } from "../../platform/ids/opaque-id.js";
 import { interpret } from "./interpretation.js";
 import { createLabsRepository, type LabsBatch } from "./repository.js";
 import type { DiagnosticCategory, DiagnosticReportStatus } from "./prisma/generated/enums.js";
@@ -132,7 +133,7 @@ export function labsBatch(world: DemoWorld, people: DemoResident[]): LabsBatch {
       const effectiveAt = rng.daysBefore(world.today, 1, 540);
       const issuedAt = new Date(effectiveAt.getTime() + rng.int(2, 30) * 3_600_000);
       const status = rng.pick(STATUSES);
-      const id = `DR-${p.nhsNumber}-${n}`;
+      const id = seededRecordId("DR", p.nhsNumber, n);
       const provenance = {
         sourceSystem: SOURCE,
         recordedAt: issuedAt,
@@ -144,7 +145,8 @@ export function labsBatch(world: DemoWorld, people: DemoResident[]): LabsBatch {
         const interpretation = status === "CANCELLED" ? "NORMAL" : interpret(value, a);
         if (interpretation !== "NORMAL") abnormal = true;
         batch.observations.push({
-          id: `${id}-${i + 1}`,
+          // Its own prefix: an observation's id no longer starts with its report's.
+          id: seededRecordId("OB", p.nhsNumber, n, i + 1),
           reportId: id,
           position: i + 1,
           code: a.code,

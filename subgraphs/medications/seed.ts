@@ -6,6 +6,7 @@ import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
 import { type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
+import { seededRecordId } from "../../platform/ids/opaque-id.js";
 import { createMedicationsRepository, type MedicationsBatch } from "./repository.js";
 import type { EpsPrescriptionStatus, MedicationRequestStatus } from "./prisma/generated/enums.js";
 import { about } from "./manifest.js";
@@ -66,7 +67,7 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
     const items: { med: (typeof MEDICINES)[number]; course: "REPEAT" | "ACUTE" }[] = [...picked].map((i) => ({ med: MEDICINES[i]!, course: "REPEAT" }));
     if (rng.chance(0.4)) items.push({ med: ACUTE[rng.int(0, ACUTE.length - 1)]!, course: "ACUTE" });
     items.forEach(({ med, course }, n) => {
-      const id = `MR-${p.nhsNumber}-${n + 1}`;
+      const id = seededRecordId("MR", p.nhsNumber, n + 1);
       const authoredOn = rng.daysBefore(world.today, course === "REPEAT" ? 60 : 2, course === "REPEAT" ? 900 : 40);
       let status: MedicationRequestStatus = "ACTIVE";
       if (course === "ACUTE") status = rng.chance(0.5) ? "COMPLETED" : "ACTIVE";
@@ -96,7 +97,7 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
         const latest = k === 1;
         const issuedAt = addDays(world.today, -(k - 1) * 28 - rng.int(1, 20));
         const status = latest ? epsStatus : "CLAIMED";
-        const prescriptionId = `EP-${p.nhsNumber}-${n + 1}-${k}`;
+        const prescriptionId = seededRecordId("EP", p.nhsNumber, n + 1, k);
         const changedAt = new Date(issuedAt.getTime() + rng.int(1, 72) * 3_600_000);
         batch.prescriptions.push({
           id: prescriptionId,
@@ -114,7 +115,7 @@ export function medicationsBatch(world: DemoWorld, people: DemoResident[]): Medi
         if (status === "DISPENSED" || status === "CLAIMED" || status === "WITH_DISPENSER_ACTIVE") {
           const partial = status === "WITH_DISPENSER_ACTIVE";
           batch.dispenses.push({
-            id: `MD-${p.nhsNumber}-${n + 1}-${k}`,
+            id: seededRecordId("MD", p.nhsNumber, n + 1, k),
             prescriptionId,
             requestId: id,
             status: partial ? "PARTIAL" : "COMPLETED",

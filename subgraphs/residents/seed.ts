@@ -2,6 +2,7 @@
 import { Faker, en, en_GB } from "@faker-js/faker";
 import { LONDON_BOROUGHS, careHomeCount, careHomeId, gpPracticeCode, gpPracticeCount, type DemoResident, type DemoWorld } from "../../platform/demo/world.js";
 import { addDays, rngFor } from "../../platform/demo/random.js";
+import { seededRecordId } from "../../platform/ids/opaque-id.js";
 import type { Database } from "../../platform/db/database.js";
 import type { CacheHub } from "../../platform/cache/hub.js";
 import { defineSeeder } from "../../platform/demo/seeder.js";
@@ -134,7 +135,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
     });
     if (p.previousCareHomeId) {
       batch.placements.push({
-        id: `PL-${p.nhsNumber}-1`,
+        id: seededRecordId("PL", p.nhsNumber, 1),
         nhsNumber: p.nhsNumber,
         careHomeId: p.previousCareHomeId,
         startDate: addDays(p.admittedToHomeOn, -rng.int(200, 900)),
@@ -143,7 +144,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       });
     }
     batch.placements.push({
-      id: `PL-${p.nhsNumber}-2`,
+      id: seededRecordId("PL", p.nhsNumber, 2),
       nhsNumber: p.nhsNumber,
       careHomeId: p.careHomeId,
       startDate: p.admittedToHomeOn,
@@ -157,7 +158,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       const allergen = ALLERGENS[a]!;
       const severe = allergen.reaction === "Anaphylaxis" || allergen.reaction === "Angioedema";
       batch.allergies.push({
-        id: `AL-${p.nhsNumber}-${i + 1}`,
+        id: seededRecordId("AL", p.nhsNumber, i + 1),
         nhsNumber: p.nhsNumber,
         code: allergen.code,
         display: allergen.display,
@@ -174,7 +175,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
     // chosen by NHS number so the random draws (and every other demo row) stay as they were.
     if (allergyCount === 0 && Number(p.nhsNumber[8]) % 2 === 0)
       batch.allergies.push({
-        id: `AL-${p.nhsNumber}-1`,
+        id: seededRecordId("AL", p.nhsNumber, 1),
         nhsNumber: p.nhsNumber,
         code: NO_KNOWN_ALLERGY,
         display: "No known allergy",
@@ -194,7 +195,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       const onset = addDays(p.admittedToHomeOn, -rng.int(100, 6_000));
       const resolved = rng.chance(0.1);
       batch.conditions.push({
-        id: `CO-${p.nhsNumber}-${i + 1}`,
+        id: seededRecordId("CO", p.nhsNumber, i + 1),
         nhsNumber: p.nhsNumber,
         code: condition.code,
         display: condition.display,
@@ -211,7 +212,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       const r = RESTRICTED[((p.index / 50) % RESTRICTED.length) | 0]!;
       const onset = addDays(world.today, -rng.int(8_000, 20_000));
       batch.conditions.push({
-        id: `CO-${p.nhsNumber}-R`,
+        id: seededRecordId("CO", p.nhsNumber, "R"),
         nhsNumber: p.nhsNumber,
         code: r.code,
         display: r.display,

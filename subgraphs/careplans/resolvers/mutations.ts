@@ -3,6 +3,7 @@
 // errors). Who may take them is decided before these run (permissions.ts).
 import type * as Gen from "../generated/resolvers-types.js";
 import { idempotencyRequest } from "../../../platform/db/idempotency.js";
+import { newRecordId } from "../../../platform/ids/opaque-id.js";
 import { payloadOf } from "../../../platform/errors/user-errors.js";
 import { clinicalDetail, mustBeApprovable, mustBeSubmitted, questionnaireVersion } from "../lifecycle.js";
 import type { CareplansContext } from "../context.js";
@@ -21,7 +22,9 @@ export const CarePlanMutations: Gen.MutationResolvers = {
     carePlanPayload(async () => {
       const fields = questionnaireVersion(args.nhsNumber, args.input, ctx.identity, new Date());
       const request = idempotencyRequest(ctx.identity.userId, "submitCarePlanQuestionnaire", args);
-      return ctx.repo.submitOnce(args.nhsNumber, request, (version) => ({ id: `CP-${args.nhsNumber}-${version}`, version, ...fields }));
+      // The version number comes from the store; the id is random (platform/ids/opaque-id.ts): it
+      // carries neither the NHS number nor the version, and nothing reads them out of it.
+      return ctx.repo.submitOnce(args.nhsNumber, request, (version) => ({ id: newRecordId("CP"), version, ...fields }));
     }),
   addCarePlanClinicalDetail: (_, args, ctx) =>
     carePlanPayload(async () => {
