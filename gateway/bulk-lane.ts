@@ -23,7 +23,7 @@ import { parse, type DocumentNode } from "graphql";
 import { LRUCache } from "lru-cache";
 import { operationCost } from "./cost.js";
 import { clientSchema } from "./client-schema.js";
-import type { PersistedOperationSettings } from "./plugins/persisted-queries.js";
+import { isPersistedQueryHash, persistedDocument, type PersistedOperationSettings } from "./plugins/persisted-queries.js";
 import { bearerToken, type TokenSettings } from "./tokens.js";
 import { authenticate } from "./plugins/authenticate.js";
 import { SERVICE_UNAVAILABLE } from "./plugins/source-errors.js";
@@ -114,7 +114,7 @@ export class BulkLaneRouter {
 
   constructor(
     private readonly lane: BulkLaneSettings,
-    private readonly persisted: Pick<PersistedOperationSettings, "trusted" | "store" | "allowArbitrary">,
+    private readonly persisted: PersistedOperationSettings,
     private readonly tokens: TokenSettings,
   ) {}
 
@@ -156,8 +156,8 @@ export class BulkLaneRouter {
     if (typeof params.query === "string" && params.query !== "") return params.query;
     if (typeof params.documentId === "string") return this.persisted.trusted.get(params.documentId) ?? null;
     const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) return null;
-    return this.persisted.trusted.get(hash) ?? (this.persisted.allowArbitrary ? await this.persisted.store.get(hash) : null);
+    if (!isPersistedQueryHash(hash)) return null;
+    return (await persistedDocument(this.persisted, hash))?.query ?? null;
   }
 
   /** Wraps the gateway's HTTP handler (after the body limit, which has read the body). */

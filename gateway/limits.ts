@@ -57,16 +57,20 @@ export function limitPlugins(limits: GatewayLimits, interactiveCeiling?: number)
   ];
 }
 
+/** COST_LIMIT_EXCEEDED, with the computed cost and the limit it is over, for every refusal by cost. */
+function costRefusal(message: string, cost: number, limit: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "COST_LIMIT_EXCEEDED", cost, limit } });
+}
+
 export function costLimitExceeded(cost: number, limit: number): GraphQLError {
-  return new GraphQLError(`The operation is too expensive (cost ${cost}, limit ${limit}): ask for fewer items per page or fewer sections`, {
-    extensions: { code: "COST_LIMIT_EXCEEDED", cost, limit },
-  });
+  return costRefusal(`The operation is too expensive (cost ${cost}, limit ${limit}): ask for fewer items per page or fewer sections`, cost, limit);
 }
 
 export function bulkLaneRequired(cost: number, threshold: number): GraphQLError {
-  return new GraphQLError(
+  return costRefusal(
     `The operation is large (cost ${cost}); large operations must be sent as a POST with a JSON body, or a GET with its parameters in the URL`,
-    { extensions: { code: "COST_LIMIT_EXCEEDED", cost, limit: threshold - 1 } },
+    cost,
+    threshold - 1,
   );
 }
 

@@ -42,6 +42,23 @@ export interface PersistedOperationSettings {
   allowArbitrary: boolean;
 }
 
+/** A persisted-query extension's hash: 64 lower-case hex digits (SHA-256 of the document). */
+export const isPersistedQueryHash = (hash: unknown): hash is string => typeof hash === "string" && /^[0-9a-f]{64}$/.test(hash);
+
+/**
+ * The document a persisted-query hash names: a trusted document, else, where arbitrary documents
+ * may run, one a client registered. The one look-up for this plugin and the bulk lane router.
+ */
+export async function persistedDocument(
+  { store, trusted, allowArbitrary }: PersistedOperationSettings,
+  hash: string,
+): Promise<{ query: string; trusted: boolean } | null> {
+  const trustedQuery = trusted.get(hash);
+  if (trustedQuery !== undefined) return { query: trustedQuery, trusted: true };
+  const registered = allowArbitrary ? await store.get(hash) : null;
+  return registered === null ? null : { query: registered, trusted: false };
+}
+
 const trustedDocumentRequired = () =>
   new GraphQLError("Only the operations of registered client apps (trusted documents) may run here; send a documentId", {
     extensions: { code: "TRUSTED_DOCUMENT_REQUIRED" },
@@ -72,8 +89,7 @@ export function usePersistedQueries({ store, trusted, allowArbitrary }: Persiste
         setParams({ ...rest, query });
         return;
       }
-      if (pq!.version !== 1 || typeof pq!.sha256Hash !== "string" || !/^[0-9a-f]{64}$/.test(pq!.sha256Hash))
-        throw badInput("persistedQuery must be { version: 1, sha256Hash: <64 hex digits> }");
+      if (pq!.version !== 1 || !isPersistedQueryHash(pq!.sha256Hash)) throw badInput("persistedQuery must be { version: 1, sha256Hash: <64 hex digits> }");
       const hash = pq!.sha256Hash;
       if (params.query) {
         if (params.query.length > MAX_QUERY_LENGTH) throw badInput("The operation is too long to persist");
@@ -95,14 +111,13 @@ export function usePersistedQueries({ store, trusted, allowArbitrary }: Persiste
         metrics.persistedQueries.inc({ result: "registered" });
         return;
       }
-      const trustedQuery = trusted.get(hash);
-      const query = trustedQuery ?? (allowArbitrary ? await store.get(hash) : null);
-      if (query === null) {
+      const found = await persistedDocument({ store, trusted, allowArbitrary }, hash);
+      if (found === null) {
         metrics.persistedQueries.inc({ result: "not_found" });
         throw notFound();
       }
-      metrics.persistedQueries.inc({ result: trustedQuery ? "trusted" : "hit" });
-      setParams({ ...params, query });
+      metrics.persistedQueries.inc({ result: found.trusted ? "trusted" : "hit" });
+      setParams({ ...params, query: found.query });
     },
   };
 }
