@@ -10,6 +10,7 @@ import { gatewaySettings } from "../gateway/settings.js";
 import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
 import { createCacheHub, type CacheHub } from "../platform/cache/hub.js";
+import type { Peers } from "../platform/subgraph/peer-query.js";
 
 export interface Stack {
   db: Database;
@@ -40,7 +41,7 @@ export async function startSubgraphs(
   started: { modules: SubgraphModule[]; servers: RunningServer[] },
   ephemeralPorts = false,
 ): Promise<Record<SubgraphName, string>> {
-  const peers = { residentsUrl: "", internalSecret: env.INTERNAL_SECRET };
+  const peers: Peers = { urls: {}, internalSecret: env.INTERNAL_SECRET };
   const urls: Partial<Record<SubgraphName, string>> = {};
   for (const name of SUBGRAPHS) {
     const module = (await loadSubgraph(name)).create(db, { peers, caches });
@@ -54,7 +55,7 @@ export async function startSubgraphs(
       shield: env.SHIELD === "on",
     });
     started.servers.push(server);
-    if (name === "residents") peers.residentsUrl = server.url;
+    peers.urls[name] = server.url;
     urls[name] = server.url;
   }
   return urls as Record<SubgraphName, string>;

@@ -51,6 +51,10 @@ export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
   "CarePlanHistorySection.items": 10,
   "MedicationRequest.dispenses": 5,
   "DiagnosticReport.observations": 12,
+  // "What's new" (ADR 0006): one entry per section that can change, at most 20 changes listed in each.
+  "ResidentUnseen.sections": 6,
+  "UnseenSection.changes": 20,
+  "CareHomeUnseen.sections": 6,
 };
 /** Any other list without `first` (a record's own short lists: reactions, diagnoses, goals...). */
 export const DEFAULT_LIST_SIZE = 5;

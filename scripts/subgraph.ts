@@ -19,12 +19,12 @@ if (!config.DATABASE_URL) {
   console.error("Running one subgraph alone needs DATABASE_URL (the embedded database is for `npm start`).");
   process.exit(78);
 }
-const residentsUrl = configOrExit(() => subgraphUrls(config)).residents;
+const peerUrls = configOrExit(() => subgraphUrls(config));
 const db = await openDatabase(config);
 await migrateSchema(db, descriptionOf(name));
 const caches = createCacheHub(config);
 const module = (await loadSubgraph(name)).create(db, {
-  peers: { residentsUrl, internalSecret: config.INTERNAL_SECRET },
+  peers: { urls: peerUrls, internalSecret: config.INTERNAL_SECRET },
   caches,
 });
 const server = await startSubgraphServer(module, {

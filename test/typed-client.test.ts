@@ -11,10 +11,12 @@ import { createCareRecordClient } from "../clients/care-record-client.js";
 import {
   CareHomeDashboardDocument,
   GpResidentDocument,
+  MarkSeenDocument,
   UrgentCareLookupDocument,
   UsageReportDocument,
   type AccessSection,
   type SectionStatus,
+  type UnseenStatus,
   type UsageOrgType,
 } from "../clients/generated/graphql.js";
 import { pickResident } from "./support/scratch-stack.js";
@@ -30,7 +32,7 @@ describe("the generated client code", () => {
   });
 
   it("names every operation by the sha256 of its document, as the gateway checks", () => {
-    expect(Object.keys(manifest).length).toBe(4);
+    expect(Object.keys(manifest).length).toBe(5);
     for (const [id, document] of Object.entries(manifest)) expect(id).toBe(`sha256:${createHash("sha256").update(document).digest("hex")}`);
   });
 });
@@ -54,6 +56,18 @@ describe("the typed client against the running stack (development: arbitrary doc
     // Typed: a section says what it holds, and its entries are a list exactly when it was shown (ADR 0005).
     const status: SectionStatus | undefined = first.medications?.status;
     expect(Array.isArray(first.medications?.items)).toBe(status === "PRESENT" || status === "NONE_KNOWN" || status === "NOT_RECORDED");
+    // Typed "what's new" (ADR 0006): the home's counts and each resident's, per section.
+    const home = res.data!.careHome!.unseen!;
+    expect(home.residentsWithNew).toBeGreaterThanOrEqual(0);
+    // A resident who objected to sharing has no `unseen` (SHARING_OBJECTION): take one who did not.
+    const shared = edges.find((e) => e.node.unseen)!.node;
+    const statuses: UnseenStatus[] = shared.unseen!.sections.map((s) => s.status);
+    for (const s of statuses) expect(["NEW", "UP_TO_DATE", "UNAVAILABLE"]).toContain(s);
+    // Marking one resident's results seen makes that section UP_TO_DATE in the answer.
+    const marked = await client("nurse").execute(MarkSeenDocument, { nhsNumber: shared.nhsNumber, sections: ["DIAGNOSTIC_REPORTS"] });
+    expect(marked.errors).toEqual([]);
+    expect(marked.data!.markSeen!.userErrors).toEqual([]);
+    expect(marked.data!.markSeen!.unseen!.sections.find((s) => s.section === "DIAGNOSTIC_REPORTS")?.status).toBe("UP_TO_DATE");
     // Typed filters, order and backward paging: the last 3 by family name end where the list does.
     const total: number = res.data!.careHome!.residents!.totalCount;
     const back = await client("nurse").execute(CareHomeDashboardDocument, {

@@ -78,6 +78,12 @@ export const ACTIONS = {
     summary: "add clinical detail to a submitted care plan",
   },
   approveCarePlan: { scope: "careplan:clinical", performedBy: ["GP"], on: "residentWrite", section: "CARE_PLAN", summary: "approve a care plan" },
+  markSeen: {
+    scope: "record:read",
+    performedBy: ["CARE_HOME", "GP"],
+    on: "residentWrite",
+    summary: "mark the changes of a resident's record seen (audited as ACKNOWLEDGED)",
+  },
   openBreakGlass: { scope: "breakglass:use", performedBy: "CLINICIANS", on: "caller", summary: "break the glass on a resident's record, with a reason" },
   listBreakGlassSessions: { scope: "audit:read", performedBy: ["PRIVACY_OFFICER"], on: "caller", summary: "list break-glass sessions for review" },
   closeBreakGlassReview: { scope: "audit:read", performedBy: ["PRIVACY_OFFICER"], on: "caller", summary: "close the review of a break-glass session" },

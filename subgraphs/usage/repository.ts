@@ -5,11 +5,19 @@ import type { Database } from "../../platform/db/database.js";
 import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
+import { onceInTransaction, type IdempotencyRequest } from "../../platform/db/idempotency.js";
 
 export type AccessEventInput = Prisma.AccessEventCreateManyInput;
 /** An access event as stored: role, organisation type, section and code as the gateway wrote them (resolvers/events.ts maps them to the schema's enums). */
 export type { AccessEvent } from "./prisma/generated/client.js";
 export type Period = "DAY" | "WEEK" | "MONTH";
+/** "What's new" (ADR 0006): what its resolvers receive (codegen.ts maps types by name). */
+export type { ResidentUnseen, UnseenSection, Change as UnseenChange } from "./unseen/compute.js";
+export type { HomeSummary as CareHomeUnseen, CareHomeSection as CareHomeUnseenSection } from "./unseen/home.js";
+/** A care home as this subgraph knows it: its key. */
+export interface CareHome {
+  id: string;
+}
 
 export interface EventFilter {
   from: Date;
@@ -87,6 +95,21 @@ export function createUsageRepository(db: Database) {
         },
         orderBy: [{ occurredAt: "desc" }, { id: "asc" }],
         take: limit,
+      }),
+    /** A user's last looks at these residents' sections (ADR 0006): the audit's rollup, one index probe per resident. */
+    lastLooks: (userId: string, nhsNumbers: string[]) => prisma.lastLook.findMany({ where: { userId, nhsNumber: { in: [...new Set(nhsNumbers)] } } }),
+    /**
+     * markSeen: its ACKNOWLEDGED events in one transaction with the client's idempotency key, if any.
+     * Answers when the marking was recorded (the first time, for a retried key).
+     */
+    acknowledgeOnce: async (request: IdempotencyRequest | undefined, events: (markedAt: Date) => AccessEventInput[]) =>
+      prisma.$transaction(async (tx) => {
+        const { id } = await onceInTransaction(tx, "usage", request, [], async () => {
+          const markedAt = new Date();
+          await tx.accessEvent.createMany({ data: events(markedAt) });
+          return markedAt.toISOString();
+        });
+        return new Date(id);
       }),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),

@@ -237,6 +237,22 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
 /** The normal range for a result, in the result's unit. At least one of its fields is set. */
 export type ReferenceRange = {
   __typename?: 'ReferenceRange';
@@ -459,6 +475,7 @@ export type ResolversTypes = {
   ObservationStatus: ObservationStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provenance: ResolverTypeWrapper<Provenance>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   ReferenceRange: ResolverTypeWrapper<ReferenceRange>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -486,6 +503,7 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   PageInfo: PageInfo;
   Provenance: Provenance;
+  RecordChange: RecordChange;
   ReferenceRange: ReferenceRange;
   Resident: ResidentRepresentationRow;
   Int: Scalars['Int']['output'];
@@ -573,6 +591,13 @@ export type ProvenanceResolvers<ContextType = LabsContext, ParentType extends Re
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RecordChangeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ReferenceRangeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['ReferenceRange'] = ResolversParentTypes['ReferenceRange']> = {
   high?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   low?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -615,6 +640,7 @@ export type Resolvers<ContextType = LabsContext> = {
   Observation?: ObservationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   ReferenceRange?: ReferenceRangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;

@@ -238,6 +238,22 @@ export type Quantity = {
   value: Scalars['Float']['output'];
 };
 
+/**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
 /** A care home resident: the medications sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
@@ -447,6 +463,7 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Quantity: ResolverTypeWrapper<Quantity>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
   SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
@@ -474,6 +491,7 @@ export type ResolversParentTypes = {
   Provenance: Provenance;
   Quantity: Quantity;
   Float: Scalars['Float']['output'];
+  RecordChange: RecordChange;
   Resident: ResidentRepresentationRow;
   ResidentAccessGrant: ResidentAccessGrant;
   SectionRefusal: SectionRefusal;
@@ -567,6 +585,13 @@ export type QuantityResolvers<ContextType = MedicationsContext, ParentType exten
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type RecordChangeResolvers<ContextType = MedicationsContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResidentResolvers<ContextType = MedicationsContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
   medications?: Resolver<Maybe<ResolversTypes['MedicationsSection']>, ParentType, ContextType, Partial<ResidentMedicationsArgs>>;
@@ -605,6 +630,7 @@ export type Resolvers<ContextType = MedicationsContext> = {
   Prescriber?: PrescriberResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Quantity?: QuantityResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;
