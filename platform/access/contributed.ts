@@ -7,6 +7,7 @@ import type { DocumentNode } from "graphql";
 import { allow, type IRule, type IRules } from "graphql-shield";
 import { fromWire, type GrantWire } from "./grant.js";
 import { sectionAccess, type SectionAccess } from "./policy.js";
+import { recordChangesRule } from "./record-changes.js";
 import { federationQueryRules, federationTypeRules, residentFieldRules, typesBehindTheirParent } from "./rules.js";
 import type { Section } from "./sections.js";
 
@@ -42,7 +43,8 @@ export function contributedSectionsPermissions(
     ...(federationTypeRules as object),
     Query: federationQueryRules,
     ...(actions.Mutation ? { Mutation: actions.Mutation } : {}),
-    Resident: { nhsNumber: allow, accessGrant: allow, ...sections },
+    // recordChanges: what changed, for the usage subgraph's "what's new" (record-changes.ts).
+    Resident: { nhsNumber: allow, accessGrant: allow, recordChanges: recordChangesRule, ...sections },
     ...Object.fromEntries(typesBehindTheirParent(typeDefs).map((t) => [t, allow])),
   };
 }

@@ -1,0 +1,55 @@
+// "What's new since I last looked" (ADR 0006), the side of a subgraph that holds sections of
+// Resident: it reports the changes the care record received for a resident (derived from each row's
+// recorded_at / updated_at, the times the record received it, never the clinical times), and the
+// usage subgraph compares them with the caller's last look, which the audit knows. Only sections the
+// caller may see are reported: a change in a section they may not see would itself tell them that
+// something happened.
+import { rule } from "graphql-shield";
+import type { ResidentRepresentation } from "./contributed.js";
+import { fromWire } from "./grant.js";
+import { sectionAccess } from "./policy.js";
+import { denialError } from "./rules.js";
+import type { Section } from "./sections.js";
+
+/** One change as a subgraph reports it (RecordChange in platform/graphql/shared.graphql). */
+export interface RecordChangeRow {
+  section: Section;
+  kind: string;
+  at: Date;
+  abnormal: boolean;
+}
+
+/** The longest look back a subgraph answers for: older changes are never "new" (ADR 0006). */
+export const CHANGE_WINDOW_DAYS = 30;
+/** At most this many changes per resident, newest first: a bounded answer whatever the data. */
+export const MAX_CHANGES_PER_RESIDENT = 200;
+const DAY_MS = 86_400_000;
+
+/** The earliest change worth reporting for a look back to `since` (never before the window). */
+export const windowStart = (since: Date, now = new Date()) => new Date(Math.max(since.getTime(), now.getTime() - CHANGE_WINDOW_DAYS * DAY_MS));
+
+/** The shield rule of `Resident.recordChanges`: the caller must be allowed to see the resident at all. */
+export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(async (parent: ResidentRepresentation) => {
+  const grant = fromWire(parent.accessGrant);
+  return grant.allowed ? true : denialError(grant.code);
+});
+
+/**
+ * The resolver of `Resident.recordChanges(since)` for a subgraph holding `sections`: the changes
+ * `load` derives from its rows since the window start, without those in sections the caller may not
+ * see, newest first and bounded.
+ */
+export function recordChangesField<C>(sections: readonly Section[], load: (nhsNumber: string, since: Date, ctx: C) => Promise<RecordChangeRow[]>) {
+  return async (parent: ResidentRepresentation, args: { since: Date }, ctx: C): Promise<RecordChangeRow[]> => {
+    const grant = fromWire(parent.accessGrant);
+    // Unreachable behind recordChangesRule; kept so the resolver can never report without a grant.
+    if (!grant.allowed) throw denialError(grant.code);
+    const visible = new Set(sections.filter((s) => sectionAccess(grant.group, s) !== "NONE"));
+    if (visible.size === 0) return [];
+    const rows = await load(parent.nhsNumber, windowStart(args.since), ctx);
+    return rows
+      .filter((r) => visible.has(r.section))
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, MAX_CHANGES_PER_RESIDENT);
+  };
+}
