@@ -28,6 +28,18 @@ const DAY_MS = 86_400_000;
 /** The earliest change worth reporting for a look back to `since` (never before the window). */
 export const windowStart = (since: Date, now = new Date()) => new Date(Math.max(since.getTime(), now.getTime() - CHANGE_WINDOW_DAYS * DAY_MS));
 
+/**
+ * One "now" per request (its context): every resident of one `_entities` call then gets the same
+ * window start, so their look-ups share one batch (a loader groups keys by it). A clock read per
+ * resident would split a look back clamped to the window into a batch per millisecond.
+ */
+const requestNow = new WeakMap<object, Date>();
+function nowOf(ctx: object): Date {
+  let now = requestNow.get(ctx);
+  if (!now) requestNow.set(ctx, (now = new Date()));
+  return now;
+}
+
 /** The shield rule of `Resident.recordChanges`: the caller must be allowed to see the resident at all. */
 export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(async (parent: ResidentRepresentation) => {
   const grant = fromWire(parent.accessGrant);
@@ -39,14 +51,17 @@ export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(as
  * `load` derives from its rows since the window start, without those in sections the caller may not
  * see, newest first and bounded.
  */
-export function recordChangesField<C>(sections: readonly Section[], load: (nhsNumber: string, since: Date, ctx: C) => Promise<RecordChangeRow[]>) {
+export function recordChangesField<C extends object>(
+  sections: readonly Section[],
+  load: (nhsNumber: string, since: Date, ctx: C) => Promise<RecordChangeRow[]>,
+) {
   return async (parent: ResidentRepresentation, args: { since: Date }, ctx: C): Promise<RecordChangeRow[]> => {
     const grant = fromWire(parent.accessGrant);
     // Unreachable behind recordChangesRule; kept so the resolver can never report without a grant.
     if (!grant.allowed) throw denialError(grant.code);
     const visible = new Set(sections.filter((s) => sectionAccess(grant.group, s) !== "NONE"));
     if (visible.size === 0) return [];
-    const rows = await load(parent.nhsNumber, windowStart(args.since), ctx);
+    const rows = await load(parent.nhsNumber, windowStart(args.since, nowOf(ctx)), ctx);
     return rows
       .filter((r) => visible.has(r.section))
       .sort((a, b) => b.at.getTime() - a.at.getTime())
