@@ -424,6 +424,22 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
 /** A care home resident: the care plan sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
@@ -435,6 +451,14 @@ export type Resident = {
   carePlanHistory?: Maybe<CarePlanHistorySection>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** Internal (ADR 0006): the changes the care record received for this resident since `since` (at most 30 days back), in the sections of this subgraph the caller may see, newest first. For the usage subgraph's "what's new", which calls each subgraph directly with the caller's `accessGrant` in the representation (refused without one); not in the client schema. */
+  recordChanges: Array<RecordChange>;
+};
+
+
+/** A care home resident: the care plan sections of their record, contributed by this subgraph. */
+export type ResidentRecordChangesArgs = {
+  since: Scalars['DateTime']['input'];
 };
 
 /**
@@ -657,6 +681,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlaceOfCare: PlaceOfCare;
   Provenance: ResolverTypeWrapper<Provenance>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
   SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
@@ -693,6 +718,7 @@ export type ResolversParentTypes = {
   NhsNumber: Scalars['NhsNumber']['output'];
   PageInfo: PageInfo;
   Provenance: Provenance;
+  RecordChange: RecordChange;
   Resident: ResidentRepresentationRow;
   ResidentAccessGrant: ResidentAccessGrant;
   SectionRefusal: SectionRefusal;
@@ -825,11 +851,19 @@ export type ProvenanceResolvers<ContextType = CareplansContext, ParentType exten
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RecordChangeResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResidentResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
   carePlan?: Resolver<Maybe<ResolversTypes['CarePlanSection']>, ParentType, ContextType>;
   carePlanHistory?: Resolver<Maybe<ResolversTypes['CarePlanHistorySection']>, ParentType, ContextType>;
   nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
+  recordChanges?: Resolver<Array<ResolversTypes['RecordChange']>, ParentType, ContextType, RequireFields<ResidentRecordChangesArgs, 'since'>>;
 };
 
 export type ResidentAccessGrantResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {
@@ -878,6 +912,7 @@ export type Resolvers<ContextType = CareplansContext> = {
   NhsNumber?: GraphQLScalarType;
   PageInfo?: PageInfoResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;

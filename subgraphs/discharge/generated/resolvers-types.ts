@@ -419,6 +419,22 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
 /** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
@@ -438,6 +454,8 @@ export type Resident = {
   hospitalStays?: Maybe<HospitalStaysSection>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** Internal (ADR 0006): the changes the care record received for this resident since `since` (at most 30 days back), in the sections of this subgraph the caller may see, newest first. For the usage subgraph's "what's new", which calls each subgraph directly with the caller's `accessGrant` in the representation (refused without one); not in the client schema. */
+  recordChanges: Array<RecordChange>;
 };
 
 
@@ -460,6 +478,12 @@ export type ResidentEmergencyCareSummariesArgs = {
 export type ResidentHospitalStaysArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
+export type ResidentRecordChangesArgs = {
+  since: Scalars['DateTime']['input'];
 };
 
 /**
@@ -683,6 +707,7 @@ export type ResolversTypes = {
   PlannedAction: ResolverTypeWrapper<PlannedAction>;
   PlannedActionRecipient: PlannedActionRecipient;
   Provenance: ResolverTypeWrapper<Provenance>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
@@ -721,6 +746,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   PlannedAction: PlannedAction;
   Provenance: Provenance;
+  RecordChange: RecordChange;
   Resident: ResidentRepresentationRow;
   Int: Scalars['Int']['output'];
   ResidentAccessGrant: ResidentAccessGrant;
@@ -898,6 +924,13 @@ export type ProvenanceResolvers<ContextType = DischargeContext, ParentType exten
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RecordChangeResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResidentResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
   currentHospitalStay?: Resolver<Maybe<ResolversTypes['CurrentHospitalStaySection']>, ParentType, ContextType>;
@@ -905,6 +938,7 @@ export type ResidentResolvers<ContextType = DischargeContext, ParentType extends
   emergencyCareSummaries?: Resolver<Maybe<ResolversTypes['EmergencyCareSection']>, ParentType, ContextType, RequireFields<ResidentEmergencyCareSummariesArgs, 'first'>>;
   hospitalStays?: Resolver<Maybe<ResolversTypes['HospitalStaysSection']>, ParentType, ContextType, RequireFields<ResidentHospitalStaysArgs, 'first'>>;
   nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
+  recordChanges?: Resolver<Array<ResolversTypes['RecordChange']>, ParentType, ContextType, RequireFields<ResidentRecordChangesArgs, 'since'>>;
 };
 
 export type ResidentAccessGrantResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {
@@ -950,6 +984,7 @@ export type Resolvers<ContextType = DischargeContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   PlannedAction?: PlannedActionResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;

@@ -237,6 +237,22 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
 /** The normal range for a result, in the result's unit. At least one of its fields is set. */
 export type ReferenceRange = {
   __typename?: 'ReferenceRange';
@@ -257,6 +273,8 @@ export type Resident = {
   diagnosticReports?: Maybe<DiagnosticReportsSection>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** Internal (ADR 0006): the changes the care record received for this resident since `since` (at most 30 days back), in the sections of this subgraph the caller may see, newest first. For the usage subgraph's "what's new", which calls each subgraph directly with the caller's `accessGrant` in the representation (refused without one); not in the client schema. */
+  recordChanges: Array<RecordChange>;
 };
 
 
@@ -267,6 +285,12 @@ export type ResidentDiagnosticReportsArgs = {
   category?: InputMaybe<DiagnosticCategory>;
   first?: InputMaybe<Scalars['Int']['input']>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A care home resident: the lab and diagnostic results sections of their record, contributed by this subgraph. */
+export type ResidentRecordChangesArgs = {
+  since: Scalars['DateTime']['input'];
 };
 
 /**
@@ -459,6 +483,7 @@ export type ResolversTypes = {
   ObservationStatus: ObservationStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provenance: ResolverTypeWrapper<Provenance>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   ReferenceRange: ResolverTypeWrapper<ReferenceRange>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -486,6 +511,7 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   PageInfo: PageInfo;
   Provenance: Provenance;
+  RecordChange: RecordChange;
   ReferenceRange: ReferenceRange;
   Resident: ResidentRepresentationRow;
   Int: Scalars['Int']['output'];
@@ -573,6 +599,13 @@ export type ProvenanceResolvers<ContextType = LabsContext, ParentType extends Re
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RecordChangeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ReferenceRangeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['ReferenceRange'] = ResolversParentTypes['ReferenceRange']> = {
   high?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   low?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -583,6 +616,7 @@ export type ResidentResolvers<ContextType = LabsContext, ParentType extends Reso
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
   diagnosticReports?: Resolver<Maybe<ResolversTypes['DiagnosticReportsSection']>, ParentType, ContextType, RequireFields<ResidentDiagnosticReportsArgs, 'abnormalOnly' | 'first'>>;
   nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
+  recordChanges?: Resolver<Array<ResolversTypes['RecordChange']>, ParentType, ContextType, RequireFields<ResidentRecordChangesArgs, 'since'>>;
 };
 
 export type ResidentAccessGrantResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {
@@ -615,6 +649,7 @@ export type Resolvers<ContextType = LabsContext> = {
   Observation?: ObservationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   ReferenceRange?: ReferenceRangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;

@@ -5,6 +5,7 @@ import type { MedicationRequest as MedicationRequestRow, DispensingStatus as Dis
 import type { MedicationsContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -238,6 +239,22 @@ export type Quantity = {
   value: Scalars['Float']['output'];
 };
 
+/**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
 /** A care home resident: the medications sections of their record, contributed by this subgraph. */
 export type Resident = {
   __typename?: 'Resident';
@@ -247,12 +264,20 @@ export type Resident = {
   medications?: Maybe<MedicationsSection>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** Internal (ADR 0006): the changes the care record received for this resident since `since` (at most 30 days back), in the sections of this subgraph the caller may see, newest first. For the usage subgraph's "what's new", which calls each subgraph directly with the caller's `accessGrant` in the representation (refused without one); not in the client schema. */
+  recordChanges: Array<RecordChange>;
 };
 
 
 /** A care home resident: the medications sections of their record, contributed by this subgraph. */
 export type ResidentMedicationsArgs = {
   status?: InputMaybe<Array<MedicationRequestStatus>>;
+};
+
+
+/** A care home resident: the medications sections of their record, contributed by this subgraph. */
+export type ResidentRecordChangesArgs = {
+  since: Scalars['DateTime']['input'];
 };
 
 /**
@@ -447,6 +472,7 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Quantity: ResolverTypeWrapper<Quantity>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   Resident: ResolverTypeWrapper<ResidentRepresentationRow>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
   SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
@@ -474,6 +500,7 @@ export type ResolversParentTypes = {
   Provenance: Provenance;
   Quantity: Quantity;
   Float: Scalars['Float']['output'];
+  RecordChange: RecordChange;
   Resident: ResidentRepresentationRow;
   ResidentAccessGrant: ResidentAccessGrant;
   SectionRefusal: SectionRefusal;
@@ -567,10 +594,18 @@ export type QuantityResolvers<ContextType = MedicationsContext, ParentType exten
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type RecordChangeResolvers<ContextType = MedicationsContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResidentResolvers<ContextType = MedicationsContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
   medications?: Resolver<Maybe<ResolversTypes['MedicationsSection']>, ParentType, ContextType, Partial<ResidentMedicationsArgs>>;
   nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
+  recordChanges?: Resolver<Array<ResolversTypes['RecordChange']>, ParentType, ContextType, RequireFields<ResidentRecordChangesArgs, 'since'>>;
 };
 
 export type ResidentAccessGrantResolvers<ContextType = MedicationsContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {
@@ -605,6 +640,7 @@ export type Resolvers<ContextType = MedicationsContext> = {
   Prescriber?: PrescriberResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Quantity?: QuantityResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;

@@ -581,6 +581,22 @@ export type ReactionSeverity =
   | 'SEVERE';
 
 /**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
+/**
  * A person who lives, or has lived, in a care home, and their record as the systems that hold it
  * share it. Each field other than the key belongs to a section of the record (docs/access-policy.md).
  * A clinical section (allergies to care plan, placements) says what it holds in `status` (PRESENT,
@@ -879,6 +895,7 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReactionSeverity: ReactionSeverity;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   Resident: ResolverTypeWrapper<ResidentRow>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
   ResidentConnection: ResolverTypeWrapper<ResidentConnectionRow>;
@@ -922,6 +939,7 @@ export type ResolversParentTypes = {
   PlacementsSection: PlacementsSectionRow;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
+  RecordChange: RecordChange;
   Resident: ResidentRow;
   ResidentAccessGrant: ResidentAccessGrant;
   ResidentConnection: ResidentConnectionRow;
@@ -1103,6 +1121,13 @@ export type QueryResolvers<ContextType = ResidentsContext, ParentType extends Re
   resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentArgs, 'nhsNumber'>>;
 };
 
+export type RecordChangeResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResidentResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessGrant?: Resolver<ResolversTypes['ResidentAccessGrant'], ParentType, ContextType>;
@@ -1178,6 +1203,7 @@ export type Resolvers<ContextType = ResidentsContext> = {
   PlacementsSection?: PlacementsSectionResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   ResidentConnection?: ResidentConnectionResolvers<ContextType>;

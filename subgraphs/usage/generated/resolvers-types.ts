@@ -253,6 +253,22 @@ export type QueryUsageArgs = {
 };
 
 /**
+ * Internal: one change to a resident's record, as the subgraph that holds it reports it to the usage
+ * subgraph for "what's new since I last looked" (ADR 0006). Never visible to clients.
+ */
+export type RecordChange = {
+  __typename?: 'RecordChange';
+  /** True for a result outside its reference range; false for every other kind. */
+  abnormal: Scalars['Boolean']['output'];
+  /** When the care record received the change (not when it happened clinically): what a last look is compared with. */
+  at: Scalars['DateTime']['output'];
+  /** What happened, a ChangeKind value of the usage subgraph (e.g. RESULT_RECEIVED). */
+  kind: Scalars['String']['output'];
+  /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
+  section: Scalars['String']['output'];
+};
+
+/**
  * The caller's access to one resident, decided by the residents subgraph (which owns placements,
  * GP registration, objections, the organisation registry and break-glass) and handed to the other
  * subgraphs through @requires. Never visible to clients.
@@ -578,6 +594,7 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RecordChange: ResolverTypeWrapper<RecordChange>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
   SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
   SectionRefusalCode: SectionRefusalCode;
@@ -610,6 +627,7 @@ export type ResolversParentTypes = {
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
+  RecordChange: RecordChange;
   ResidentAccessGrant: ResidentAccessGrant;
   SectionRefusal: SectionRefusal;
   SourceOutage: SourceOutage;
@@ -677,6 +695,13 @@ export type QueryResolvers<ContextType = UsageContext, ParentType extends Resolv
   usage?: Resolver<Maybe<ResolversTypes['UsageReport']>, ParentType, ContextType, RequireFields<QueryUsageArgs, 'filter'>>;
 };
 
+export type RecordChangeResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['RecordChange'] = ResolversParentTypes['RecordChange']> = {
+  abnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResidentAccessGrantResolvers<ContextType = UsageContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {
   allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   breakGlass?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -738,6 +763,7 @@ export type Resolvers<ContextType = UsageContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordChange?: RecordChangeResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;
   SourceOutage?: SourceOutageResolvers<ContextType>;
