@@ -40,7 +40,14 @@ function nowOf(ctx: object): Date {
   return now;
 }
 
-/** The shield rule of `Resident.recordChanges`: the caller must be allowed to see the resident at all. */
+/**
+ * The shield rule of `Resident.recordChanges`: the caller must be allowed to see the resident at all.
+ * The grant is the representation's `accessGrant`, which the usage subgraph sends with each resident
+ * (missing, it denies). The field is `@shareable @inaccessible` without `@requires`: it is never
+ * planned by the gateway, and the gateway runtime (graphql-tools stitching) cannot load a supergraph
+ * where four subgraphs each have an `@requires` field returning one shared type ("Multiple
+ * canonical definitions for RecordChange": every query then fails).
+ */
 export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(async (parent: ResidentRepresentation) => {
   const grant = fromWire(parent.accessGrant);
   return grant.allowed ? true : denialError(grant.code);
