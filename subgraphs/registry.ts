@@ -37,7 +37,7 @@ export function isSubgraphName(name: string): name is SubgraphName {
   return (SUBGRAPHS as readonly string[]).includes(name);
 }
 
-/** The section each field of Resident belongs to, over every subgraph (null: the key). */
+/** The section each field of Resident belongs to, over every subgraph (null: no section, e.g. the key). */
 export const RESIDENT_FIELD_SECTIONS: Readonly<Record<string, Section | null>> = (() => {
   const map: Record<string, Section | null> = {};
   for (const d of SUBGRAPH_DESCRIPTIONS)

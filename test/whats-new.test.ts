@@ -15,10 +15,10 @@ import { startGatewayOver } from "./support/gateway-over.js";
 import { gatewayQuery, gpAt, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
 
 let stack: Stack;
-let nhs: string; // a resident of CH00004 (no objection), away from the residents other files use
+let nhs: string; // a resident of CH00003 with an approved plan (no objection), away from the residents other files use
 let practice: string;
-let objected: string; // a resident of CH00004 who objected to sharing
-const HOME = "CH00004";
+let objected: string; // a resident of CH00003 who objected to sharing
+const HOME = "CH00003";
 const runId = `${process.pid}-${Date.now()}`;
 const as = (identity: Identity, label: string): Identity => ({ ...identity, userId: `new-${label}-${runId}` });
 const nurse = (label: string) => as(nurseAt(HOME), label);
@@ -28,7 +28,8 @@ beforeAll(async () => {
   const [row] = await stack.db.sql.query<{ n: string; practice: string }>(
     `SELECT r.nhs_number AS n, r.gp_practice_code AS practice FROM residents.resident r
        JOIN residents.placement p ON p.nhs_number = r.nhs_number AND p.end_date IS NULL
-      WHERE p.care_home_id = '${HOME}' AND NOT r.sharing_objection ORDER BY 1 DESC LIMIT 1`,
+      WHERE p.care_home_id = '${HOME}' AND NOT r.sharing_objection
+        AND EXISTS (SELECT 1 FROM careplans.care_plan c WHERE c.nhs_number = r.nhs_number AND c.status = 'APPROVED') ORDER BY 1 DESC LIMIT 1`,
   );
   ({ n: nhs, practice } = row!);
   const [o] = await stack.db.sql.query<{ n: string }>(
@@ -270,17 +271,35 @@ describe("markSeen", () => {
 });
 
 describe("who may see what is new", () => {
-  it("urgent care sees only the sections it may see: no results, stays or emergency care, whose changes would say something happened", async () => {
+  it("urgent care is told of no change: its LIMITED view would learn from them what it does not show, and results it may not see at all", async () => {
     const unseen = await unseenOf(as(identities.paramedic, "sections"));
-    expect(unseen.sections.map((s: { section: string }) => s.section)).toEqual(["DISCHARGE_SUMMARIES", "MEDICATIONS", "CARE_PLAN"]);
-    expect(unseen.abnormal).toBe(false);
+    expect(unseen).toEqual({ count: 0, since: null, newestAt: null, abnormal: false, incomplete: false, sections: [] });
   });
 
-  it("a resident who objected to sharing: refused with SHARING_OBJECTION, nothing counted", async () => {
-    if (!objected) return;
-    const res = await gatewayQuery(stack, UNSEEN, { n: objected }, nurse("objected"));
-    expect(res.data.resident.unseen).toBeNull();
-    expect(res.errors?.map((e) => e.extensions?.code)).toContain("SHARING_OBJECTION");
+  it("the resident's GP is told of every section, the new abnormal result among them", async () => {
+    const unseen = await unseenOf(as(gpAt(practice), "gp"));
+    expect(unseen.sections).toHaveLength(6);
+    expect(sectionOf(unseen, "DIAGNOSTIC_REPORTS")).toMatchObject({ status: "NEW", abnormal: true });
+  });
+
+  it("a resident who objected to sharing: refused with SHARING_OBJECTION, whether looked up or listed in the home", async () => {
+    expect(objected).not.toBe("");
+    const looked = await gatewayQuery(stack, UNSEEN, { n: objected }, nurse("objected"));
+    expect(looked.data?.resident?.unseen ?? null).toBeNull();
+    expect(looked.errors?.map((e) => e.extensions?.code)).toContain("SHARING_OBJECTION");
+    // Listed among the home's residents, only the key is shown: `unseen` is refused at its own path.
+    const listed = await gatewayQuery(
+      stack,
+      `query ($id: ID!) { careHome(id: $id) { residents(first: 100) { edges { node { nhsNumber unseen { count } } } } } }`,
+      { id: HOME },
+      nurse("objected-list"),
+    );
+    const edges: { node: { nhsNumber: string; unseen: unknown } }[] = listed.data.careHome.residents.edges;
+    const at = edges.findIndex((e) => e.node.nhsNumber === objected);
+    expect(edges[at]!.node.unseen).toBeNull();
+    const error = listed.errors?.find((e) => JSON.stringify(e.path) === JSON.stringify(["careHome", "residents", "edges", at, "node", "unseen"]));
+    expect(error?.extensions?.code).toBe("SHARING_OBJECTION");
+    expect(edges.find((e) => e.node.nhsNumber === nhs)!.node.unseen).not.toBeNull();
   });
 
   it("another home's nurse gets no answer at all for the resident", async () => {

@@ -7,7 +7,7 @@
 import { rule } from "graphql-shield";
 import type { ResidentRepresentation } from "./contributed.js";
 import { fromWire } from "./grant.js";
-import { sectionAccess } from "./policy.js";
+import { sectionAccess, type RoleGroup } from "./policy.js";
 import { denialError } from "./rules.js";
 import type { Section } from "./sections.js";
 
@@ -25,10 +25,38 @@ export const CHANGE_WINDOW_DAYS = 30;
 export const MAX_CHANGES_PER_RESIDENT = 200;
 const DAY_MS = 86_400_000;
 
-/** The earliest change worth reporting for a look back to `since` (never before the window). */
-export const windowStart = (since: Date, now = new Date()) => new Date(Math.max(since.getTime(), now.getTime() - CHANGE_WINDOW_DAYS * DAY_MS));
+/** The earliest change worth reporting for a look back to `since` (never before the window, never after now). */
+export const windowStart = (since: Date, now = new Date()) =>
+  new Date(Math.min(now.getTime(), Math.max(since.getTime(), now.getTime() - CHANGE_WINDOW_DAYS * DAY_MS)));
 
-/** The shield rule of `Resident.recordChanges`: the caller must be allowed to see the resident at all. */
+/**
+ * Whether a caller is told of a section's changes: only with FULL access. A LIMITED view (urgent
+ * care's current medicines, approved plan, recent summaries) would learn from the changes what it
+ * does not show (a medicine stopped, a plan submitted and not approved); urgent care looks a
+ * resident up when called, and has no "since I last looked".
+ */
+export const toldOfChanges = (group: RoleGroup, section: Section) => sectionAccess(group, section) === "FULL";
+
+/**
+ * One "now" per request (its context): every resident of one `_entities` call then gets the same
+ * window start, so their look-ups share one batch (a loader groups keys by it). A clock read per
+ * resident would split a look back clamped to the window into a batch per millisecond.
+ */
+const requestNow = new WeakMap<object, Date>();
+function nowOf(ctx: object): Date {
+  let now = requestNow.get(ctx);
+  if (!now) requestNow.set(ctx, (now = new Date()));
+  return now;
+}
+
+/**
+ * The shield rule of `Resident.recordChanges`: the caller must be allowed to see the resident at all.
+ * The grant is the representation's `accessGrant`, which the usage subgraph sends with each resident
+ * (missing, it denies). The field is `@shareable @inaccessible` without `@requires`: it is never
+ * planned by the gateway, and the gateway runtime (graphql-tools stitching) cannot load a supergraph
+ * where four subgraphs each have an `@requires` field returning one shared type ("Multiple
+ * canonical definitions for RecordChange": every query then fails).
+ */
 export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(async (parent: ResidentRepresentation) => {
   const grant = fromWire(parent.accessGrant);
   return grant.allowed ? true : denialError(grant.code);
@@ -39,14 +67,17 @@ export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(as
  * `load` derives from its rows since the window start, without those in sections the caller may not
  * see, newest first and bounded.
  */
-export function recordChangesField<C>(sections: readonly Section[], load: (nhsNumber: string, since: Date, ctx: C) => Promise<RecordChangeRow[]>) {
+export function recordChangesField<C extends object>(
+  sections: readonly Section[],
+  load: (nhsNumber: string, since: Date, ctx: C) => Promise<RecordChangeRow[]>,
+) {
   return async (parent: ResidentRepresentation, args: { since: Date }, ctx: C): Promise<RecordChangeRow[]> => {
     const grant = fromWire(parent.accessGrant);
     // Unreachable behind recordChangesRule; kept so the resolver can never report without a grant.
     if (!grant.allowed) throw denialError(grant.code);
-    const visible = new Set(sections.filter((s) => sectionAccess(grant.group, s) !== "NONE"));
+    const visible = new Set(sections.filter((s) => toldOfChanges(grant.group, s)));
     if (visible.size === 0) return [];
-    const rows = await load(parent.nhsNumber, windowStart(args.since), ctx);
+    const rows = await load(parent.nhsNumber, windowStart(args.since, nowOf(ctx)), ctx);
     return rows
       .filter((r) => visible.has(r.section))
       .sort((a, b) => b.at.getTime() - a.at.getTime())

@@ -10,7 +10,10 @@ import type { Section } from "../access/sections.js";
 import type { SubgraphDeps } from "./deps.js";
 import type { SubgraphModule } from "./server.js";
 
-/** `null`: a field of Resident that is not a section of the record (the key, which identifies the resident). */
+/**
+ * `null`: a field of Resident that is not a section of the record: the key, which identifies the
+ * resident, or `unseen`, what is new for the caller (ADR 0006), which shows no content of a section.
+ */
 export type ResidentFields = Readonly<Record<string, Section | null>>;
 
 /** What a subgraph is: subgraphs/<name>/manifest.ts, plain data that any part may import. */
@@ -81,7 +84,9 @@ export function checkResidentFields(manifest: Pick<SubgraphManifest, "name" | "r
   }
   for (const [name, field] of own) {
     if (!Object.hasOwn(manifest.residentFields, name)) {
-      problems.push(`Resident.${name} is in the schema but not in the manifest's residentFields: name its section (or null for the key)`);
+      problems.push(
+        `Resident.${name} is in the schema but not in the manifest's residentFields: name its section (or null for the key, or what is no section)`,
+      );
       continue;
     }
     const section = manifest.residentFields[name];

@@ -6,6 +6,7 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { onceInTransaction, type IdempotencyRequest } from "../../platform/db/idempotency.js";
+import { carePlanChanges, startOfUtcDay, type ResidentChange } from "./changes.js";
 
 import type { CarePlan } from "./prisma/generated/client.js";
 import { conflictsCoded } from "../../platform/errors/conflicts.js";
@@ -102,6 +103,22 @@ export function createCareplansRepository(db: Database, cache: EntityCache) {
       (nhsNumbers) => prisma.carePlan.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ nhsNumber: "asc" }, { version: "desc" }] }),
       (p) => p.nhsNumber,
     ),
+    /**
+     * What's new (ADR 0006): the plans of these residents submitted or approved since `since`, and
+     * their approved plan when its review is due (a standing state, however old the review date),
+     * in one statement (not cached: a look back is asked once per look).
+     */
+    async changesOf(nhsNumbers: string[], since: Date): Promise<ResidentChange[]> {
+      const now = new Date();
+      const plans = await prisma.carePlan.findMany({
+        where: {
+          nhsNumber: { in: nhsNumbers },
+          OR: [{ submittedAt: { gte: since } }, { approvedAt: { gte: since } }, { status: "APPROVED", reviewDate: { lte: startOfUtcDay(now) } }],
+        },
+        select: { nhsNumber: true, status: true, submittedAt: true, approvedAt: true, reviewDate: true },
+      });
+      return carePlanChanges(plans, since, now);
+    },
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

@@ -6,6 +6,7 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
+import { dischargeChanges, type ResidentChange } from "./changes.js";
 
 import type { DischargeSummary, EmergencyCareSummary, HospitalStay } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
@@ -80,6 +81,20 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
         }),
       byResident,
     ),
+    /**
+     * What's new (ADR 0006): the changes of these residents' summaries, stays and emergency care
+     * received since `since`, one statement per table (not cached: a look back is asked once per look).
+     */
+    async changesOf(nhsNumbers: string[], since: Date): Promise<ResidentChange[]> {
+      const where = { nhsNumber: { in: nhsNumbers }, OR: [{ recordedAt: { gte: since } }, { updatedAt: { gte: since } }] };
+      const received = { nhsNumber: true, recordedAt: true, updatedAt: true } as const;
+      const [summaries, stays, emergencyCare] = await Promise.all([
+        prisma.dischargeSummary.findMany({ where, select: received }),
+        prisma.hospitalStay.findMany({ where, select: { ...received, status: true } }),
+        prisma.emergencyCareSummary.findMany({ where, select: received }),
+      ]);
+      return dischargeChanges({ summaries, stays, emergencyCare }, since);
+    },
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

@@ -7,6 +7,7 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
+import { labsChanges, type ResidentChange } from "./changes.js";
 
 import type { DiagnosticReport } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
@@ -56,6 +57,17 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
       (reportIds) => prisma.observation.findMany({ where: { reportId: { in: reportIds } }, orderBy: [{ reportId: "asc" }, { position: "asc" }] }),
       (o) => o.reportId,
     ),
+    /**
+     * What's new (ADR 0006): the changes of these residents' reports received since `since`, one
+     * statement (not cached: a look back is asked once per look).
+     */
+    async changesOf(nhsNumbers: string[], since: Date): Promise<ResidentChange[]> {
+      const reports = await prisma.diagnosticReport.findMany({
+        where: { nhsNumber: { in: nhsNumbers }, OR: [{ recordedAt: { gte: since } }, { updatedAt: { gte: since } }] },
+        select: { nhsNumber: true, status: true, abnormal: true, recordedAt: true, updatedAt: true },
+      });
+      return labsChanges(reports, since);
+    },
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

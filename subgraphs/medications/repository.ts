@@ -1,11 +1,12 @@
 // The only code in this subgraph that talks to Prisma. Reads take batches of keys.
-import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
-import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
+import { Prisma, PrismaClient } from "./prisma/generated/client.js";
+import type { EpsPrescriptionStatus, MedicationRequestStatus } from "./prisma/generated/enums.js";
 import type { Database } from "../../platform/db/database.js";
 import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
+import { medicationChanges, type ResidentChange } from "./changes.js";
 
 import type { EpsPrescription, MedicationRequest } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
@@ -55,6 +56,25 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
       (requestIds) => prisma.medicationDispense.findMany({ where: { requestId: { in: requestIds } }, orderBy: [{ handedOverAt: "desc" }, { id: "asc" }] }),
       (d) => d.requestId,
     ),
+    /**
+     * What's new (ADR 0006): the changes of these residents' requests and EPS prescriptions received
+     * since `since`, one statement per table (not cached: a look back is asked once per look).
+     */
+    async changesOf(nhsNumbers: string[], since: Date): Promise<ResidentChange[]> {
+      const received = { OR: [{ recordedAt: { gte: since } }, { updatedAt: { gte: since } }] };
+      const [requests, prescriptions] = await Promise.all([
+        prisma.medicationRequest.findMany({
+          where: { nhsNumber: { in: nhsNumbers }, ...received },
+          select: { nhsNumber: true, status: true, recordedAt: true, updatedAt: true },
+        }),
+        // Joined to its request for the NHS number in the same statement (a relation select would be a second one).
+        prisma.$queryRaw<{ nhsNumber: string; status: EpsPrescriptionStatus; recordedAt: Date; updatedAt: Date }[]>`
+          SELECT r.nhs_number AS "nhsNumber", p.status::text AS status, p.recorded_at AS "recordedAt", p.updated_at AS "updatedAt"
+            FROM medications.eps_prescription p JOIN medications.medication_request r ON r.id = p.request_id
+           WHERE r.nhs_number IN (${Prisma.join(nhsNumbers)}) AND (p.recorded_at >= ${since} OR p.updated_at >= ${since})`,
+      ]);
+      return medicationChanges({ requests, prescriptions }, since);
+    },
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     close: () => prisma.$disconnect(),
     /** Bulk load (seeder, ingestion): one statement per table, parents first. */

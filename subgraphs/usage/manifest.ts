@@ -1,4 +1,5 @@
-// Usage subgraph: the append-only audit trail and its analytics; contributes nothing to Resident.
+// Usage subgraph: the append-only audit trail and its analytics; contributes to Resident only what is
+// new for the caller (ADR 0006), which is no section of the record: reading it is not a view.
 // What this subgraph is (index.ts adds how it is built); subgraphs/registry.ts lists it.
 import { describeSubgraph } from "../../platform/subgraph/manifest.js";
 
@@ -7,7 +8,7 @@ export const about = describeSubgraph({
   portOffset: 5,
   urlVariable: "SUBGRAPH_URL_USAGE",
   sourceSystem: null,
-  residentFields: {},
+  residentFields: { unseen: null },
   prisma: new URL("./prisma/", import.meta.url),
   schema: new URL("./schema.graphql", import.meta.url),
 });

@@ -451,6 +451,14 @@ export type Resident = {
   carePlanHistory?: Maybe<CarePlanHistorySection>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** Internal (ADR 0006): the changes the care record received for this resident since `since` (at most 30 days back), in the sections of this subgraph the caller may see, newest first. For the usage subgraph's "what's new", which calls each subgraph directly with the caller's `accessGrant` in the representation (refused without one); not in the client schema. */
+  recordChanges: Array<RecordChange>;
+};
+
+
+/** A care home resident: the care plan sections of their record, contributed by this subgraph. */
+export type ResidentRecordChangesArgs = {
+  since: Scalars['DateTime']['input'];
 };
 
 /**
@@ -855,6 +863,7 @@ export type ResidentResolvers<ContextType = CareplansContext, ParentType extends
   carePlan?: Resolver<Maybe<ResolversTypes['CarePlanSection']>, ParentType, ContextType>;
   carePlanHistory?: Resolver<Maybe<ResolversTypes['CarePlanHistorySection']>, ParentType, ContextType>;
   nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
+  recordChanges?: Resolver<Array<ResolversTypes['RecordChange']>, ParentType, ContextType, RequireFields<ResidentRecordChangesArgs, 'since'>>;
 };
 
 export type ResidentAccessGrantResolvers<ContextType = CareplansContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {

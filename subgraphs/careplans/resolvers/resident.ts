@@ -1,10 +1,17 @@
 import { grantOf, type ResidentRepresentation } from "../../../platform/access/contributed.js";
 import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { recordChangesField } from "../../../platform/access/record-changes.js";
+import { CHANGE_SECTIONS } from "../changes.js";
+import type { CareplansContext } from "../context.js";
 import { about } from "../manifest.js";
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
+  // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: CareplansContext) =>
+    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
+  ),
   // The approved version, the one urgent care sees (CARE_PLAN is LIMITED to it): PRESENT with it,
   // NOT_RECORDED when no version is approved.
   carePlan: sectionField({

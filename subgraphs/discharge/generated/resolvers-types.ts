@@ -454,6 +454,8 @@ export type Resident = {
   hospitalStays?: Maybe<HospitalStaysSection>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
+  /** Internal (ADR 0006): the changes the care record received for this resident since `since` (at most 30 days back), in the sections of this subgraph the caller may see, newest first. For the usage subgraph's "what's new", which calls each subgraph directly with the caller's `accessGrant` in the representation (refused without one); not in the client schema. */
+  recordChanges: Array<RecordChange>;
 };
 
 
@@ -476,6 +478,12 @@ export type ResidentEmergencyCareSummariesArgs = {
 export type ResidentHospitalStaysArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A care home resident: the discharge summary, hospital stay and emergency care sections of their record, contributed by this subgraph. */
+export type ResidentRecordChangesArgs = {
+  since: Scalars['DateTime']['input'];
 };
 
 /**
@@ -930,6 +938,7 @@ export type ResidentResolvers<ContextType = DischargeContext, ParentType extends
   emergencyCareSummaries?: Resolver<Maybe<ResolversTypes['EmergencyCareSection']>, ParentType, ContextType, RequireFields<ResidentEmergencyCareSummariesArgs, 'first'>>;
   hospitalStays?: Resolver<Maybe<ResolversTypes['HospitalStaysSection']>, ParentType, ContextType, RequireFields<ResidentHospitalStaysArgs, 'first'>>;
   nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
+  recordChanges?: Resolver<Array<ResolversTypes['RecordChange']>, ParentType, ContextType, RequireFields<ResidentRecordChangesArgs, 'since'>>;
 };
 
 export type ResidentAccessGrantResolvers<ContextType = DischargeContext, ParentType extends ResolversParentTypes['ResidentAccessGrant'] = ResolversParentTypes['ResidentAccessGrant']> = {

@@ -2,6 +2,9 @@ import { decodeTimeCursor, pageSize, timeConnection } from "../../../platform/gr
 import { grantOf, type ResidentRepresentation } from "../../../platform/access/contributed.js";
 import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { recordChangesField } from "../../../platform/access/record-changes.js";
+import { CHANGE_SECTIONS } from "../changes.js";
+import type { DischargeContext } from "../context.js";
 import { about } from "../manifest.js";
 
 /** Each list's cursor scope: a cursor of one list is refused by the others. */
@@ -13,6 +16,10 @@ const LISTS = {
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
+  // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: DischargeContext) =>
+    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
+  ),
   // PRESENT when the page has summaries, NOT_RECORDED when none matching (since, after) is recorded.
   dischargeSummaries: sectionField({
     section: "DISCHARGE_SUMMARIES",

@@ -3,6 +3,9 @@ import { grantOf, type ResidentRepresentation } from "../../../platform/access/c
 import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import type { ReportQuery } from "../repository.js";
 import type * as Gen from "../generated/resolvers-types.js";
+import { recordChangesField } from "../../../platform/access/record-changes.js";
+import { CHANGE_SECTIONS } from "../changes.js";
+import type { LabsContext } from "../context.js";
 import { about } from "../manifest.js";
 
 /** The list's cursor scope: a cursor of another list is refused here. */
@@ -17,6 +20,10 @@ const reportQuery = (args: Gen.ResidentDiagnosticReportsArgs): ReportQuery => ({
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
+  // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: LabsContext) =>
+    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
+  ),
   // PRESENT when the page has reports, NOT_RECORDED when none matching the arguments is recorded.
   diagnosticReports: sectionField({
     section: "DIAGNOSTIC_REPORTS",

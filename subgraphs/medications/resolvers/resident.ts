@@ -1,4 +1,7 @@
 import type * as Gen from "../generated/resolvers-types.js";
+import { recordChangesField } from "../../../platform/access/record-changes.js";
+import { CHANGE_SECTIONS } from "../changes.js";
+import type { MedicationsContext } from "../context.js";
 import { grantOf, type ResidentRepresentation } from "../../../platform/access/contributed.js";
 import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import { about } from "../manifest.js";
@@ -6,6 +9,10 @@ import { CURRENT_STATUSES, statusFilter } from "../statuses.js";
 
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
+  // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: MedicationsContext) =>
+    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
+  ),
   medications: sectionField({
     section: "MEDICATIONS",
     sourceSystem: about.sourceSystem,

@@ -269,7 +269,7 @@ export type ChangeKind =
   | 'PRESCRIPTION_ISSUED'
   /** The pharmacy marked a prescription not dispensed: the resident may be without that medicine (MEDICATIONS). */
   | 'PRESCRIPTION_NOT_DISPENSED'
-  /** A laboratory report was amended, corrected or appended by the laboratory (DIAGNOSTIC_REPORTS). */
+  /** A laboratory report was amended, corrected, appended or withdrawn as entered in error by the laboratory (DIAGNOSTIC_REPORTS). */
   | 'RESULT_AMENDED'
   /** A laboratory report arrived; see abnormal (DIAGNOSTIC_REPORTS). */
   | 'RESULT_RECEIVED';
@@ -450,7 +450,7 @@ export type Resident = {
   /**
    * What is new in this resident's record since the caller last looked (ADR 0006): per section, the changes the care
    * record received after the caller's last view of that section (or markSeen), over the last 30 days. Reading it is
-   * not a view: it marks nothing seen. Sections the caller may not see are left out, never counted. Refused like the
+   * not a view: it marks nothing seen. Sections the caller may not see in full are left out, never counted. Refused like the
    * record (NO_CARE_RELATIONSHIP, SHARING_OBJECTION, ROLE_NOT_PERMITTED) with a null value.
    */
   unseen?: Maybe<ResidentUnseen>;
@@ -490,8 +490,9 @@ export type ResidentUnseen = {
   /** When it received the newest unseen change (pass it to markSeen as seenUpTo); null when there is none. */
   newestAt?: Maybe<Scalars['DateTime']['output']>;
   /**
-   * One entry per section that can change and the caller may see, in this order: DISCHARGE_SUMMARIES, HOSPITAL_STAYS,
-   * EMERGENCY_CARE, DIAGNOSTIC_REPORTS, MEDICATIONS, CARE_PLAN.
+   * One entry per section that can change and the caller may see in full, in this order: DISCHARGE_SUMMARIES,
+   * HOSPITAL_STAYS, EMERGENCY_CARE, DIAGNOSTIC_REPORTS, MEDICATIONS, CARE_PLAN. Care home staff and GPs get all six;
+   * urgent care none (its LIMITED view would learn from the changes what it does not show).
    */
   sections: Array<UnseenSection>;
   /** When the care record received the oldest unseen change; null when there is none. */

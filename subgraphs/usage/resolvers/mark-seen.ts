@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { print, type GraphQLResolveInfo } from "graphql";
 import type * as Gen from "../generated/resolvers-types.js";
-import { sectionAccess } from "../../../platform/access/policy.js";
+import { toldOfChanges } from "../../../platform/access/record-changes.js";
 import { idempotencyRequest } from "../../../platform/db/idempotency.js";
 import { badInput } from "../../../platform/errors/errors.js";
 import { payloadOf, refused } from "../../../platform/errors/user-errors.js";
@@ -40,11 +40,11 @@ export const MarkSeenMutations: Gen.MutationResolvers = {
     const payload = await payloadOf<Gen.MarkSeenUserErrorCode, "marked", { unseen: Gen.ResolversTypes["ResidentUnseen"]; markedAt: Date }>(
       "marked",
       async () => {
-        // Today every role that may mark sees every changing section; kept so a policy change can
-        // never let a user mark seen what they cannot see.
-        const invisible = (asked ?? []).find((section) => sectionAccess(grant.group, section) === "NONE");
+        // Today every role that may mark sees every changing section in full; kept so a policy
+        // change can never let a user mark seen what they are not told of.
+        const invisible = (asked ?? []).find((section) => !toldOfChanges(grant.group, section));
         if (invisible) throw denialError("ROLE_NOT_PERMITTED", { section: invisible });
-        const sections = asked ?? CHANGING_SECTIONS.filter((s) => sectionAccess(grant.group, s) !== "NONE");
+        const sections = asked ?? CHANGING_SECTIONS.filter((s) => toldOfChanges(grant.group, s));
         const upTo = args.input.seenUpTo ?? null;
         if (upTo && upTo.getTime() > Date.now()) throw refused("INVALID_INPUT", "seenUpTo must not be in the future", ["input", "seenUpTo"]);
         const hash = operationHash(info);

@@ -45,9 +45,9 @@ describe("residentUnseen", () => {
     expect(u.sections.find((s) => s.section === "MEDICATIONS")!.status).toBe("NEW");
   });
 
-  it("leaves out the sections the caller's group may not see, even with changes", () => {
+  it("leaves out the sections the caller's group may not see in full (urgent care: all of them), even with changes", () => {
     const u = residentUnseen("URGENT_CARE", answers([["DIAGNOSTIC_REPORTS", { changes: [change(10, "RESULT_RECEIVED", true)] }]]), looks([]), MARGIN);
-    expect(u.sections.map((s) => s.section)).toEqual(["DISCHARGE_SUMMARIES", "MEDICATIONS", "CARE_PLAN"]);
+    expect(u.sections).toEqual([]);
     expect(u).toMatchObject({ count: 0, abnormal: false });
   });
 

@@ -1,6 +1,7 @@
 // What is new for one caller in one resident's record (ADR 0006), from the changes the sections'
 // subgraphs reported and the caller's last looks (the audit's rollup). Pure: no I/O, no clock.
-import { sectionAccess, type RoleGroup } from "../../../platform/access/policy.js";
+import type { RoleGroup } from "../../../platform/access/policy.js";
+import { toldOfChanges } from "../../../platform/access/record-changes.js";
 import { CHANGING_SECTIONS, type ChangingSection } from "./sections.js";
 
 /** The ChangeKind values of the schema; a change of any other kind (a newer subgraph) is not shown. */
@@ -94,8 +95,8 @@ export function residentUnseen(
 ): ResidentUnseen {
   const sections: UnseenSection[] = [];
   for (const section of CHANGING_SECTIONS) {
-    // A section the caller may not see is left out: even its count would say something happened.
-    if (sectionAccess(group, section) === "NONE") continue;
+    // A section the caller may not see in full is left out: even its count would say something happened.
+    if (!toldOfChanges(group, section)) continue;
     const answer = answers.get(section);
     const look = looks.get(section);
     if (!answer || "outage" in answer) {

@@ -5,9 +5,8 @@
 // UNAVAILABLE for them: unknown, never "nothing new".
 import type { Identity } from "../../../platform/identity/identity.js";
 import { toWire } from "../../../platform/access/grant.js";
-import { sectionAccess } from "../../../platform/access/policy.js";
 import type { UnseenRequest } from "./loader.js";
-import { CHANGE_WINDOW_DAYS } from "../../../platform/access/record-changes.js";
+import { CHANGE_WINDOW_DAYS, toldOfChanges } from "../../../platform/access/record-changes.js";
 import { peerQuery, type Peers } from "../../../platform/subgraph/peer-query.js";
 import { logger } from "../../../platform/observability/logger.js";
 import { knownChanges, type SectionChanges } from "./compute.js";
@@ -36,7 +35,7 @@ function outageOf(source: ChangeSource, now: Date) {
 async function fromSource(peers: Peers, identity: Identity, source: ChangeSource, residents: UnseenRequest[], now: Date) {
   const answers = residents.map(() => new Map<ChangingSection, SectionChanges>());
   // Nobody in the batch may see these sections: nothing to ask (and nothing to show as unavailable).
-  if (!residents.some((r) => source.sections.some((s) => sectionAccess(r.grant.group, s) !== "NONE"))) return answers;
+  if (!residents.some((r) => source.sections.some((s) => toldOfChanges(r.grant.group, s)))) return answers;
   const fail = (i: number) => {
     for (const section of source.sections) answers[i]!.set(section, outageOf(source, now));
   };
