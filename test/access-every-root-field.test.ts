@@ -73,6 +73,11 @@ const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => 
     query: `mutation ($id: ID!) { x: addCarePlanClinicalDetail(id: $id, input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: DNACPR, ceilingOfTreatment: NOT_STATED }) { carePlan { id } userErrors { code } } }`,
     variables: () => ({ id: "CP-none-1" }),
   },
+  markSeen: {
+    who: "nurse",
+    query: `mutation ($n: NhsNumber!) { x: markSeen(input: { nhsNumber: $n, sections: [CARE_PLAN] }) { markedAt userErrors { code } } }`,
+    variables: () => ({ n: elsewhere }),
+  },
   approveCarePlan: {
     who: "gp",
     query: `mutation ($id: ID!) { x: approveCarePlan(id: $id, reviewDate: "2030-01-01") { carePlan { id } userErrors { code } } }`,

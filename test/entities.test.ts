@@ -102,13 +102,19 @@ describe("_entities", () => {
       { r: representations },
       caller,
     );
-    expect(res.errors).toBeUndefined();
+    // The usage subgraph contributes what is new to CareHome (ADR 0006) without owning homes: a home
+    // it does not know is echoed, and its staff-only summary refused to this caller.
+    const contributedHome = typeName === "CareHome" && name === "usage";
+    const unknownAt = representations.length - 1;
+    expect(res.errors?.map((e) => [e.extensions?.code, e.path])).toEqual(
+      contributedHome ? [["NO_CARE_RELATIONSHIP", ["_entities", unknownAt, "unseen"]]] : undefined,
+    );
     const results = res.data._entities as Record<string, unknown>[];
     expect(results.slice(0, keys.length).map((e) => e[entity.keyField])).toEqual(keys);
     // The owner of an entity returns null for a key it does not know; contributing subgraphs
-    // (Resident outside `residents`) echo the key with empty sections.
+    // (Resident outside `residents`, CareHome in usage) echo the key with empty sections.
     const last = results.at(-1);
-    if (typeName === "Resident" && name !== "residents") expect(last?.[entity.keyField]).toBe(representations.at(-1)![entity.keyField]);
+    if ((typeName === "Resident" && name !== "residents") || contributedHome) expect(last?.[entity.keyField]).toBe(representations.at(-1)![entity.keyField]);
     else expect(last).toBeNull();
   });
 });

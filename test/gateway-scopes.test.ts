@@ -88,6 +88,10 @@ const OPERATIONS: Record<string, () => { query: string; variables?: Record<strin
   addCarePlanClinicalDetail: () => ({
     query: `mutation { addCarePlanClinicalDetail(id: "CP-none-1", input: { diagnoses: [], keyMedications: [], emergencyPlan: "x", cprDecision: NOT_RECORDED, ceilingOfTreatment: NOT_STATED }) { carePlan { id } } }`,
   }),
+  markSeen: () => ({
+    query: `mutation ($n: NhsNumber!) { markSeen(input: { nhsNumber: $n, sections: [CARE_PLAN] }) { markedAt } }`,
+    variables: { n: elsewhere },
+  }),
   approveCarePlan: () => ({ query: `mutation { approveCarePlan(id: "CP-none-1", reviewDate: "2030-01-01") { carePlan { id } } }` }),
 };
 

@@ -19,8 +19,8 @@ describe("labsChanges", () => {
     ]);
   });
 
-  it("an amended, corrected or appended report updated later: also RESULT_AMENDED at updated_at", () => {
-    for (const status of ["AMENDED", "CORRECTED", "APPENDED"] as const)
+  it("an amended, corrected, appended or entered-in-error (withdrawn) report updated later: also RESULT_AMENDED at updated_at", () => {
+    for (const status of ["AMENDED", "CORRECTED", "APPENDED", "ENTERED_IN_ERROR"] as const)
       expect(kinds([report({ status, abnormal: true, updatedAt: at("06-03T09:00:00") })])).toEqual([
         ["RESULT_RECEIVED", "2025-06-02T10:00:00.000Z", true],
         ["RESULT_AMENDED", "2025-06-03T09:00:00.000Z", true],

@@ -40,7 +40,8 @@ export const permissions: IRules = {
       careHomeId: home.id,
     })),
   },
-  // Reachable only through a permitted parent.
+  // Reachable only through a permitted parent (the grant: only as the gateway's representation echoes it).
+  ResidentAccessGrant: allow,
   ResidentUnseen: allow,
   UnseenSection: allow,
   UnseenChange: allow,
