@@ -19,6 +19,16 @@ export interface RecordChangeRow {
   abnormal: boolean;
 }
 
+/** A change with the resident it is about, as a subgraph's batched query derives it. */
+export type ResidentChange = RecordChangeRow & { nhsNumber: string };
+
+/** The columns every row has that say when the care record received it. */
+export interface ReceivedRow {
+  nhsNumber: string;
+  recordedAt: Date;
+  updatedAt: Date;
+}
+
 /** The longest look back a subgraph answers for: older changes are never "new" (ADR 0006). */
 export const CHANGE_WINDOW_DAYS = 30;
 /** At most this many changes per resident, newest first: a bounded answer whatever the data. */

@@ -2,14 +2,12 @@
 // lifecycle happens in the care record itself, so its own times are the ones: submitted_at and
 // approved_at. A review that has fallen due is a standing state, not an event: reported while the
 // current plan is overdue, as of the review date or the start of the look back, whichever is later.
-import type { RecordChangeRow } from "../../platform/access/record-changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { Section } from "../../platform/access/sections.js";
 import type { CarePlanStatus } from "./prisma/generated/enums.js";
 
 /** The sections these changes are in: Resident.recordChanges reports only those the caller may see. */
 export const CHANGE_SECTIONS = ["CARE_PLAN"] as const satisfies readonly Section[];
-
-export type ResidentChange = RecordChangeRow & { nhsNumber: string };
 
 export interface ChangedPlan {
   nhsNumber: string;

@@ -6,7 +6,8 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { onceInTransaction, type IdempotencyRequest } from "../../platform/db/idempotency.js";
-import { carePlanChanges, startOfUtcDay, type ResidentChange } from "./changes.js";
+import { carePlanChanges, startOfUtcDay } from "./changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 
 import type { CarePlan } from "./prisma/generated/client.js";
 import { conflictsCoded } from "../../platform/errors/conflicts.js";

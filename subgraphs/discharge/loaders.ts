@@ -1,6 +1,6 @@
 import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../../platform/db/loaders.js";
 import type { TimeKeyset } from "../../platform/graphql/paging.js";
-import type { ResidentChange } from "./changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { DischargeRepository, DischargeSummary, EmergencyCareSummary, HospitalStay, SummaryQuery } from "./repository.js";
 
 export function createDischargeLoaders(repo: DischargeRepository) {

@@ -1,13 +1,11 @@
 // "What's new" (ADR 0006): the changes the care record received in this subgraph's sections, derived
 // from each report's recorded_at / updated_at (when the record received it, never the clinical times).
-import type { RecordChangeRow } from "../../platform/access/record-changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { Section } from "../../platform/access/sections.js";
 import type { DiagnosticReportStatus } from "./prisma/generated/enums.js";
 
 /** The sections these changes are in: Resident.recordChanges reports only those the caller may see. */
 export const CHANGE_SECTIONS = ["DIAGNOSTIC_REPORTS"] as const satisfies readonly Section[];
-
-export type ResidentChange = RecordChangeRow & { nhsNumber: string };
 
 export interface ChangedReport {
   nhsNumber: string;

@@ -1,5 +1,5 @@
 import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../../platform/db/loaders.js";
-import type { ResidentChange } from "./changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { LabsRepository, ReportQuery } from "./repository.js";
 
 export function createLabsLoaders(repo: LabsRepository) {

@@ -7,7 +7,8 @@ import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
-import { labsChanges, type ResidentChange } from "./changes.js";
+import { labsChanges } from "./changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 
 import type { DiagnosticReport } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";

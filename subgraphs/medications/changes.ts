@@ -1,24 +1,16 @@
 // "What's new" (ADR 0006): the changes the care record received in this subgraph's section, derived
 // from each row's recorded_at / updated_at (when the record received it, never the clinical times).
-import type { RecordChangeRow } from "../../platform/access/record-changes.js";
+import type { ReceivedRow, ResidentChange } from "../../platform/access/record-changes.js";
 import type { Section } from "../../platform/access/sections.js";
 import type { EpsPrescriptionStatus, MedicationRequestStatus } from "./prisma/generated/enums.js";
 
 /** The sections these changes are in: Resident.recordChanges reports only those the caller may see. */
 export const CHANGE_SECTIONS = ["MEDICATIONS"] as const satisfies readonly Section[];
 
-export type ResidentChange = RecordChangeRow & { nhsNumber: string };
-
-interface Received {
-  nhsNumber: string;
-  recordedAt: Date;
-  updatedAt: Date;
-}
-
 export interface ChangedRows {
-  requests: (Received & { status: MedicationRequestStatus })[];
+  requests: (ReceivedRow & { status: MedicationRequestStatus })[];
   /** EPS prescriptions, with the NHS number of their request. */
-  prescriptions: (Received & { status: EpsPrescriptionStatus })[];
+  prescriptions: (ReceivedRow & { status: EpsPrescriptionStatus })[];
 }
 
 const ENDED: ReadonlySet<MedicationRequestStatus> = new Set(["STOPPED", "CANCELLED"]);

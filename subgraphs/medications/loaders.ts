@@ -1,6 +1,6 @@
 import { manyLoader, manyWithArgsLoader, uniqueLoader } from "../../platform/db/loaders.js";
 import type { MedicationRequestStatus } from "./prisma/generated/enums.js";
-import type { ResidentChange } from "./changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { MedicationRequest, MedicationsRepository } from "./repository.js";
 
 export function createMedicationsLoaders(repo: MedicationsRepository) {

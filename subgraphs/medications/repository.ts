@@ -6,7 +6,8 @@ import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
-import { medicationChanges, type ResidentChange } from "./changes.js";
+import { medicationChanges } from "./changes.js";
+import type { ResidentChange } from "../../platform/access/record-changes.js";
 
 import type { EpsPrescription, MedicationRequest } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
