@@ -44,8 +44,9 @@ function edit(
   });
   return print(edited);
 }
+/** The changelog with a "### Breaking" list naming `coordinates` at the top of its Unreleased section. */
 const announce = (...coordinates: string[]) =>
-  changelog.replace(/^### Breaking\n/m, `### Breaking\n\n${coordinates.map((c) => `- \`${c}\`: changed.`).join("\n")}\n`);
+  changelog.replace(/^## Unreleased\n/m, `## Unreleased\n\n### Breaking\n\n${coordinates.map((c) => `- \`${c}\`: changed.`).join("\n")}\n`);
 
 describe("schema governance", () => {
   it("every breaking change since the last release is announced in schema/CHANGELOG.md", () => {
