@@ -85,3 +85,25 @@ describe("care plan lifecycle", () => {
     });
   });
 });
+
+describe("a plan a mutation returns is audited (ADR 0004)", () => {
+  it("as a view of the plan's versions (CARE_PLAN_HISTORY) for its writer, aliased and through a fragment; a refused write shows nothing and records nothing", async () => {
+    const writer = { ...nurseAt(home), userId: `plan-audit-${process.pid}-${Date.now()}` };
+    const aliased = `mutation ($n: NhsNumber!) { s: submitCarePlanQuestionnaire(nhsNumber: $n, input: {
+      whatMattersToMe: "Music in the afternoons", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) {
+      plan: carePlan { ...P } userErrors { code } } } fragment P on CarePlan { ref: id emergencyPlan }`;
+    const res = await gatewayQuery(stack, aliased, { n: nhs }, writer);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.s.plan.ref).toEqual(expect.any(String));
+    expect(JSON.stringify(res.data)).not.toMatch(/_carerecord/);
+    const events = () =>
+      stack.db.sql.query<{ nhs_number: string; section: string; outcome: string }>(
+        `SELECT nhs_number, section, outcome::text FROM usage.access_event WHERE user_id = $1`,
+        [writer.userId],
+      );
+    expect(await events()).toEqual([{ nhs_number: nhs, section: "CARE_PLAN_HISTORY", outcome: "ALLOWED" }]);
+    const refused = await gatewayQuery(stack, aliased.replace("Music in the afternoons", " "), { n: nhs }, writer);
+    expect(refused.data.s).toMatchObject({ plan: null, userErrors: [{ code: "INVALID_INPUT" }] });
+    expect(await events()).toHaveLength(1);
+  });
+});

@@ -25,6 +25,27 @@ const wrapper = (status: string, items: unknown[] | null, refusalCode: string | 
 const itemWrapper = (status: string, item: unknown) => ({ status, item, [SECTION_STATUS_ALIAS]: status, [SECTION_REFUSAL_ALIAS]: null });
 
 describe("collectSectionEvents", () => {
+  it("a care plan a mutation returns is a CARE_PLAN_HISTORY view of its resident; inside a Resident, the section's event covers it", () => {
+    const mutation = withAuditKeys(
+      parse(
+        `mutation { a: approveCarePlan(id: "CP-x", reviewDate: "2031-01-01") { plan: carePlan { ...P } userErrors { code } } } fragment P on CarePlan { id status }`,
+      ),
+      schema,
+    );
+    expect(print(mutation)).toContain(`${AUDIT_KEY_ALIAS}: nhsNumber`);
+    const data = { a: { plan: { id: "CP-x", status: "APPROVED", [AUDIT_KEY_ALIAS]: NHS }, userErrors: [] } };
+    expect(collectSectionEvents(mutation, schema, data)).toEqual([{ nhsNumber: NHS, section: "CARE_PLAN_HISTORY", outcome: "ALLOWED", denialCode: null }]);
+    expect(JSON.stringify(data)).not.toMatch(/_carerecord/);
+    // Refused with user errors: no plan shown, nothing recorded.
+    expect(collectSectionEvents(mutation, schema, { a: { plan: null, userErrors: [{ code: "NOT_APPROVABLE" }] } })).toEqual([]);
+    // A plan without the key cannot be attributed: the response is withheld.
+    expect(() => collectSectionEvents(mutation, schema, { a: { plan: { id: "CP-x", status: "APPROVED" }, userErrors: [] } })).toThrow(AuditIntegrityError);
+    const inside = withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { carePlanHistory { status items { id } } } }`), schema);
+    const history = { resident: { [AUDIT_KEY_ALIAS]: NHS, carePlanHistory: wrapper("PRESENT", [{ id: "CP-x", [AUDIT_KEY_ALIAS]: NHS }]) } };
+    expect(collectSectionEvents(inside, schema, history).map((e) => [e.section, e.outcome])).toEqual([["CARE_PLAN_HISTORY", "ALLOWED"]]);
+    expect(JSON.stringify(history)).not.toMatch(/_carerecord/);
+  });
+
   it("asks every section wrapper for its status and refusal under reserved names, whatever the client selected", () => {
     const statusOnly = print(withAuditKeys(parse(`{ resident(nhsNumber: "${NHS}") { conditions { status } } }`), schema));
     expect(statusOnly).toContain(`${SECTION_STATUS_ALIAS}: status`);

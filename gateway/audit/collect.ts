@@ -60,7 +60,13 @@ const AUDIT_KEY = field(AUDIT_KEY_ALIAS, "nhsNumber");
 const SECTION_STATUS = field(SECTION_STATUS_ALIAS, "status");
 const SECTION_REFUSAL = field(SECTION_REFUSAL_ALIAS, "refusal", { kind: Kind.SELECTION_SET, selections: [field("code", "code")] });
 
-/** Adds `<AUDIT_KEY_ALIAS>: nhsNumber` to every selection of a Resident, and the reserved status and refusal to every section wrapper's. */
+/**
+ * The types whose objects carry the audit key: a Resident (its sections are the events), and a
+ * CarePlan, which a care plan mutation returns outside any Resident (ADR 0004).
+ */
+const KEYED_TYPES: ReadonlySet<string> = new Set(["Resident", "CarePlan"]);
+
+/** Adds `<AUDIT_KEY_ALIAS>: nhsNumber` to every selection of a Resident or CarePlan, and the reserved status and refusal to every section wrapper's. */
 export function withAuditKeys(document: DocumentNode, schema: GraphQLSchema): DocumentNode {
   const typeInfo = new TypeInfo(schema);
   return visit(
@@ -68,7 +74,7 @@ export function withAuditKeys(document: DocumentNode, schema: GraphQLSchema): Do
     visitWithTypeInfo(typeInfo, {
       SelectionSet(node) {
         const parent = typeInfo.getParentType();
-        if (parent?.name === "Resident") return { ...node, selections: [...node.selections, AUDIT_KEY] };
+        if (parent && KEYED_TYPES.has(parent.name)) return { ...node, selections: [...node.selections, AUDIT_KEY] };
         if (isSectionWrapper(parent)) return { ...node, selections: [...node.selections, SECTION_STATUS, SECTION_REFUSAL] };
         return undefined;
       },
@@ -156,28 +162,36 @@ export function collectSectionEvents(
     if (!previous || rank[event.outcome] > rank[previous.outcome]) events.set(id, event);
   };
 
-  const residentKey = (object: Record<string, unknown>): string => {
+  const auditKey = (object: Record<string, unknown>, typeName: string): string => {
     const remembered = keys.get(object);
     if (remembered) return remembered;
     const key = object[AUDIT_KEY_ALIAS];
     delete object[AUDIT_KEY_ALIAS];
-    if (typeof key !== "string" || !isValidNhsNumber(key)) throw new AuditIntegrityError("a resident was returned without a valid key");
+    if (typeof key !== "string" || !isValidNhsNumber(key)) throw new AuditIntegrityError(`a ${typeName} was returned without a valid key`);
     keys.set(object, key);
     return key;
   };
 
-  const walk = (typeName: string, set: SelectionSetNode, value: unknown, path: (string | number)[]) => {
+  /** `withinResident`: the object was reached through a Resident, whose section events cover it. */
+  const walk = (typeName: string, set: SelectionSetNode, value: unknown, path: (string | number)[], withinResident: boolean) => {
     if (value == null || typeof value !== "object") return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(typeName, set, item, [...path, i]));
+      value.forEach((item, i) => walk(typeName, set, item, [...path, i], withinResident));
       return;
     }
     const object = value as Record<string, unknown>;
     const type = schema.getType(typeName);
     if (!isObjectType(type)) return;
     const fields = selectedFields(set, fragments);
+    if (typeName === "CarePlan") {
+      // Within a Resident, the resident's key and its section's event cover the plan (its own key is
+      // only removed). Outside (a care plan mutation's payload) it is a view of the plan's versions,
+      // the CARE_PLAN_HISTORY section, attributed by the plan's own key.
+      if (withinResident) delete object[AUDIT_KEY_ALIAS];
+      else record({ nhsNumber: auditKey(object, typeName), section: "CARE_PLAN_HISTORY", outcome: "ALLOWED", denialCode: null });
+    }
     if (typeName === "Resident") {
-      const nhsNumber = residentKey(object);
+      const nhsNumber = auditKey(object, typeName);
       for (const f of fields) {
         const section = Object.hasOwn(RESIDENT_FIELD_SECTIONS, f.name.value) ? RESIDENT_FIELD_SECTIONS[f.name.value] : undefined;
         if (!section) continue;
@@ -211,7 +225,7 @@ export function collectSectionEvents(
       const fieldDef = type.getFields()[f.name.value];
       if (!fieldDef) continue;
       const key = f.alias?.value ?? f.name.value;
-      walk(getNamedType(fieldDef.type).name, f.selectionSet, object[key], [...path, key]);
+      walk(getNamedType(fieldDef.type).name, f.selectionSet, object[key], [...path, key], withinResident || typeName === "Resident");
     }
   };
 
@@ -229,6 +243,6 @@ export function collectSectionEvents(
     if (nhsNumber)
       record({ nhsNumber, section: "RECORD", outcome: code && DENIAL_CODES.has(code) ? "DENIED" : "UNAVAILABLE", denialCode: code ?? "INTERNAL_SERVER_ERROR" });
   }
-  if (data) walk(root.name, operation.selectionSet, data, []);
+  if (data) walk(root.name, operation.selectionSet, data, [], false);
   return [...events.values()];
 }

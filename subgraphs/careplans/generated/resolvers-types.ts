@@ -83,6 +83,8 @@ export type CarePlan = {
   id: Scalars['ID']['output'];
   /** Medicines urgent care should know about, as free text from the GP (the prescribing record is Resident.medications); empty until clinical detail is added. */
   keyMedications: Array<Scalars['String']['output']>;
+  /** The NHS number of the resident this plan is for (a plan returned by a mutation is audited against it). */
+  nhsNumber: Scalars['NhsNumber']['output'];
   /** Where the resident would prefer to be cared for if they become unwell. */
   preferredPlaceOfCare: PlaceOfCare;
   /** Where the resident would prefer to die. */
@@ -753,6 +755,7 @@ export type CarePlanResolvers<ContextType = CareplansContext, ParentType extends
   goals?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   keyMedications?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  nhsNumber?: Resolver<ResolversTypes['NhsNumber'], ParentType, ContextType>;
   preferredPlaceOfCare?: Resolver<ResolversTypes['PlaceOfCare'], ParentType, ContextType>;
   preferredPlaceOfDeath?: Resolver<ResolversTypes['PlaceOfCare'], ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
