@@ -9,6 +9,7 @@ import { migrateAll } from "../subgraphs/registry.js";
 import { parseArgs } from "node:util";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { execFileSync } from "node:child_process";
 import autocannon, { type Result } from "autocannon";
 import { parse } from "graphql";
 import { parseEnv, type Env } from "../platform/config/env.js";
@@ -39,6 +40,12 @@ const VICTIM_USERS = 20;
 const BULK_LANE_PORT = 4110;
 /** Where the machine-floor setting's bare server listens. */
 const BARE_PORT = 4111;
+/** The pinned setting's CPUs (taskset -c): the interactive side, the bulk side, and all of them. */
+const INTERACTIVE_CPU = "0";
+const BULK_CPU = "1";
+const ALL_CPUS = `0-${os.availableParallelism() - 1}`;
+/** This process (the look-ups' load generator, every thread) onto `cpus`. */
+const pinSelf = (cpus: string) => execFileSync("taskset", ["-a", "-p", "-c", cpus, String(process.pid)], { stdio: "ignore" });
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/carerecord_bench";
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5";
@@ -57,9 +64,19 @@ const bulkLaneEnv = { BULK_LANE_URL: `http://127.0.0.1:${BULK_LANE_PORT}/graphql
  * The settings compared, each with an attacker that floods (ignores 429) or is polite (waits out
  * Retry-After): the product's defaults, then with the bulk lane, and the machine's own floor.
  */
-const SETTINGS: { label: string; env: Record<string, string>; style: "flood" | "polite"; bulkLane?: boolean; floor?: boolean }[] = [
+const SETTINGS: { label: string; env: Record<string, string>; style: "flood" | "polite"; bulkLane?: boolean; floor?: boolean; pinned?: boolean }[] = [
   { label: DEFAULTS, env: {}, style: "flood" },
   { label: BULK_LANE, env: bulkLaneEnv, style: "flood", bulkLane: true },
+  // The bulk lane as a deployment runs it, on CPU of its own (its container's quota, its own node),
+  // and the attacker's load generator off the interactive CPU as a client on another host would
+  // be: PostgreSQL and Redis stay shared, as they are in production.
+  {
+    label: `${BULK_LANE}, bulk lane and attacker on CPU 1, interactive stack and look-ups on CPU 0 (taskset)`,
+    env: bulkLaneEnv,
+    style: "flood",
+    bulkLane: true,
+    pinned: true,
+  },
   // What remains when the service does nothing for the attacker: its load generator and a bare
   // HTTP server answering it take this 2-core machine's CPU from the look-ups all the same.
   { label: "machine floor: the attacker's requests go to a bare HTTP server beside the stack (no GraphQL)", env: {}, style: "flood", floor: true },
@@ -150,9 +167,18 @@ async function main() {
     try {
       const specs = processesFor("federated-warm", { databaseUrl, redisUrl, bareResponses: "" });
       // The bulk lane: the whole stack in one process at a lower priority, same database and Redis.
+      const cpus = (side: "interactive" | "bulk") => (setting.pinned ? (side === "interactive" ? INTERACTIVE_CPU : BULK_CPU) : undefined);
+      pinSelf(setting.pinned ? INTERACTIVE_CPU : ALL_CPUS);
       if (setting.bulkLane)
-        servers.push(await startServer({ name: "bulk-lane", file: "bench/servers/bulk-lane.ts", env: { ...specs.at(-1)!.env, PORT: String(BULK_LANE_PORT) } }));
-      for (const spec of specs) servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env } }));
+        servers.push(
+          await startServer({
+            name: "bulk-lane",
+            file: "bench/servers/bulk-lane.ts",
+            env: { ...specs.at(-1)!.env, PORT: String(BULK_LANE_PORT) },
+            cpus: cpus("bulk"),
+          }),
+        );
+      for (const spec of specs) servers.push(await startServer({ ...spec, env: { ...spec.env, ...setting.env }, cpus: cpus("interactive") }));
       if (setting.floor) {
         const responses = `${os.tmpdir()}/fairness-bare-${process.pid}.json`;
         writeFileSync(responses, JSON.stringify({ Heavy: '{"errors":[{"message":"refused","extensions":{"code":"RATE_LIMITED"}}]}' }));
@@ -179,17 +205,21 @@ async function main() {
       const alone = await victims(tokens.paramedics, urgent.body);
       log(`  alone: p50 ${alone.latency.p50} ms, p99 ${alone.latency.p99} ms, ${alone["2xx"]} answered, non-2xx ${alone.non2xx}`);
       await waitUntilIdle(servers);
-      const attack = runToEnd("bench/federation/attack-process.ts", {
-        ...process.env,
-        ATTACK: JSON.stringify({
-          url: setting.floor ? `http://127.0.0.1:${BARE_PORT}/graphql` : URL_UNDER_TEST,
-          token: attacker,
-          body: heavy.body,
-          connections: attackConnections,
-          seconds: duration + 2,
-          style: setting.style,
-        }),
-      }).then((line) => JSON.parse(line) as AttackResult);
+      const attack = runToEnd(
+        "bench/federation/attack-process.ts",
+        {
+          ...process.env,
+          ATTACK: JSON.stringify({
+            url: setting.floor ? `http://127.0.0.1:${BARE_PORT}/graphql` : URL_UNDER_TEST,
+            token: attacker,
+            body: heavy.body,
+            connections: attackConnections,
+            seconds: duration + 2,
+            style: setting.style,
+          }),
+        },
+        cpus("bulk"),
+      ).then((line) => JSON.parse(line) as AttackResult);
       await new Promise((r) => setTimeout(r, 2000));
       const attacked = await victims(tokens.paramedics, urgent.body);
       const attackResult = await attack;

@@ -18,7 +18,12 @@ export interface ProcessSpec {
   env: NodeJS.ProcessEnv;
   /** The server reports its SQL statement count on SIGUSR2 (bench/servers/stats.ts). */
   stats?: boolean;
+  /** CPUs to run on (taskset -c), as a deployment gives a process its own cores; unset: any. */
+  cpus?: string;
 }
+
+/** The command that runs a tsx entry file, on the given CPUs when asked. */
+const command = (file: string, cpus?: string): [string, string[]] => (cpus ? ["taskset", ["-c", cpus, TSX, file]] : [TSX, [file]]);
 
 export interface ServerProcess {
   name: string;
@@ -96,7 +101,7 @@ function serverPidOf(launcher: number): number {
 
 /** Starts one server and resolves once it printed READY (60 s at most). */
 export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
-  const child = spawn(TSX, [spec.file], { cwd: ROOT, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(...command(spec.file, spec.cpus), { cwd: ROOT, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   groups.add(child);
   const out: string[] = [];
   const err: string[] = [];
@@ -154,9 +159,9 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
   });
 }
 
-/** Runs a one-shot script (tsx) to its end and resolves with its last line of output. */
-export function runToEnd(file: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(TSX, [file], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+/** Runs a one-shot script (tsx) to its end (on `cpus` when given) and resolves with its last line of output. */
+export function runToEnd(file: string, env: NodeJS.ProcessEnv, cpus?: string): Promise<string> {
+  const child = spawn(...command(file, cpus), { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   groups.add(child);
   const out: string[] = [];
   const err: string[] = [];
