@@ -3,7 +3,7 @@
 // p99 alone and under the attack, for the default limits and for tighter ones. Runs the warm
 // federated stack as child processes (bench/federation/targets.ts), about 2 minutes in all, and
 // writes the "Fairness" section of bench/RESULTS.md (the rest of the file is kept).
-//   npm run bench:fairness -- [--duration 20] [--attackers 16]
+//   npm run bench:fairness -- [--duration 20] [--attackers 16] [--only taskset]
 // Uses BENCH_DATABASE_URL / BENCH_REDIS_URL like `npm run bench`.
 import { migrateAll } from "../subgraphs/registry.js";
 import { parseArgs } from "node:util";
@@ -28,6 +28,9 @@ const { values } = parseArgs({
     duration: { type: "string", default: "20" },
     attackers: { type: "string", default: "16" },
     residents: { type: "string", default: "1000" },
+    // Run only the settings whose label contains this text (repeat runs of one setting): their
+    // rows are printed, and bench/RESULTS.md is left as it is.
+    only: { type: "string" },
   },
 });
 const duration = Number(values.duration);
@@ -160,6 +163,7 @@ async function main() {
   );
   const rows: Row[] = [];
   for (const [i, setting] of SETTINGS.entries()) {
+    if (values.only && !`${setting.label} ${setting.style}`.includes(values.only)) continue;
     log(`${setting.label}, ${setting.style} attacker`);
     // A fresh attacker per setting: the limits of the one before are still in Redis.
     const attacker = tokens.nurses[i]!;
@@ -231,6 +235,11 @@ async function main() {
     } finally {
       for (const server of servers.reverse()) await server.stop();
     }
+  }
+  if (values.only) {
+    // A partial run prints its rows and leaves the committed table as it is.
+    console.log(render(rows, subjects, heavy));
+    return;
   }
   writeSection(render(rows, subjects, heavy));
   log("wrote the Fairness section of bench/RESULTS.md");
