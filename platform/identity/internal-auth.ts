@@ -6,6 +6,7 @@ import { SignJWT, jwtVerify } from "jose";
 import { Identity } from "./identity.js";
 import { domainError, ErrorCode } from "../errors/errors.js";
 import { hmacKey, rememberVerified } from "./verified-tokens.js";
+import { logger } from "../observability/logger.js";
 
 export const INTERNAL_HEADER = "x-carerecord-gateway";
 const ISSUER = "carerecord-gateway";
@@ -52,7 +53,14 @@ export async function verifyInternalIdentity(token: string | undefined | null, s
   try {
     // The five subgraph calls of one request carry the same token: verified once, remembered.
     return await verifierFor(secret)(token);
-  } catch {
+  } catch (error) {
+    // Which check refused it (jose's code and claim, e.g. ERR_JWT_EXPIRED, or a malformed identity),
+    // never the token: a refusal from the gateway itself means clocks or secrets disagree.
+    const e = error as { code?: unknown; claim?: unknown; name?: unknown };
+    logger.warn(
+      { reason: typeof e.code === "string" ? e.code : String(e.name), claim: typeof e.claim === "string" ? e.claim : undefined },
+      "internal signature refused",
+    );
     throw domainError(ErrorCode.GatewaySignatureRequired, "The gateway signature is missing, invalid or expired");
   }
 }
