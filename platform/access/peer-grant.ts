@@ -6,8 +6,6 @@ import type { ResidentGrant } from "./policy.js";
 import { serviceUnavailable } from "../errors/unavailable.js";
 import { peerQuery, type Peers } from "../subgraph/peer-query.js";
 
-export type { Peers } from "../subgraph/peer-query.js";
-
 const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { accessGrant { allowed group code breakGlass relationship } } } }`;
 
 export async function fetchGrant(peers: Peers, identity: Identity, nhsNumber: string): Promise<ResidentGrant> {
@@ -21,4 +19,17 @@ export async function fetchGrant(peers: Peers, identity: Identity, nhsNumber: st
   if (codes.includes("INTERNAL_SERVER_ERROR")) throw new Error("the residents subgraph failed to decide a grant");
   // No answer, an error or a malformed grant all deny (fromWire).
   return fromWire(body.data?._entities?.[0]?.accessGrant);
+}
+
+/**
+ * The caller's grant per resident for one request, each asked of the residents subgraph once: the
+ * permission rule and the resolver behind it (markSeen) ask for the same grant.
+ */
+export function requestGrants(peers: Peers, identity: Identity): (nhsNumber: string) => Promise<ResidentGrant> {
+  const asked = new Map<string, Promise<ResidentGrant>>();
+  return (nhsNumber) => {
+    let grant = asked.get(nhsNumber);
+    if (!grant) asked.set(nhsNumber, (grant = fetchGrant(peers, identity, nhsNumber)));
+    return grant;
+  };
 }

@@ -9,6 +9,7 @@ import type { ResidentRepresentation } from "./contributed.js";
 import { fromWire } from "./grant.js";
 import { sectionAccess, type RoleGroup } from "./policy.js";
 import { denialError } from "./rules.js";
+import { manyWithArgsLoader } from "../db/loaders.js";
 import type { Section } from "./sections.js";
 
 /** One change as a subgraph reports it (RecordChange in platform/graphql/shared.graphql). */
@@ -35,9 +36,11 @@ export const CHANGE_WINDOW_DAYS = 30;
 export const MAX_CHANGES_PER_RESIDENT = 200;
 const DAY_MS = 86_400_000;
 
+/** The start of the window at `now`: the oldest change ever reported. */
+export const windowFrom = (now: Date) => new Date(now.getTime() - CHANGE_WINDOW_DAYS * DAY_MS);
+
 /** The earliest change worth reporting for a look back to `since` (never before the window, never after now). */
-export const windowStart = (since: Date, now = new Date()) =>
-  new Date(Math.min(now.getTime(), Math.max(since.getTime(), now.getTime() - CHANGE_WINDOW_DAYS * DAY_MS)));
+export const windowStart = (since: Date, now = new Date()) => new Date(Math.min(now.getTime(), Math.max(since.getTime(), windowFrom(now).getTime())));
 
 /**
  * Whether a caller is told of a section's changes: only with FULL access. A LIMITED view (urgent
@@ -48,15 +51,14 @@ export const windowStart = (since: Date, now = new Date()) =>
 export const toldOfChanges = (group: RoleGroup, section: Section) => sectionAccess(group, section) === "FULL";
 
 /**
- * One "now" per request (its context): every resident of one `_entities` call then gets the same
- * window start, so their look-ups share one batch (a loader groups keys by it). A clock read per
- * resident would split a look back clamped to the window into a batch per millisecond.
+ * Per request (its context): one "now", so every resident of one `_entities` call gets the same
+ * window start (a clock read per resident would split a look back clamped to the window into a batch
+ * per millisecond), and one loader, so those residents cost one `changesOf` call (one statement per
+ * table) for each distinct window start.
  */
-const requestNow = new WeakMap<object, Date>();
-function nowOf(ctx: object): Date {
-  let now = requestNow.get(ctx);
-  if (!now) requestNow.set(ctx, (now = new Date()));
-  return now;
+interface RequestChanges {
+  now: Date;
+  loader: ReturnType<typeof manyWithArgsLoader<string, ResidentChange>>;
 }
 
 /**
@@ -79,15 +81,32 @@ export const recordChangesRule = rule("recordChanges", { cache: "no_cache" })(as
  */
 export function recordChangesField<C extends object>(
   sections: readonly Section[],
-  load: (nhsNumber: string, since: Date, ctx: C) => Promise<RecordChangeRow[]>,
+  changesOf: (ctx: C) => (nhsNumbers: string[], since: Date) => Promise<ResidentChange[]>,
 ) {
+  const perRequest = new WeakMap<C, RequestChanges>();
+  const forRequest = (ctx: C): RequestChanges => {
+    let request = perRequest.get(ctx);
+    if (!request) {
+      const load = changesOf(ctx);
+      request = {
+        now: new Date(),
+        loader: manyWithArgsLoader<string, ResidentChange>(
+          (nhsNumbers, since) => load(nhsNumbers, new Date(since)),
+          (c) => c.nhsNumber,
+        ),
+      };
+      perRequest.set(ctx, request);
+    }
+    return request;
+  };
   return async (parent: ResidentRepresentation, args: { since: Date }, ctx: C): Promise<RecordChangeRow[]> => {
     const grant = fromWire(parent.accessGrant);
     // Unreachable behind recordChangesRule; kept so the resolver can never report without a grant.
     if (!grant.allowed) throw denialError(grant.code);
     const visible = new Set(sections.filter((s) => toldOfChanges(grant.group, s)));
     if (visible.size === 0) return [];
-    const rows = await load(parent.nhsNumber, windowStart(args.since, nowOf(ctx)), ctx);
+    const { now, loader } = forRequest(ctx);
+    const rows = await loader.load({ key: parent.nhsNumber, args: windowStart(args.since, now).toISOString() });
     return rows
       .filter((r) => visible.has(r.section))
       .sort((a, b) => b.at.getTime() - a.at.getTime())

@@ -4,7 +4,7 @@ import { defineManifest } from "../../platform/subgraph/manifest.js";
 import { about } from "./manifest.js";
 import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
 import { defineSubgraph } from "../../platform/subgraph/server.js";
-import { fetchGrant } from "../../platform/access/peer-grant.js";
+import { requestGrants } from "../../platform/access/peer-grant.js";
 import { permissions } from "./permissions.js";
 import type { CareplansContext } from "./context.js";
 import { createCareplansLoaders } from "./loaders.js";
@@ -20,7 +20,7 @@ const createCareplansSubgraph = (db: Database, { peers, caches }: SubgraphDeps) 
     repo: createCareplansRepository(db, caches.cache(about.name)),
     permissions,
     registry: createOrganisationRegistry(db, caches),
-    context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: (nhs: string) => fetchGrant(peers, identity, nhs) }),
+    context: (repo, identity) => ({ repo, loaders: createCareplansLoaders(repo), grantFor: requestGrants(peers, identity) }),
   });
 
 export const manifest = defineManifest(about, {

@@ -11,7 +11,7 @@ import { createUsageRepository, type UsageRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { permissions } from "./permissions.js";
 import { createOrganisationRegistry } from "../residents/registry.js";
-import { fetchGrant } from "../../platform/access/peer-grant.js";
+import { requestGrants } from "../../platform/access/peer-grant.js";
 import { env } from "../../platform/config/env.js";
 import { createUnseenLoader } from "./unseen/loader.js";
 
@@ -27,7 +27,7 @@ const createUsageSubgraph = (db: Database, { peers, caches }: SubgraphDeps) => {
       repo,
       peers,
       unseen: createUnseenLoader(repo, peers, identity, viewMarginMs),
-      grantFor: (nhs: string) => fetchGrant(peers, identity, nhs),
+      grantFor: requestGrants(peers, identity),
     }),
     permissions,
     registry: createOrganisationRegistry(db, caches),

@@ -9,9 +9,7 @@ import { about } from "../manifest.js";
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
   // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
-  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: CareplansContext) =>
-    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
-  ),
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (ctx: CareplansContext) => ctx.loaders.changesOf),
   // The approved version, the one urgent care sees (CARE_PLAN is LIMITED to it): PRESENT with it,
   // NOT_RECORDED when no version is approved.
   carePlan: sectionField({

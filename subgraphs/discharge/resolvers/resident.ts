@@ -17,9 +17,7 @@ const LISTS = {
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
   // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
-  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: DischargeContext) =>
-    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
-  ),
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (ctx: DischargeContext) => ctx.loaders.changesOf),
   // PRESENT when the page has summaries, NOT_RECORDED when none matching (since, after) is recorded.
   dischargeSummaries: sectionField({
     section: "DISCHARGE_SUMMARIES",

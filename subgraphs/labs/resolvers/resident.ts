@@ -21,9 +21,7 @@ const reportQuery = (args: Gen.ResidentDiagnosticReportsArgs): ReportQuery => ({
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
   // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
-  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: LabsContext) =>
-    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
-  ),
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (ctx: LabsContext) => ctx.loaders.changesOf),
   // PRESENT when the page has reports, NOT_RECORDED when none matching the arguments is recorded.
   diagnosticReports: sectionField({
     section: "DIAGNOSTIC_REPORTS",

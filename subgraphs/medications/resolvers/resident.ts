@@ -10,9 +10,7 @@ import { CURRENT_STATUSES, statusFilter } from "../statuses.js";
 export const ResidentResolvers: Gen.ResidentResolvers = {
   __resolveReference: (ref) => ref,
   // What's new (ADR 0006), for the usage subgraph: only changes in sections the caller may see.
-  recordChanges: recordChangesField(CHANGE_SECTIONS, (nhsNumber, since, ctx: MedicationsContext) =>
-    ctx.loaders.changesOfResident.load({ key: nhsNumber, args: since.toISOString() }),
-  ),
+  recordChanges: recordChangesField(CHANGE_SECTIONS, (ctx: MedicationsContext) => ctx.loaders.changesOf),
   medications: sectionField({
     section: "MEDICATIONS",
     sourceSystem: about.sourceSystem,

@@ -33,8 +33,8 @@ export const MarkSeenMutations: Gen.MutationResolvers = {
   markSeen: async (_, args, ctx, info) => {
     const asked = sectionsAsked(args.input.sections);
     const request = idempotencyRequest(ctx.identity.userId, "markSeen", args);
-    // Decided by the permission rule already (markSeen on the caller's grant); asked again here
-    // through the same request's peer call only for the group and purpose.
+    // Decided by the permission rule already (markSeen on the caller's grant); the same request's
+    // grant again (requestGrants asks the residents subgraph once), for the group.
     const grant = await ctx.grantFor(args.input.nhsNumber);
     if (!grant.allowed) throw new Error("markSeen resolved without its permission rule");
     const payload = await payloadOf<Gen.MarkSeenUserErrorCode, "marked", { unseen: Gen.ResolversTypes["ResidentUnseen"]; markedAt: Date }>(

@@ -6,7 +6,7 @@
 import type { Identity } from "../../../platform/identity/identity.js";
 import { toWire } from "../../../platform/access/grant.js";
 import type { UnseenRequest } from "./loader.js";
-import { CHANGE_WINDOW_DAYS, toldOfChanges } from "../../../platform/access/record-changes.js";
+import { toldOfChanges, windowFrom } from "../../../platform/access/record-changes.js";
 import { peerQuery, type Peers } from "../../../platform/subgraph/peer-query.js";
 import { logger } from "../../../platform/observability/logger.js";
 import { knownChanges, type SectionChanges } from "./compute.js";
@@ -43,7 +43,7 @@ async function fromSource(peers: Peers, identity: Identity, source: ChangeSource
   try {
     body = await peerQuery<{ _entities?: ({ recordChanges?: WireChange[] | null } | null)[] }>(peers, source.subgraph, identity, QUERY, {
       r: residents.map((r) => ({ __typename: "Resident", nhsNumber: r.nhsNumber, accessGrant: toWire(r.grant) })),
-      since: new Date(now.getTime() - CHANGE_WINDOW_DAYS * 86_400_000).toISOString(),
+      since: windowFrom(now).toISOString(),
     });
   } catch {
     residents.forEach((_, i) => fail(i));
