@@ -10,7 +10,8 @@ import { ConfigError } from "../platform/config/env.js";
 import type { Database } from "../platform/db/database.js";
 import { migrateSchema } from "../platform/db/migrate.js";
 import type { Section } from "../platform/access/sections.js";
-import type { SubgraphManifest } from "../platform/subgraph/manifest.js";
+import type { SubgraphDescription, SubgraphManifest } from "../platform/subgraph/manifest.js";
+import type { FhirMapping } from "../platform/ingest/contract.js";
 import { about as residents } from "./residents/manifest.js";
 import { about as discharge } from "./discharge/manifest.js";
 import { about as labs } from "./labs/manifest.js";
@@ -47,6 +48,29 @@ export const RESIDENT_FIELD_SECTIONS: Readonly<Record<string, Section | null>> =
     }
   return map;
 })();
+
+/** FHIR ingestion (ADR 0008): which subgraph owns each resource type a source system may send. */
+export const FHIR_OWNERS: ReadonlyMap<string, SubgraphName> = (() => {
+  const owners = new Map<string, SubgraphName>();
+  for (const d of SUBGRAPH_DESCRIPTIONS as readonly SubgraphDescription[])
+    for (const type of d.fhir?.resourceTypes ?? []) {
+      if (owners.has(type)) throw new Error(`FHIR ${type} is claimed by two subgraphs' manifests`);
+      owners.set(type, d.name as SubgraphName);
+    }
+  return owners;
+})();
+
+/** Resource type -> the owning subgraph's mapping, for the front door's checks. */
+export const FHIR_MAPPINGS: ReadonlyMap<string, FhirMapping> = new Map(
+  [...FHIR_OWNERS].map(([type, owner]) => [type, (descriptionOf(owner) as SubgraphDescription).fhir!]),
+);
+
+/** The subgraph that applies a resource type (only types in FHIR_OWNERS reach the queue). */
+export function fhirOwnerOf(resourceType: string): SubgraphName {
+  const owner = FHIR_OWNERS.get(resourceType);
+  if (!owner) throw new Error(`no subgraph owns FHIR ${resourceType}`);
+  return owner;
+}
 
 /** Source system per subgraph that has one, as provenance shows it. */
 export const SOURCE_SYSTEMS = Object.fromEntries(SUBGRAPH_DESCRIPTIONS.flatMap((d) => (d.sourceSystem === null ? [] : [[d.name, d.sourceSystem]]))) as Readonly<

@@ -15,9 +15,21 @@ export interface SqlRunner {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A connection as pg-boss takes it (platform/ingest/queue.ts): one statement with parameters, or a script without. */
+export interface QueueConnection {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** The statements of one transaction: SqlRunner's, plus the same connection for pg-boss. */
+export interface SqlTransaction extends SqlRunner, QueueConnection {}
+
 export interface Database {
   readonly kind: "postgres" | "embedded";
   readonly sql: SqlRunner;
+  /** Runs `work` in one transaction (committed when it resolves, rolled back when it throws). */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** pg-boss's own connection (its polling and maintenance stay off the subgraphs' pools). */
+  readonly queue: QueueConnection;
   /** Prisma driver adapter for one subgraph's PostgreSQL schema (its name). */
   adapterFor(schema: string): SqlDriverAdapterFactory;
   close(): Promise<void>;
@@ -32,8 +44,9 @@ function newPool(url: string, max: number): pg.Pool {
 }
 
 export function openPostgres(url: string, poolSize = 10): Database {
-  const admin = newPool(url, 2);
-  const pools: pg.Pool[] = [admin];
+  const admin = newPool(url, 4);
+  const queuePool = newPool(url, 4);
+  const pools: pg.Pool[] = [admin, queuePool];
   return {
     kind: "postgres",
     sql: {
@@ -52,6 +65,26 @@ export function openPostgres(url: string, poolSize = 10): Database {
       },
       query: async <T>(sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows as T[],
     },
+    async transaction(work) {
+      const client = await admin.connect();
+      try {
+        await client.query("BEGIN");
+        const tx: SqlTransaction = {
+          exec: async (sql) => void (await client.query(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+          executeSql: (text, values) => client.query(text, values),
+        };
+        const result = await work(tx);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    queue: { executeSql: (text, values) => queuePool.query(text, values) },
     adapterFor(schema) {
       const pool = newPool(url, poolSize);
       pools.push(pool);
@@ -89,6 +122,15 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
       },
       query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
     },
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          exec: async (sql) => void (await tx.exec(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
+          executeSql: (text, values) => (values?.length ? tx.query(text, values) : tx.exec(text).then(lastResult)),
+        }),
+      ),
+    queue: { executeSql: (text, values) => (values?.length ? db.query(text, values) : db.exec(text).then(lastResult)) },
     // Tables are schema-qualified in every Prisma model (@@schema), so one adapter serves all.
     adapterFor: () => adapter,
     close: async () => {
@@ -100,6 +142,9 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
     },
   };
 }
+
+/** PGlite runs a parameterless script statement by statement; pg-boss reads the last one's rows. */
+const lastResult = (results: { rows: unknown[] }[]) => results.at(-1) ?? { rows: [] };
 
 /** Another process (or this one) already has the embedded database open. */
 export class DataDirInUseError extends Error {}

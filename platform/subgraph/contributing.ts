@@ -7,6 +7,7 @@ import type { CacheHub } from "../cache/hub.js";
 import type { EntityCache } from "../cache/entity-cache.js";
 import type { SubgraphSeeder } from "../demo/seeder.js";
 import { contributedSectionsPermissions } from "../access/contributed.js";
+import type { FhirApplier } from "../ingest/contract.js";
 import { defineManifest, type SubgraphDescription, type SubgraphManifest } from "./manifest.js";
 import { defineSubgraph, loadTypeDefs, type BaseContext, type ResolverMap } from "./server.js";
 
@@ -17,6 +18,8 @@ export function contributingSubgraph<Name extends string, R extends { ping(): Pr
     loaders: (repo: R) => L;
     resolvers: ResolverMap;
     seeder: (db: Database, caches: CacheHub) => SubgraphSeeder;
+    /** Applies its matched FHIR entries (its manifest's `fhir` says which types). */
+    fhirApplier?: (repo: R) => FhirApplier;
   },
 ): SubgraphManifest<Name> {
   return defineManifest(about, {
@@ -27,6 +30,7 @@ export function contributingSubgraph<Name extends string, R extends { ping(): Pr
         repo: parts.repository(db, caches.cache(about.name)),
         permissions: contributedSectionsPermissions(loadTypeDefs(about.schema), about.residentFields),
         context: (repo) => ({ loaders: parts.loaders(repo) }),
+        fhir: parts.fhirApplier ? (repo) => ({ applier: parts.fhirApplier!(repo) }) : undefined,
       }),
     seeder: parts.seeder,
   });

@@ -9,6 +9,7 @@ import type { CacheHub } from "../cache/hub.js";
 import type { Section } from "../access/sections.js";
 import type { SubgraphDeps } from "./deps.js";
 import type { SubgraphModule } from "./server.js";
+import type { FhirMapping } from "../ingest/contract.js";
 
 /**
  * `null`: a field of Resident that is not a section of the record: the key, which identifies the
@@ -35,6 +36,8 @@ export interface SubgraphDescription<Name extends string = string> {
   readonly prisma: URL;
   /** Its GraphQL schema (schema.graphql). */
   readonly schema: URL;
+  /** The FHIR resource types it takes from source systems and how it checks them (ADR 0008), if any. */
+  readonly fhir?: FhirMapping;
 }
 
 /** What a subgraph is and how it is built: what subgraphs/<name>/index.ts exports. */

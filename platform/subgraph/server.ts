@@ -20,6 +20,7 @@ import { metricsAuthorized, metricsResponse } from "../observability/metrics.js"
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
 import { PayloadTooLargeError, sendPayloadTooLarge } from "../http/body-limit.js";
 import { checkResidentFields, type SubgraphDescription } from "./manifest.js";
+import type { FhirStages } from "../ingest/stages.js";
 
 /** The organisation registry as a subgraph reads it (subgraphs/residents/registry.ts). */
 export interface OrganisationRegistry {
@@ -52,6 +53,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   /** Resolves when the data store answers; used by /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** What it runs for FHIR ingestion (platform/ingest/stages.ts), if anything. */
+  fhir?: FhirStages;
 }
 
 interface Lifecycle {
@@ -69,6 +72,8 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
   permissions?: IRules;
   /** Where the caller's organisation facts come from; needed by a subgraph with root fields. */
   registry?: OrganisationRegistry;
+  /** Its FHIR ingestion stages, built on its repository. */
+  fhir?: (repo: R) => FhirStages;
 }): SubgraphModule<C> {
   const typeDefs = loadTypeDefs(def.about.schema);
   checkResidentFields(def.about, typeDefs);
@@ -90,6 +95,7 @@ export function defineSubgraph<C extends BaseContext, R extends Lifecycle>(def: 
       const organisation = registry ? () => (org ??= registry.organisation(identity.orgCode)) : undefined;
       return { identity, organisation, ...def.context(def.repo, identity) } as C;
     },
+    fhir: def.fhir?.(def.repo),
     ping: () => def.repo.ping(),
     close: async () => {
       await def.registry?.close();

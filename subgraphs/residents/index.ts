@@ -11,6 +11,7 @@ import { resolvers } from "./resolvers/index.js";
 import { createResidentsSeeder } from "./seed.js";
 import { createAccess } from "./access.js";
 import { permissions } from "./permissions.js";
+import { residentsMatcher } from "./fhir.js";
 
 const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
   defineSubgraph<ResidentsContext, ResidentsRepository>({
@@ -24,6 +25,7 @@ const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
       return { repo, loaders, access, organisation: access.organisation };
     },
     permissions,
+    fhir: (repo) => ({ matcher: residentsMatcher(repo) }),
   });
 
 export const manifest = defineManifest(about, {

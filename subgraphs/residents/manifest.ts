@@ -1,6 +1,7 @@
 // Residents subgraph: the Resident entity, care homes, GP practices, placements, allergies and conditions.
 // What this subgraph is (index.ts adds how it is built); subgraphs/registry.ts lists it.
 import { describeSubgraph } from "../../platform/subgraph/manifest.js";
+import { residentsFhir } from "./fhir.js";
 
 export const about = describeSubgraph({
   name: "residents",
@@ -22,4 +23,5 @@ export const about = describeSubgraph({
   },
   prisma: new URL("./prisma/", import.meta.url),
   schema: new URL("./schema.graphql", import.meta.url),
+  fhir: residentsFhir,
 });

@@ -9,6 +9,7 @@ import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { LEAVER_WINDOW_DAYS } from "../../platform/access/policy.js";
 import type { PageInfo } from "../../platform/graphql/paging.js";
+import type { RecordedDemographics } from "./fhir-match.js";
 
 import type { Allergy, BreakGlass, Condition, Placement, Resident } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
@@ -194,6 +195,15 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
   );
 
   return {
+    /** Who these NHS numbers are, read fresh (never from the cache) for patient matching (fhir-match.ts). */
+    async demographicsOf(nhsNumbers: string[]): Promise<RecordedDemographics[]> {
+      if (nhsNumbers.length === 0) return [];
+      const rows = await prisma.resident.findMany({
+        where: { nhsNumber: { in: nhsNumbers } },
+        select: { nhsNumber: true, dateOfBirth: true, familyName: true },
+      });
+      return rows.map((r) => ({ nhsNumber: r.nhsNumber, birthDate: r.dateOfBirth.toISOString().slice(0, 10), family: r.familyName }));
+    },
     residents: cachedRows(
       cache,
       "Resident",
