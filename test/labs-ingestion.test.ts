@@ -237,13 +237,18 @@ describe("labs FHIR ingestion", () => {
     expect([await conclusionOf(), await observed(), await byId()]).toEqual(["after", [4.4], "after"]);
   });
 
-  it("two workers applying versions of one new report at once: no failure, the later version wins", async () => {
-    const outcomes = await Promise.all([
-      apply({ accession: "ACC-RACE", version: 1, conclusion: "v1" }),
-      apply({ accession: "ACC-RACE", version: 2, conclusion: "v2" }),
-    ]);
+  it("workers applying versions of the same new reports at once: no failure, the latest version wins", async () => {
+    // Several workers, each with a batch of 100 new reports (the same ones, other versions), so
+    // their transactions overlap: without the key locks two of them insert the same report.
+    const batch = (version: number) => {
+      const all: MatchedEntry[] = [];
+      for (let i = 0; i < 100; i++) all.push(...entries({ accession: `ACC-RACE-${i}`, version, conclusion: `v${version}` }, all.length));
+      return all;
+    };
+    const outcomes = await Promise.all([1, 2, 3, 4].map((v) => labs.applyFhir(meta(), batch(v))));
     expect(outcomes.flat().every((o) => o.status === "APPLIED" || o.status === "SUPERSEDED")).toBe(true);
-    expect((await stored("ACC-RACE")).report.conclusion).toBe("v2");
+    expect((await stored("ACC-RACE-0")).report.conclusion).toBe("v4");
+    expect((await stored("ACC-RACE-99")).report.conclusion).toBe("v4");
   });
 
   it("1,000 reports in one call: a fixed number of statements, new or updated", async () => {
