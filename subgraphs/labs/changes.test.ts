@@ -32,6 +32,10 @@ describe("labsChanges", () => {
     expect(kinds([report({ status: "AMENDED" })])).toEqual([["RESULT_RECEIVED", "2025-06-02T10:00:00.000Z", false]]);
   });
 
+  it("skips a report that arrived entered in error (FHIR ingestion): the record never showed it", () => {
+    expect(kinds([report({ status: "ENTERED_IN_ERROR" })])).toEqual([]);
+  });
+
   it("skips cancelled and registered reports (no result)", () => {
     expect(kinds([report({ status: "CANCELLED" }), report({ status: "REGISTERED" })])).toEqual([]);
   });

@@ -28,6 +28,8 @@ export function labsChanges(reports: ChangedReport[], since: Date): ResidentChan
   };
   for (const r of reports) {
     if (NO_RESULT.has(r.status)) continue;
+    // Withdrawn before the record ever showed it (it arrived entered in error): nothing to tell.
+    if (r.status === "ENTERED_IN_ERROR" && r.updatedAt <= r.recordedAt) continue;
     add(r, "RESULT_RECEIVED", r.recordedAt);
     if (AMENDED.has(r.status) && r.updatedAt > r.recordedAt) add(r, "RESULT_AMENDED", r.updatedAt);
   }
