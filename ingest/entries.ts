@@ -65,7 +65,7 @@ function entryProblem(raw: BundleEntry, index: number): FhirIssue | null {
   const at = `Bundle.entry[${index}]`;
   if (!isObject(raw)) return errorIssue("structure", "an entry must be an object", at);
   if (!isObject(raw.resource) || typeof raw.resource.resourceType !== "string") return errorIssue("required", "the entry has no resource", `${at}.resource`);
-  const method = raw.request?.method;
+  const method = (raw as BundleEntry).request?.method;
   if (method === "DELETE")
     return errorIssue("not-supported", "DELETE is not accepted: send the resource with status entered-in-error, which retracts it and keeps it for audit", `${at}.request.method`);
   if (method !== undefined && method !== "POST" && method !== "PUT")

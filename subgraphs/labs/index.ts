@@ -2,7 +2,7 @@
 import { contributingSubgraph } from "../../platform/subgraph/contributing.js";
 import { about } from "./manifest.js";
 import { createLabsLoaders } from "./loaders.js";
-import { createLabsRepository } from "./repository.js";
+import { createLabsRepository, labsApplier } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { createLabsSeeder } from "./seed.js";
 
@@ -11,4 +11,5 @@ export const manifest = contributingSubgraph(about, {
   loaders: createLabsLoaders,
   resolvers,
   seeder: createLabsSeeder,
+  fhirApplier: labsApplier,
 });

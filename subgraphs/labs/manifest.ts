@@ -1,6 +1,7 @@
 // Labs subgraph: diagnostic reports and their observations.
 // What this subgraph is (index.ts adds how it is built); subgraphs/registry.ts lists it.
 import { describeSubgraph } from "../../platform/subgraph/manifest.js";
+import { labsFhir } from "./fhir.js";
 
 export const about = describeSubgraph({
   name: "labs",
@@ -12,4 +13,5 @@ export const about = describeSubgraph({
   },
   prisma: new URL("./prisma/", import.meta.url),
   schema: new URL("./schema.graphql", import.meta.url),
+  fhir: labsFhir,
 });
