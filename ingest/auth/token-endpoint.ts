@@ -104,7 +104,7 @@ async function authenticate(assertion: string, deps: TokenEndpointDeps): Promise
     ({ payload } = await jwtVerify(assertion, jwksOf(source), {
       algorithms: ASSERTION_ALGORITHMS,
       audience: deps.tokenUrl,
-      requiredClaims: ["exp", "jti"],
+      requiredClaims: ["exp"], // jti is checked below (its type and length too)
       clockTolerance: CLOCK_SKEW_SECONDS,
       currentDate: deps.now?.(),
     }));
