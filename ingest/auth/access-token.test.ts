@@ -47,17 +47,25 @@ describe("verifySourceToken", () => {
     await refused(`Bearer ${await mintUserToken(nurse, { secret: settings.secret, issuer: settings.tokenUrl, audience: e.JWT_AUDIENCE }, "1h")}`);
   });
 
-  it("refuses a token with this audience but not minted as an access token (typ)", async () => {
-    const forged = await new SignJWT({ scope: "system/Observation.write" })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+  // Each of audience and type alone refuses a token of this key and issuer made for something else.
+  const forge = (typ: string, audience: string) =>
+    new SignJWT({ scope: "system/Observation.write" })
+      .setProtectedHeader({ alg: "HS256", typ })
       .setIssuer(settings.tokenUrl)
-      .setAudience(INGEST_AUDIENCE)
+      .setAudience(audience)
       .setSubject(lab.clientId)
       .setJti("x")
       .setIssuedAt()
       .setExpirationTime("5m")
       .sign(hmacKey(settings.secret));
-    await refused(`Bearer ${forged}`);
+
+  it("refuses a token with this audience but not minted as an access token (typ)", async () => {
+    await refused(`Bearer ${await forge("JWT", INGEST_AUDIENCE)}`);
+  });
+
+  it("refuses an access token minted for another audience (the gateway's)", async () => {
+    await refused(`Bearer ${await forge("at+jwt", env().JWT_AUDIENCE)}`);
+    expect((await verifySourceToken(`Bearer ${await forge("at+jwt", INGEST_AUDIENCE)}`, deps)).clientId).toBe(lab.clientId); // the forge itself is sound
   });
 
   it("refuses an expired token, another issuer's and another key's", async () => {
