@@ -1,5 +1,7 @@
 // The only place that reads process.env. Everything is validated once, grouped by concern, and a
 // bad value stops the process with a message that names the variable.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 /** Development-only secrets so the demo and tests run without setup. Refused when NODE_ENV=production. */
@@ -7,6 +9,9 @@ export const DEVELOPMENT_JWT_SECRET = "carerecord-DEVELOPMENT-ONLY-jwt-secret-no
 export const DEVELOPMENT_INTERNAL_SECRET = "carerecord-DEVELOPMENT-ONLY-internal-secret-not-for-real-use";
 export const DEVELOPMENT_METRICS_TOKEN = "carerecord-DEVELOPMENT-ONLY-metrics-token-not-for-real-use";
 export const DEVELOPMENT_CURSOR_SECRET = "carerecord-DEVELOPMENT-ONLY-cursor-secret-not-for-real-use";
+export const DEVELOPMENT_INGEST_TOKEN_SECRET = "carerecord-DEVELOPMENT-ONLY-ingest-token-secret-not-for-real-use";
+/** The demo source systems, whose private keys are committed (ingest/dev-keys/); absolute, so the working directory does not matter. */
+export const DEVELOPMENT_INGEST_SOURCES_FILE = fileURLToPath(new URL("../../ingest/dev-sources.json", import.meta.url));
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z
@@ -88,6 +93,10 @@ const schema = z
     // other document may run at all (unset: yes, except in production).
     TRUSTED_DOCUMENTS: commaList("clients/generated/persisted-documents.json"),
     ALLOW_ARBITRARY_DOCUMENTS: z.enum(["true", "false"]).optional(),
+    // FHIR ingestion (ingest/): the key of the short-lived access tokens the token endpoint issues
+    // to source systems, and the registry of those systems (who may send what, their public keys).
+    INGEST_TOKEN_SECRET: z.string().min(32).default(DEVELOPMENT_INGEST_TOKEN_SECRET),
+    INGEST_SOURCES_FILE: z.string().trim().min(1).default(DEVELOPMENT_INGEST_SOURCES_FILE),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -100,6 +109,14 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "the development key must not be used in production" });
     if (env.CURSOR_SECRET === DEVELOPMENT_CURSOR_SECRET)
       ctx.addIssue({ code: "custom", path: ["CURSOR_SECRET"], message: "the development key must not be used in production" });
+    if (env.INGEST_TOKEN_SECRET === DEVELOPMENT_INGEST_TOKEN_SECRET)
+      ctx.addIssue({ code: "custom", path: ["INGEST_TOKEN_SECRET"], message: "the development key must not be used in production" });
+    if (path.resolve(env.INGEST_SOURCES_FILE) === DEVELOPMENT_INGEST_SOURCES_FILE)
+      ctx.addIssue({
+        code: "custom",
+        path: ["INGEST_SOURCES_FILE"],
+        message: "the development sources (whose private keys are published) must not be used in production",
+      });
   });
 
 export type Env = z.infer<typeof schema>;
