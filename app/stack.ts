@@ -11,11 +11,15 @@ import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
 import { createCacheHub, type CacheHub } from "../platform/cache/hub.js";
 import type { Peers } from "../platform/subgraph/peer-query.js";
+import { migrateIngest } from "../ingest/migrate.js";
+import { startIngestion } from "./ingest.js";
 
 export interface Stack {
   db: Database;
   caches: CacheHub;
   gatewayUrl: string;
+  /** The FHIR front door's base URL (ADR 0008). */
+  fhirUrl: string;
   subgraphUrls: Record<SubgraphName, string>;
   close(): Promise<void>;
 }
@@ -69,8 +73,11 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
   const closers: { close(): Promise<void> }[] = [];
   try {
     await migrateAll(db);
+    await migrateIngest(db);
     await opts.beforeServe?.(db, caches);
     const subgraphUrls = await startSubgraphs(env, db, caches, { modules, servers }, opts.ephemeralPorts);
+    const ingestion = await startIngestion(env, db, modules, { frontDoor: true, ephemeralPort: opts.ephemeralPorts });
+    closers.push(ingestion);
     const audit = createAudit(db, caches);
     closers.push(audit);
     const gateway = await startGateway({
@@ -85,6 +92,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       db,
       caches,
       gatewayUrl: gateway.url,
+      fhirUrl: ingestion.url!,
       subgraphUrls,
       // Servers first (requests in flight finish and their events are queued), then the audit
       // writer flushes, then the database goes.
@@ -92,6 +100,7 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
         // The gateway (started last) drains first: its requests in flight still call the subgraphs.
         await gateway.close();
         await Promise.all(servers.filter((s) => s !== gateway).map((s) => s.close()));
+        // Ingestion's front door and workers, and the audit writer, finish before the database goes.
         await Promise.all(closers.map((c) => c.close()));
         await Promise.all(modules.map((m) => m.close()));
         await caches.close();

@@ -97,6 +97,12 @@ const schema = z
     // to source systems, and the registry of those systems (who may send what, their public keys).
     INGEST_TOKEN_SECRET: z.string().min(32).default(DEVELOPMENT_INGEST_TOKEN_SECRET),
     INGEST_SOURCES_FILE: z.string().trim().min(1).default(DEVELOPMENT_INGEST_SOURCES_FILE),
+    // The FHIR front door's port, its public base URL (the token endpoint's audience is
+    // `${INGEST_PUBLIC_URL}/auth/token`; unset, where it listens) and its body bound: a
+    // 10,000-entry laboratory Bundle is about 15 MB.
+    INGEST_PORT: port.default(4010),
+    INGEST_PUBLIC_URL: optionalUrl,
+    INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(33_554_432),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
