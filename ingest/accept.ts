@@ -16,6 +16,7 @@ export interface Sender {
   clientId: string;
   name: string;
   odsCode: string;
+  kind: SubmissionMeta["sourceKind"];
   /** Resource types this token may write. */
   scopes: ReadonlySet<string>;
 }
@@ -65,6 +66,7 @@ export async function accept(db: Database, queue: IngestQueue, sender: Sender, p
     sourceId: sender.clientId,
     sourceSystem: sender.name,
     senderOds: sender.odsCode,
+    sourceKind: sender.kind,
     receivedAt: new Date().toISOString(),
   };
   const logged: LoggedEntry[] = [

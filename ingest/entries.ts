@@ -57,7 +57,8 @@ export function parseBundle(body: unknown): ParsedSubmission {
 /** Reads one resource POSTed or PUT to `[base]/<type>`. */
 export function parseSingle(body: unknown, type: string, interaction: "create" | "update"): ParsedSubmission {
   if (!isObject(body) || typeof body.resourceType !== "string") throw FhirRequestError.of(400, "structure", "the body is not a FHIR resource", "Resource");
-  if (body.resourceType !== type) throw FhirRequestError.of(400, "invalid", `the body is a ${body.resourceType}, the URL names ${type}`, "Resource.resourceType");
+  if (body.resourceType !== type)
+    throw FhirRequestError.of(400, "invalid", `the body is a ${body.resourceType}, the URL names ${type}`, "Resource.resourceType");
   return { interaction, entries: withPatients([{ index: 0, resource: body as unknown as Resource, fullUrl: null, patient: null }]), issues: new Map() };
 }
 
@@ -67,7 +68,11 @@ function entryProblem(raw: BundleEntry, index: number): FhirIssue | null {
   if (!isObject(raw.resource) || typeof raw.resource.resourceType !== "string") return errorIssue("required", "the entry has no resource", `${at}.resource`);
   const method = (raw as BundleEntry).request?.method;
   if (method === "DELETE")
-    return errorIssue("not-supported", "DELETE is not accepted: send the resource with status entered-in-error, which retracts it and keeps it for audit", `${at}.request.method`);
+    return errorIssue(
+      "not-supported",
+      "DELETE is not accepted: send the resource with status entered-in-error, which retracts it and keeps it for audit",
+      `${at}.request.method`,
+    );
   if (method !== undefined && method !== "POST" && method !== "PUT")
     return errorIssue("not-supported", "only POST (create) and PUT (update) entries are accepted", `${at}.request.method`);
   return null;

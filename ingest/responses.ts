@@ -66,10 +66,14 @@ export function capabilityStatement(base: string, types: readonly string[]): obj
         mode: "server",
         security: {
           service: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/restful-security-service", code: "SMART-on-FHIR" }] }],
-          extension: [{ url: "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris", extension: [{ url: "token", valueUri: `${base}/auth/token` }] }],
+          extension: [
+            { url: "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris", extension: [{ url: "token", valueUri: `${base}/auth/token` }] },
+          ],
         },
         interaction: [{ code: "transaction" }, { code: "batch" }],
-        resource: [...types].sort().map((type) => ({ type, interaction: [{ code: "create" }, { code: "update" }], conditionalCreate: true, conditionalUpdate: true })),
+        resource: [...types]
+          .sort()
+          .map((type) => ({ type, interaction: [{ code: "create" }, { code: "update" }], conditionalCreate: true, conditionalUpdate: true })),
       },
     ],
   };

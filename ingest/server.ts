@@ -73,7 +73,13 @@ export async function startIngestServer(opts: IngestServerOptions): Promise<Runn
     const accepted = await accept(opts.db, opts.queue, sender, parsed, issues);
     const location = `${base}/_submission/${accepted.meta.submissionId}`;
     logger.info(
-      { submission: accepted.meta.submissionId, source: sender.clientId, interaction: parsed.interaction, queued: accepted.queued.length, refused: accepted.refused.size },
+      {
+        submission: accepted.meta.submissionId,
+        source: sender.clientId,
+        interaction: parsed.interaction,
+        queued: accepted.queued.length,
+        refused: accepted.refused.size,
+      },
       "ingestion: submission accepted",
     );
     send(res, 202, acceptedResponse(parsed, accepted, location), { "content-location": location });
@@ -101,7 +107,8 @@ export async function startIngestServer(opts: IngestServerOptions): Promise<Runn
     if (typed && (req.method === "POST" || req.method === "PUT")) {
       const type = typed[1]!;
       const parsed = parseSingle(await readJson(req), type, req.method === "POST" ? "create" : "update");
-      const condition = req.method === "PUT" ? url.searchParams.get("identifier") : (req.headers["if-none-exist"] as string | undefined)?.replace(/^identifier=/, "");
+      const condition =
+        req.method === "PUT" ? url.searchParams.get("identifier") : (req.headers["if-none-exist"] as string | undefined)?.replace(/^identifier=/, "");
       const conditionIssue = conditionalIdentifierIssue(parsed.entries[0]!.resource, condition ?? null, req.method === "PUT");
       if (conditionIssue) throw new FhirRequestError(400, [conditionIssue]);
       return submit(res, sender, parsed);
@@ -116,15 +123,21 @@ export async function startIngestServer(opts: IngestServerOptions): Promise<Runn
         await opts.db.sql.query("SELECT 1");
         return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       }
-      if (url.pathname !== FHIR_BASE_PATH && !url.pathname.startsWith(`${FHIR_BASE_PATH}/`)) throw FhirRequestError.of(404, "not-found", "the FHIR base is /fhir");
+      if (url.pathname !== FHIR_BASE_PATH && !url.pathname.startsWith(`${FHIR_BASE_PATH}/`))
+        throw FhirRequestError.of(404, "not-found", "the FHIR base is /fhir");
       await route(req, res, url);
     } catch (error) {
       if (error instanceof FhirRequestError) return send(res, error.status, operationOutcome(error.issues));
       if (error instanceof PayloadTooLargeError)
-        return send(res, 413, operationOutcome([{ severity: "error", code: "too-costly", diagnostics: `the body is larger than ${error.maxBytes} bytes; split the Bundle` }]));
+        return send(
+          res,
+          413,
+          operationOutcome([{ severity: "error", code: "too-costly", diagnostics: `the body is larger than ${error.maxBytes} bytes; split the Bundle` }]),
+        );
       // Nothing was acknowledged: the sender must resend (the database may be restarting).
       logger.warn({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, "ingestion: request failed");
-      if (!res.headersSent) send(res, 503, operationOutcome([{ severity: "error", code: "transient", diagnostics: "not stored; send it again" }]), { "retry-after": "5" });
+      if (!res.headersSent)
+        send(res, 503, operationOutcome([{ severity: "error", code: "transient", diagnostics: "not stored; send it again" }]), { "retry-after": "5" });
       else res.end();
     }
   });

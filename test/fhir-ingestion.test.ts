@@ -34,7 +34,15 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
-const potassium = (value: number, flag?: string) => ({ loinc: "2823-3", display: "Potassium", value, unit: "mmol/L", low: 3.5, high: 5.3, ...(flag ? { flag } : {}) });
+const potassium = (value: number, flag?: string) => ({
+  loinc: "2823-3",
+  display: "Potassium",
+  value,
+  unit: "mmol/L",
+  low: 3.5,
+  high: 5.3,
+  ...(flag ? { flag } : {}),
+});
 const report = (over: Partial<LabReportSpec> = {}): LabReportSpec => ({
   patient: resident,
   accession: `ACC-${randomUUID().slice(0, 8)}`,
@@ -73,7 +81,11 @@ describe("who may send", () => {
   it("refuses a submission without a token, with a user's gateway token, or with a token for another audience", async () => {
     const bundle = JSON.stringify(transactionBundle(labReportEntries(report())));
     for (const authorization of [undefined, `Bearer ${await tokenFor()}`, "Bearer not-a-token"]) {
-      const res = await fetch(stack.fhirUrl, { method: "POST", headers: { "content-type": "application/fhir+json", ...(authorization ? { authorization } : {}) }, body: bundle });
+      const res = await fetch(stack.fhirUrl, {
+        method: "POST",
+        headers: { "content-type": "application/fhir+json", ...(authorization ? { authorization } : {}) },
+        body: bundle,
+      });
       expect(res.status).toBe(401);
       const body = await res.json();
       expect(body.resourceType).toBe("OperationOutcome");
@@ -141,7 +153,9 @@ describe("validation answers with OperationOutcome", () => {
 
   it("refuses what is not a Bundle, a DELETE entry, a body that is not JSON, and a wrong content type", async () => {
     expect((await lab.send({ resourceType: "Patient" })).status).toBe(400);
-    const del = await lab.send(transactionBundle([{ request: { method: "DELETE", url: "DiagnosticReport/1" }, resource: { resourceType: "DiagnosticReport" } as never }]));
+    const del = await lab.send(
+      transactionBundle([{ request: { method: "DELETE", url: "DiagnosticReport/1" }, resource: { resourceType: "DiagnosticReport" } as never }]),
+    );
     expect(del.status).toBe(400);
     expect(del.body.issue[0].code).toBe("not-supported");
     expect((await lab.send("{not json")).body.issue[0].code).toBe("structure");

@@ -30,6 +30,7 @@ const meta = (): SubmissionMeta => ({
   sourceId: "client-synnovis",
   sourceSystem: "Synnovis LIMS",
   senderOds: "RJ1",
+  sourceKind: "laboratory",
   receivedAt: new Date().toISOString(),
 });
 

@@ -64,7 +64,11 @@ export class SourceClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const answer = await this.status(location);
-      const params = answer.body.parameter as { name: string; valueBoolean?: boolean; part?: { name: string; valueInteger?: number; valueCode?: string; valueString?: string }[] }[];
+      const params = answer.body.parameter as {
+        name: string;
+        valueBoolean?: boolean;
+        part?: { name: string; valueInteger?: number; valueCode?: string; valueString?: string }[];
+      }[];
       if (params.find((p) => p.name === "complete")?.valueBoolean) {
         const out = new Map<number, { status: string; reason?: string }>();
         for (const p of params.filter((x) => x.name === "entry")) {

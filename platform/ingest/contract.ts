@@ -39,6 +39,12 @@ export interface SubmissionMeta {
   sourceSystem: string;
   /** The sending organisation's ODS code. */
   senderOds: string;
+  /**
+   * What kind of system sent it (ingest/sources.ts). Demographics and placements are changed only
+   * by the kinds that own them (GP and care home systems); other senders' Patient resources are
+   * demographics to match against, nothing more.
+   */
+  sourceKind: "laboratory" | "pharmacy" | "hospital" | "gp_system" | "care_home_system";
   /** ISO instant the front door stored the submission. */
   receivedAt: string;
 }

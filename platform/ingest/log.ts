@@ -25,7 +25,14 @@ export async function logSubmission(tx: SqlRunner, meta: SubmissionMeta, interac
   await tx.query(
     `INSERT INTO "ingest"."submission_entry" (submission_id, index, resource_type, status, reason, updated_at)
      SELECT $1, e.index, e.resource_type, e.status, e.reason, $2 FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS e(index, resource_type, status, reason)`,
-    [meta.submissionId, meta.receivedAt, entries.map((e) => e.index), entries.map((e) => e.resourceType), entries.map((e) => e.status), entries.map((e) => e.reason ?? null)],
+    [
+      meta.submissionId,
+      meta.receivedAt,
+      entries.map((e) => e.index),
+      entries.map((e) => e.resourceType),
+      entries.map((e) => e.status),
+      entries.map((e) => e.reason ?? null),
+    ],
   );
 }
 

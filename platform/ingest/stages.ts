@@ -52,7 +52,13 @@ export function chunkByPatient<E extends IngestEntry>(entries: readonly E[], key
 }
 
 /** Matching: quarantines, outcomes and the jobs for the owning subgraphs commit together. */
-export async function runMatchStage(db: Database, queue: IngestQueue, matcher: PatientMatcher, ownerOf: (resourceType: string) => string, job: StageJob): Promise<void> {
+export async function runMatchStage(
+  db: Database,
+  queue: IngestQueue,
+  matcher: PatientMatcher,
+  ownerOf: (resourceType: string) => string,
+  job: StageJob,
+): Promise<void> {
   const decisions = await matcher.decide(job.entries);
   const byOwner = new Map<string, MatchedEntry[]>();
   const quarantined: { entry: IngestEntry; reason: string }[] = [];

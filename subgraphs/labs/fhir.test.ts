@@ -11,6 +11,7 @@ const META: SubmissionMeta = {
   sourceId: "client-synnovis",
   sourceSystem: "Synnovis LIMS",
   senderOds: "RJ1",
+  sourceKind: "laboratory",
   receivedAt: "2025-06-02T12:00:00Z",
 };
 const LAB_ID = "https://lab.example/accession";
@@ -93,6 +94,7 @@ describe("labs FHIR mapping: a valid report", () => {
       sourceKey: reportSourceKey(META.sourceId, LAB_ID, "ACC-0001"),
       sourceVersionAt: new Date("2025-06-02T10:00:00Z"),
       senderOds: "RJ1",
+  sourceKind: "laboratory",
       submissionId: "sub-1",
     });
     expect(

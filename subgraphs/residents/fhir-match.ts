@@ -13,12 +13,7 @@ import type { NamedPatient } from "../../platform/ingest/contract.js";
 import { isValidNhsNumber } from "../../platform/graphql/nhs-number.js";
 
 export type QuarantineReason =
-  | "NO_NHS_NUMBER"
-  | "INVALID_NHS_NUMBER"
-  | "UNKNOWN_PATIENT"
-  | "DEMOGRAPHICS_MISSING"
-  | "BIRTH_DATE_MISMATCH"
-  | "FAMILY_NAME_MISMATCH";
+  "NO_NHS_NUMBER" | "INVALID_NHS_NUMBER" | "UNKNOWN_PATIENT" | "DEMOGRAPHICS_MISSING" | "BIRTH_DATE_MISMATCH" | "FAMILY_NAME_MISMATCH";
 
 /** What the record holds about a resident, for matching. */
 export interface RecordedDemographics {

@@ -6,7 +6,12 @@ import { NHS_NUMBER_SYSTEM, type FhirIssue, type FhirMapping } from "../../platf
 import type { PatientDecision, PatientMatcher } from "../../platform/ingest/stages.js";
 import { candidateNumber, decideMatch, type RecordedDemographics } from "./fhir-match.js";
 
-const issue = (code: FhirIssue["code"], diagnostics: string, expression: string): FhirIssue => ({ severity: "error", code, diagnostics, expression: [expression] });
+const issue = (code: FhirIssue["code"], diagnostics: string, expression: string): FhirIssue => ({
+  severity: "error",
+  code,
+  diagnostics,
+  expression: [expression],
+});
 
 export const residentsFhir: FhirMapping = {
   resourceTypes: ["Patient"],
