@@ -5,6 +5,7 @@
 import type { Bundle, BundleEntry, Patient, Reference } from "@medplum/fhirtypes";
 import { NHS_NUMBER_SYSTEM, type FhirIssue, type IngestEntry, type NamedPatient, type Resource } from "../platform/ingest/contract.js";
 import { errorIssue, FhirRequestError } from "./outcome.js";
+import { conditionalIdentifierIssue } from "./conditional.js";
 
 export type Interaction = "transaction" | "batch" | "create" | "update";
 
@@ -75,6 +76,14 @@ function entryProblem(raw: BundleEntry, index: number): FhirIssue | null {
     );
   if (method !== undefined && method !== "POST" && method !== "PUT")
     return errorIssue("not-supported", "only POST (create) and PUT (update) entries are accepted", `${at}.request.method`);
+  // A conditional entry must name the identifier its resource carries (ingest/conditional.ts).
+  const url = (raw as BundleEntry).request?.url ?? "";
+  const query = url.indexOf("?");
+  if (query >= 0) {
+    const condition = new URLSearchParams(url.slice(query + 1)).get("identifier");
+    const issue = conditionalIdentifierIssue(raw.resource as unknown as Resource, condition, method === "PUT");
+    if (issue) return { ...issue, expression: [`${at}.request.url`] };
+  }
   return null;
 }
 

@@ -43,6 +43,7 @@ const query = `{ resident(nhsNumber: "${home?.nhs_number ?? "9990000018"}") { nh
 
 console.log(`
 Care record gateway: ${stack.gatewayUrl}   (${stack.db.kind === "embedded" ? `embedded PostgreSQL in ${config.DATA_DIR}/` : "PostgreSQL from DATABASE_URL"})
+FHIR front door for source systems: ${stack.fhirUrl}   (demo feed: npm run feed)
 
 Demo token (care home nurse at ${home?.care_home_id ?? "CH00001"}, development key, valid 12 h):
 ${token}

@@ -8,6 +8,8 @@ import { logger } from "../platform/observability/logger.js";
 import { SUBGRAPHS, descriptionOf, isSubgraphName, loadSubgraph, subgraphPort, subgraphUrls } from "../subgraphs/registry.js";
 import { openDatabase } from "../app/database.js";
 import { createCacheHub } from "../platform/cache/hub.js";
+import { migrateIngest } from "../ingest/migrate.js";
+import { startIngestion } from "../app/ingest.js";
 
 const name = process.argv[2] ?? "";
 if (!isSubgraphName(name)) {
@@ -22,6 +24,7 @@ if (!config.DATABASE_URL) {
 const peerUrls = configOrExit(() => subgraphUrls(config));
 const db = await openDatabase(config);
 await migrateSchema(db, descriptionOf(name));
+await migrateIngest(db);
 const caches = createCacheHub(config);
 const module = (await loadSubgraph(name)).create(db, {
   peers: { urls: peerUrls, internalSecret: config.INTERNAL_SECRET },
@@ -34,8 +37,11 @@ const server = await startSubgraphServer(module, {
   metricsToken: config.METRICS_TOKEN,
   shield: config.SHIELD === "on",
 });
+// Its part of FHIR ingestion: matching (residents) or applying its own resource types (ADR 0008).
+const ingestion = await startIngestion(config, db, [module], { frontDoor: false });
 stopOnSignals(async () => {
   await server.close();
+  await ingestion.close();
   await module.close();
   await caches.close();
   await db.close();

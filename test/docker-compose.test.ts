@@ -45,6 +45,12 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("runs the FHIR front door, published, where its health check looks (the subgraphs' own containers apply what it stores)", () => {
+    expect(services.ingest!.command).toContain("scripts/ingest.ts");
+    expect(services.ingest!.healthcheck?.test.join(" ")).toContain(`127.0.0.1:${port("ingest")}/healthz`);
+    expect(() => env("ingest")).not.toThrow();
+  });
+
   it("every subgraph finds the residents subgraph (careplans asks it for access decisions)", () => {
     for (const name of SUBGRAPHS) expect([name, subgraphUrls(env(name)).residents]).toEqual([name, `http://residents:${port("residents")}/graphql`]);
     expect(services.careplans!.depends_on?.residents?.condition).toBe("service_healthy");

@@ -167,6 +167,12 @@ describe("validation answers with OperationOutcome", () => {
     const answer = await lab.send(reportEntry!.resource, { path: "DiagnosticReport?identifier=https://other.example|X1", method: "PUT" });
     expect(answer.status).toBe(400);
     expect(answer.body.issue[0].code).toBe("invalid");
+    // The same inside a transaction Bundle: the entry's request.url names another identifier.
+    const entries = labReportEntries(report());
+    entries[1]!.request = { method: "PUT", url: "DiagnosticReport?identifier=https://other.example|X1" };
+    const inBundle = await lab.send(transactionBundle(entries));
+    expect(inBundle.status).toBe(400);
+    expect(inBundle.body.issue[0].expression).toEqual(["Bundle.entry[1].request.url"]);
   });
 });
 

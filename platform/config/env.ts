@@ -100,7 +100,7 @@ const schema = z
     // The FHIR front door's port, its public base URL (the token endpoint's audience is
     // `${INGEST_PUBLIC_URL}/auth/token`; unset, where it listens) and its body bound: a
     // 10,000-entry laboratory Bundle is about 15 MB.
-    INGEST_PORT: port.default(4010),
+    INGEST_PORT: port.default(4020),
     INGEST_PUBLIC_URL: optionalUrl,
     INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(33_554_432),
   })
