@@ -43,7 +43,7 @@ export async function startIngestion(
   modules: readonly { name: string; fhir?: FhirStages }[],
   opts: { frontDoor: boolean; ephemeralPort?: boolean },
 ): Promise<RunningIngestion> {
-  const queue = await openQueue(db);
+  const queue = await openQueue(db, { jobTimeoutSeconds: env.INGEST_JOB_TIMEOUT_S });
   try {
     await startIngestWorkers(db, queue, modules, fhirOwnerOf);
     const server = opts.frontDoor

@@ -102,6 +102,8 @@ const schema = z
     // 10,000-entry laboratory Bundle is about 15 MB.
     INGEST_PORT: port.default(4020),
     INGEST_PUBLIC_URL: optionalUrl,
+    // A queued ingestion job running longer than this is presumed dead (its worker killed or frozen) and retried.
+    INGEST_JOB_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(900),
     INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(33_554_432),
   })
   .superRefine((env, ctx) => {

@@ -67,6 +67,10 @@ export function openPostgres(url: string, poolSize = 10): Database {
     },
     async transaction(work) {
       const client = await admin.connect();
+      // A connection lost while checked out (a restart between statements) is reported as an
+      // 'error' event as well as by the next statement; unheard, the event would end the process.
+      const lost = () => undefined;
+      client.on("error", lost);
       try {
         await client.query("BEGIN");
         const tx: SqlTransaction = {
@@ -81,6 +85,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
         await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       } finally {
+        client.off("error", lost);
         client.release();
       }
     },

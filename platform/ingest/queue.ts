@@ -28,11 +28,25 @@ export interface IngestQueue {
 
 const RETRY = { retryLimit: 60, retryDelay: 2, retryBackoff: true } as const;
 
-export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: number } = {}): Promise<IngestQueue> {
+export interface QueueOptions {
+  /** How often an idle worker looks for jobs another process queued (its own are woken at once). */
+  pollingIntervalSeconds?: number;
+  /**
+   * How long a job may run before its worker is presumed dead (killed, frozen) and the job is
+   * retried (INGEST_JOB_TIMEOUT_S). Applying is idempotent, so a slow worker that finishes after
+   * all costs a DUPLICATE, never a double row.
+   */
+  jobTimeoutSeconds?: number;
+}
+
+export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<IngestQueue> {
+  const jobTimeoutSeconds = opts.jobTimeoutSeconds ?? 900;
   const boss = new PgBoss({
     db: db.queue as PgBoss.Db,
     schema: QUEUE_SCHEMA,
     schedule: false,
+    // Expired jobs are found by maintenance: look at least twice per timeout.
+    maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.floor(jobTimeoutSeconds / 2))),
     // Clinical content lives in job payloads: completed jobs are archived after a minute and
     // deleted after a day (the applied rows and the submission log are the record, not the queue).
     archiveCompletedAfterSeconds: 60,
@@ -45,26 +59,72 @@ export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: n
     if (known.has(queue)) return;
     if (!(await boss.getQueue(queue))) {
       if (queue !== DEAD_LETTER_QUEUE) await ensure(DEAD_LETTER_QUEUE);
-      await boss.createQueue(queue, { name: queue, ...RETRY, expireInSeconds: 900, ...(queue === DEAD_LETTER_QUEUE ? {} : { deadLetter: DEAD_LETTER_QUEUE }) });
+      await boss.createQueue(queue, {
+        name: queue,
+        ...RETRY,
+        expireInSeconds: jobTimeoutSeconds,
+        ...(queue === DEAD_LETTER_QUEUE ? {} : { deadLetter: DEAD_LETTER_QUEUE }),
+      });
     }
     known.add(queue);
   };
-  const workers = new Map<string, string[]>();
-  const polling = opts.pollingIntervalSeconds ?? 1;
+  const polling = (opts.pollingIntervalSeconds ?? 1) * 1000;
+  // Our own fetch loop rather than boss.work(): pg-boss 10's work() does not await its complete()
+  // and fail() calls, so a database restart mid-job becomes an unhandled rejection that ends the
+  // process. Here each is awaited; one that fails leaves its job active, and the job expires and
+  // is retried (applying is idempotent).
+  const wakers = new Map<string, Set<() => void>>();
+  const loops: Promise<void>[] = [];
+  let stopping = false;
+  const pause = (queue: string) =>
+    new Promise<void>((resolve) => {
+      const set = wakers.get(queue) ?? new Set<() => void>();
+      wakers.set(queue, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, polling);
+      set.add(done);
+    });
+  const report = (what: string, queue: string, error: unknown) =>
+    logger.warn({ queue, err: { name: (error as Error).name, code: (error as { code?: string }).code } }, `ingestion queue: ${what} failed`);
+  const loop = async (queue: string, handler: (data: never) => Promise<void>) => {
+    while (!stopping) {
+      let jobs: PgBoss.Job<object>[] = [];
+      try {
+        jobs = (await boss.fetch<object>(queue, { batchSize: 1 })) ?? [];
+      } catch (error) {
+        report("fetch", queue, error);
+      }
+      if (jobs.length === 0) {
+        await pause(queue);
+        continue;
+      }
+      for (const job of jobs) {
+        try {
+          await handler(job.data as never);
+        } catch (error) {
+          report("job", queue, error);
+          await boss.fail(queue, job.id, { message: (error as Error).name }).catch((e: unknown) => report("fail", queue, e));
+          continue;
+        }
+        await boss.complete(queue, job.id).catch((e: unknown) => report("complete", queue, e));
+      }
+    }
+  };
   return {
     async send(tx, queue, data) {
       await ensure(queue);
-      await boss.send(queue, data, { ...RETRY, db: tx as PgBoss.Db });
+      await boss.send(queue, data, { ...RETRY, expireInSeconds: jobTimeoutSeconds, db: tx as PgBoss.Db });
     },
     wake(queue) {
-      for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
+      for (const wake of wakers.get(queue) ?? []) wake();
     },
     async work(queue, handler) {
       await ensure(queue);
-      const id = await boss.work<object>(queue, { batchSize: 1, pollingIntervalSeconds: polling }, async ([job]) => {
-        if (job) await handler(job.data as never);
-      });
-      workers.set(queue, [...(workers.get(queue) ?? []), id]);
+      loops.push(loop(queue, handler));
     },
     async pending(queue) {
       await ensure(queue);
@@ -72,6 +132,9 @@ export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: n
     },
     async stop() {
       // Jobs in flight finish (or, if the process dies first, expire and are retried elsewhere).
+      stopping = true;
+      for (const set of wakers.values()) for (const wake of set) wake();
+      await Promise.all(loops);
       await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
     },
   };

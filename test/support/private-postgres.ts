@@ -26,6 +26,8 @@ async function freePort(): Promise<number> {
 export interface PrivatePostgres {
   url: string;
   stop(): Promise<void>;
+  /** Starts it again after stop(), on the same port and data. */
+  start(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -43,21 +45,12 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = path.join(dir, "data");
   await pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   let port = 0;
+  const startOn = (p: number) =>
+    pg("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "30", "-o", `-p ${p} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      await pg("pg_ctl", [
-        "-D",
-        data,
-        "-l",
-        path.join(dir, "log"),
-        "-w",
-        "-t",
-        "30",
-        "-o",
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-        "start",
-      ]);
+      await startOn(port);
       break;
     } catch (error) {
       if (attempt >= 4) throw error; // someone took the port between our probe and the start: try another
@@ -72,6 +65,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/carerecord_private`,
     stop,
+    start: async () => {
+      // "immediate" stops like a crash: this start runs PostgreSQL's crash recovery.
+      await startOn(port);
+      stopped = false;
+    },
     destroy: async () => {
       await stop();
       await rm(dir, { recursive: true, force: true });
