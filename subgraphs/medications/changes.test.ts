@@ -27,6 +27,14 @@ describe("medicationChanges", () => {
     expect(changes({ requests: [{ ...received("06-02T10:00:00", "06-03T10:00:00"), status: "COMPLETED" }] })).toHaveLength(1);
   });
 
+  it("a request withdrawn as entered in error: MEDICINE_STOPPED when the record had shown it, nothing when it arrived withdrawn", () => {
+    expect(changes({ requests: [{ ...received("06-02T10:00:00", "06-03T10:00:00"), status: "ENTERED_IN_ERROR" }] })).toEqual([
+      ["MEDICATIONS", "MEDICINE_PRESCRIBED", "2025-06-02T10:00:00.000Z", false],
+      ["MEDICATIONS", "MEDICINE_STOPPED", "2025-06-03T10:00:00.000Z", false],
+    ]);
+    expect(changes({ requests: [{ ...received("06-02T10:00:00"), status: "ENTERED_IN_ERROR" }] })).toEqual([]);
+  });
+
   it("an EPS prescription: ISSUED at recorded_at; DISPENSED (dispensed or claimed) or NOT_DISPENSED at updated_at, also when equal", () => {
     expect(changes({ prescriptions: [{ ...received("06-02T10:00:00", "06-03T10:00:00"), status: "WITH_DISPENSER" }] })).toEqual([
       ["MEDICATIONS", "PRESCRIPTION_ISSUED", "2025-06-02T10:00:00.000Z", false],

@@ -13,7 +13,8 @@ export interface ChangedRows {
   prescriptions: (ReceivedRow & { status: EpsPrescriptionStatus })[];
 }
 
-const ENDED: ReadonlySet<MedicationRequestStatus> = new Set(["STOPPED", "CANCELLED"]);
+/** No longer to be given: stopped, cancelled, or withdrawn as entered in error after the record showed it. */
+const ENDED: ReadonlySet<MedicationRequestStatus> = new Set(["STOPPED", "CANCELLED", "ENTERED_IN_ERROR"]);
 const DISPENSED: ReadonlySet<EpsPrescriptionStatus> = new Set(["DISPENSED", "CLAIMED"]);
 
 /** The changes at or after `since` that the rows show. */
@@ -23,6 +24,8 @@ export function medicationChanges(rows: ChangedRows, since: Date): ResidentChang
     if (at >= since) out.push({ nhsNumber, section: "MEDICATIONS", kind, at, abnormal: false });
   };
   for (const r of rows.requests) {
+    // Withdrawn before the record ever showed it (it arrived entered in error): nothing to tell.
+    if (r.status === "ENTERED_IN_ERROR" && r.updatedAt <= r.recordedAt) continue;
     add(r.nhsNumber, "MEDICINE_PRESCRIBED", r.recordedAt);
     if (ENDED.has(r.status) && r.updatedAt > r.recordedAt) add(r.nhsNumber, "MEDICINE_STOPPED", r.updatedAt);
   }

@@ -2,7 +2,7 @@
 import { contributingSubgraph } from "../../platform/subgraph/contributing.js";
 import { about } from "./manifest.js";
 import { createMedicationsLoaders } from "./loaders.js";
-import { createMedicationsRepository } from "./repository.js";
+import { createMedicationsRepository, medicationsApplier } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { createMedicationsSeeder } from "./seed.js";
 
@@ -11,4 +11,5 @@ export const manifest = contributingSubgraph(about, {
   loaders: createMedicationsLoaders,
   resolvers,
   seeder: createMedicationsSeeder,
+  fhirApplier: medicationsApplier,
 });
