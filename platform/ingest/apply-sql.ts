@@ -1,6 +1,5 @@
 // SQL helpers for a subgraph's FHIR applier (repository.ts applyFhir): one transaction per call and
-// a fixed number of statements, whatever the number of entries. The labs repository has its own
-// copies of textArray and snakeKeys; it can import them from here unchanged.
+// a fixed number of statements, whatever the number of entries.
 import type { SqlRunner } from "../db/database.js";
 
 /** A PostgreSQL text[] literal (passed as one text parameter and cast, as bulk-insert.ts does). */

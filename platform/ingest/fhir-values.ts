@@ -1,9 +1,6 @@
 // Value helpers every subgraph's FHIR mapping (subgraphs/<name>/fhir.ts) needs the same way: FHIR
 // instants and dates read strictly, the version rule's clock-skew limit, business keys and the
 // record ids derived from them. Pure: no I/O, no clock.
-//
-// The labs mapping has its own copies of these (subgraphs/labs/fhir.ts: MAX_CLOCK_SKEW_MS, instant,
-// dateTime, reportSourceKey's digest, letters); it can import them from here unchanged.
 import { createHash } from "node:crypto";
 import type { SubmissionMeta } from "./contract.js";
 

@@ -28,10 +28,10 @@
 //     report whose observations were matched to another patient than the report itself.
 //  7. Issues name element paths, entry positions and allowed codes only: never a value, display
 //     text or identifier the sender sent (they are shown to the sender and logged).
-import { createHash } from "node:crypto";
 import type { CodeableConcept, DiagnosticReport, Observation, Quantity, Reference } from "@medplum/fhirtypes";
 import type { EntryOutcome, FhirIssue, FhirMapping, IngestEntry, IssueCode, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
 import { interpret } from "./interpretation.js";
+import { businessKey, dateTime, instant, keyedRecordId, laterThanReceipt, nonEmpty } from "../../platform/ingest/fhir-values.js";
 import type { DiagnosticCategory, DiagnosticReportStatus, ObservationInterpretation, ObservationStatus } from "./prisma/generated/enums.js";
 
 export const V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074";
@@ -39,8 +39,6 @@ export const V3_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-Obser
 /** HL7 v2 table 0078 (abnormal flags): the same codes with the same meanings as v3 for those we map. */
 export const V2_0078 = "http://terminology.hl7.org/CodeSystem/v2-0078";
 export const UCUM = "http://unitsofmeasure.org";
-/** A version dated later than the submission's arrival by more than this is refused (rule 2). */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 const REPORT_STATUS: Readonly<Record<string, DiagnosticReportStatus>> = {
   registered: "REGISTERED",
@@ -157,65 +155,25 @@ export interface LabsRows {
 // ---------------------------------------------------------------------------------------------
 // Keys and ids
 
-const sha256 = (parts: unknown[]) => createHash("sha256").update(JSON.stringify(parts)).digest();
-
-/** The `length` low base-26 digits of `bytes` as lower-case letters (the body of an opaque id, platform/ids/opaque-id.ts). */
-function letters(bytes: Buffer, length: number): string {
-  let n = BigInt(`0x${bytes.toString("hex")}`);
-  let out = "";
-  for (let i = 0; i < length; i++) {
-    out = String.fromCharCode(97 + Number(n % 26n)) + out;
-    n /= 26n;
-  }
-  return out;
-}
-
 /**
  * The report's business key (diagnostic_report.source_key): a digest of the sending system and the
  * report's identifier, so the identifier itself is not stored and the key has a fixed length.
  */
-export function reportSourceKey(sourceId: string, system: string, value: string): string {
-  return sha256(["labs.DiagnosticReport", sourceId, system, value]).toString("base64url");
-}
+export const reportSourceKey = (sourceId: string, system: string, value: string): string => businessKey("labs.DiagnosticReport", sourceId, system, value);
 
 /**
  * Ids in the form of every record id (`DR-` / `OB-` and 24 letters: no digits, so nothing in one can
  * be mistaken for an NHS number), derived from the key so every version of a report has the same
  * id. They carry nothing about the patient: only the sender and the laboratory's identifier went in.
  */
-export const reportIdOf = (sourceKey: string) => `DR-${letters(sha256(["DR", sourceKey]), 24)}`;
-const observationIdOf = (sourceKey: string, key: unknown[]) => `OB-${letters(sha256(["OB", sourceKey, ...key]), 24)}`;
+export const reportIdOf = (sourceKey: string) => keyedRecordId("DR", sourceKey);
+const observationIdOf = (sourceKey: string, key: (string | number)[]) => keyedRecordId("OB", sourceKey, ...key.map(String));
 
 // ---------------------------------------------------------------------------------------------
 // Checks of single resources
 
 const error = (code: IssueCode, expression: string, diagnostics: string): FhirIssue => ({ severity: "error", code, diagnostics, expression: [expression] });
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/** A calendar date that exists (2025-02-30 does not; Date would roll it over). */
-function realDate(text: string): boolean {
-  const [y, m, d] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
-  const at = new Date(Date.UTC(y, m - 1, d));
-  return at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
-}
-
-/** A FHIR instant (date, time and zone required), or null. */
-function instant(text: unknown): Date | null {
-  if (typeof text !== "string" || !INSTANT.test(text) || !realDate(text)) return null;
-  const at = new Date(text);
-  return Number.isNaN(at.getTime()) ? null : at;
-}
-
-/** A FHIR dateTime to the day at least (a date alone is taken as its midnight UTC), or null. */
-function dateTime(text: unknown): Date | null {
-  if (typeof text !== "string" || !DATE_TIME.test(text) || !realDate(text)) return null;
-  const at = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(at.getTime()) ? null : at;
-}
-
-const nonEmpty = (s: unknown): s is string => typeof s === "string" && s.trim() !== "";
 const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
 
 /** Code and display of a CodeableConcept: a coding with code and display, or text (then the code is empty). */
@@ -621,7 +579,6 @@ export const labsFhir: FhirMapping & {
       indexes.forEach((index) => rejected.push({ index, status: "REJECTED", reason: reason(index) }));
     const out: ReportRows[] = [];
     const grouped = new Set<number>();
-    const receivedAt = instant(meta.receivedAt);
 
     for (const g of groups) {
       const indexes = [g.report, ...g.observations];
@@ -636,7 +593,7 @@ export const labsFhir: FhirMapping & {
         reject(indexes, () => "the report and its observations were matched to different patients");
         continue;
       }
-      if (receivedAt && parsed.versionAt.getTime() > receivedAt.getTime() + MAX_CLOCK_SKEW_MS) {
+      if (laterThanReceipt(parsed.versionAt, meta)) {
         reject(indexes, () => "DiagnosticReport.meta.lastUpdated is later than the submission was received");
         continue;
       }

@@ -8,6 +8,7 @@ import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { labsChanges } from "./changes.js";
+import { lockKeys, snakeKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { SqlRunner } from "../../platform/db/database.js";
 import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
@@ -39,9 +40,6 @@ const VISIBLE = { status: { not: "ENTERED_IN_ERROR" } } as const satisfies Prism
 
 /** Transaction-level advisory locks of ingestion take this first key (the second is the report's key). */
 const INGEST_LOCK_CLASS = 0x1abf; // "labs FHIR"
-
-/** A PostgreSQL text[] literal (passed as one text parameter and cast, as bulk-insert.ts does). */
-const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 
 export function createLabsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("labs"))));
@@ -130,12 +128,8 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
               exec: async (text) => void (await tx.$executeRawUnsafe(text)),
               query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params),
             };
-            const keys = [...new Set(reports.map((r) => r.report.sourceKey))].sort();
-            // In key order, so two batches sharing keys cannot deadlock.
-            await sql.query(`SELECT count(*)::int AS locked FROM (SELECT pg_advisory_xact_lock($1::int, hashtext(k)) FROM unnest($2::text[]) AS k) AS l`, [
-              INGEST_LOCK_CLASS,
-              textArray(keys),
-            ]);
+            const keys = [...new Set(reports.map((r) => r.report.sourceKey))];
+            await lockKeys(sql, INGEST_LOCK_CLASS, keys);
             const existing = await sql.query<StoredVersion>(
               `SELECT id, source_key, nhs_number, source_version_at, recorded_at, abnormal FROM "labs"."diagnostic_report"
                 WHERE source_key = ANY($1::text[]) FOR UPDATE`,
@@ -266,7 +260,6 @@ function planWrites(
 }
 
 /** A row with its fields as column names (for jsonb_to_recordset). */
-const snakeKeys = (row: object) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 
 /** The labs subgraph's FHIR applier (the worker's entry point; issue 11). */
 export const labsApplier = (repo: LabsRepository): FhirApplier => ({ apply: (meta, entries) => repo.applyFhir(meta, entries) });
