@@ -20,7 +20,7 @@ import { newRecordId } from "../../platform/ids/opaque-id.js";
 import { LEAVER_WINDOW_DAYS } from "../../platform/access/policy.js";
 import type { EntryOutcome, EntryStatus, IngestEntry, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
 import { snakeKeys, textArray } from "../../platform/ingest/fhir-values.js";
-import { demographicsOf, residentsFhir, type AllergyRow, type ConditionRow, type DemographicsRow, type PlacementRow } from "./fhir.js";
+import { DEMOGRAPHICS_OWNERS, demographicsOf, residentsFhir, type AllergyRow, type ConditionRow, type DemographicsRow, type PlacementRow } from "./fhir.js";
 import { familyNamesAgree, type QuarantineReason } from "./fhir-match.js";
 
 /** Transaction-level advisory locks of ingestion take this first key (the second is the record's key or NHS number). */
@@ -57,6 +57,8 @@ export function createFhirWrites(prisma: PrismaClient, cache: EntityCache) {
      */
     async applyDemographics(meta: SubmissionMeta, entries: readonly IngestEntry[]): Promise<Outcomes> {
       const out: Outcomes = new Map();
+      // Rule 1, here too (the matcher asks only for owners): anyone else's Patient is matched, never applied.
+      if (!DEMOGRAPHICS_OWNERS.has(meta.sourceKind)) return out;
       const rows: DemographicsRow[] = [];
       for (const e of entries) {
         if (e.resource.resourceType !== "Patient") continue;
