@@ -65,7 +65,7 @@ export function createFhirWrites(prisma: PrismaClient, cache: EntityCache) {
         const d = demographicsOf(meta, e);
         if ("row" in d) rows.push(d.row);
         else if ("rejected" in d) out.set(e.index, { index: e.index, status: "REJECTED", reason: d.rejected });
-        else out.set(e.index, { quarantine: d.quarantine });
+        else if ("quarantine" in d) out.set(e.index, { quarantine: d.quarantine });
       }
       if (rows.length === 0) return out;
       const now = new Date();

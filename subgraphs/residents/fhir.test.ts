@@ -229,12 +229,15 @@ describe("Patient: only the systems that own demographics change them", () => {
     expect(demographicsOf(meta(), entry(sent()))).toEqual({ row: expect.objectContaining({ gpPracticeCode: "G00002", setsRegistration: false }) });
   });
 
-  it("quarantines an invalid number, rejects a missing version or given name", () => {
+  it("quarantines an invalid number, rejects a missing given name, leaves a Patient without a version to matching", () => {
     const bad = NHS.slice(0, 9) + String((Number(NHS[9]) + 1) % 10);
     expect(demographicsOf(gp(), entry(sent({ identifier: [{ system: "https://fhir.nhs.uk/Id/nhs-number", value: bad }] })))).toEqual({
       quarantine: "INVALID_NHS_NUMBER",
     });
-    expect(demographicsOf(gp(), entry(sent({ meta: {} })))).toEqual({ rejected: expect.stringContaining("Patient.meta.lastUpdated") });
+    expect(demographicsOf(gp(), entry(sent({ meta: {} })))).toEqual({ match: true });
+    expect(demographicsOf(gp(), entry(sent({ meta: { lastUpdated: "2025-06-02" } })))).toEqual({
+      rejected: expect.stringContaining("Patient.meta.lastUpdated"),
+    });
     expect(demographicsOf(gp(), entry(sent({ name: [{ family: "Okafor" }] })))).toEqual({ rejected: expect.stringContaining("Patient.name.given") });
   });
 

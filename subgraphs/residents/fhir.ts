@@ -20,6 +20,8 @@
 //     at its home (today or within the leaver window); for anyone else its Patient is matched like
 //     any sender's. One that changes both the date of birth and the family name at once is
 //     quarantined (DEMOGRAPHICS_CONFLICT): that is a wrong number far more often than a person.
+//     A Patient without meta.lastUpdated is no change (it only names whom the other entries are
+//     about): it is matched like any sender's, so a disagreement is quarantined, never lost.
 //  3. An owner's Patient with a valid (Modulus 11) number the record does not know creates the
 //     resident with NO placement: no care home can see them until a care home system places them
 //     (the access rules give care home staff only residents placed at their home); their GP
@@ -199,7 +201,8 @@ export interface DemographicsRow {
   submissionId: string;
 }
 
-export type DemographicsDecision = { row: DemographicsRow } | { rejected: string } | { quarantine: QuarantineReason };
+/** `match`: not a change of demographics (no version): matched like any sender's Patient. */
+export type DemographicsDecision = { row: DemographicsRow } | { rejected: string } | { quarantine: QuarantineReason } | { match: true };
 
 function checkPatient(patient: Patient): FhirIssue[] {
   const found: FhirIssue[] = [];
@@ -220,6 +223,9 @@ export function demographicsOf(meta: SubmissionMeta, entry: IngestEntry): Demogr
   if (!nhsNumber) return { quarantine: "INVALID_NHS_NUMBER" };
   const issues = checkPatient(patient);
   if (issues.length > 0) return { rejected: reasonOf(issues) };
+  // A Patient sent only to name whom the other entries are about (an allergy list's) carries no
+  // version: it changes nothing, and is matched like anyone's (a disagreement is quarantined).
+  if (patient.meta?.lastUpdated === undefined) return { match: true };
   // Checked here, not at the door: only an owner's Patient is applied (the others' gender and version do not matter).
   if (patient.gender !== undefined && !SEX[patient.gender]) return { rejected: `Patient.gender must be one of ${list(SEX)}` };
   const version = versionOf(patient, meta);
