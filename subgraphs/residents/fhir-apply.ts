@@ -288,10 +288,9 @@ function planDemographics(
     } else if (meta.sourceKind === "care_home_system" && s.stored && !s.placedHere) {
       // Rule 2: not this home's resident; left to the matcher (its demographics are matched, not applied).
     } else if (version < s.versionAt) outcome(row.index, "SUPERSEDED", "a later version of the demographics is already applied");
-    else if (version === s.versionAt)
-      s.submissionId === meta.submissionId
-        ? outcome(row.index, "APPLIED")
-        : outcome(row.index, "DUPLICATE", "this version of the demographics is already applied");
+    // Equal: this very submission's own write when a job is retried (APPLIED), else a duplicate.
+    else if (version === s.versionAt && s.submissionId === meta.submissionId) outcome(row.index, "APPLIED");
+    else if (version === s.versionAt) outcome(row.index, "DUPLICATE", "this version of the demographics is already applied");
     else if (row.dateOfBirth !== s.dob && !familyNamesAgree(row.familyName, s.family))
       decide(row.index, { quarantine: "DEMOGRAPHICS_CONFLICT" satisfies QuarantineReason });
     else if (row.setsRegistration && !practices.has(row.gpPracticeCode ?? ""))
@@ -409,10 +408,8 @@ function plan<R extends Keyed>(
       decide(row.index, "APPLIED");
     } else if (s.nhsNumber !== row.nhsNumber) decide(row.index, "REJECTED", `the ${kind(row)} is already recorded for another resident`);
     else if (version < s.versionAt) decide(row.index, "SUPERSEDED", `a later version of the ${kind(row)} is already applied`);
-    else if (version === s.versionAt)
-      s.submissionId === meta.submissionId
-        ? decide(row.index, "APPLIED")
-        : decide(row.index, "DUPLICATE", `this version of the ${kind(row)} is already applied`);
+    else if (version === s.versionAt && s.submissionId === meta.submissionId) decide(row.index, "APPLIED");
+    else if (version === s.versionAt) decide(row.index, "DUPLICATE", `this version of the ${kind(row)} is already applied`);
     else {
       const merged = merge(row, s.before);
       Object.assign(s, { versionAt: version, before: merged, write: merged });
