@@ -1,5 +1,6 @@
 // The two stages after the front door (ADR 0008). Matching runs in the residents subgraph, which
-// owns who a resident is: each entry's patient is matched or the entry is quarantined, and the
+// owns who a resident is: the Patients of the systems that own demographics (GP and care home
+// systems) are applied first, then each other entry's patient is matched or the entry is quarantined, and the
 // matched entries are queued for the subgraph that owns their type, in the same transaction. The
 // owning subgraph then applies them. A stage that throws leaves its job to be retried; nothing
 // is acknowledged to anyone until the transaction that passes it on commits.
