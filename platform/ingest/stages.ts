@@ -1,5 +1,6 @@
 // The two stages after the front door (ADR 0008). Matching runs in the residents subgraph, which
-// owns who a resident is: each entry's patient is matched or the entry is quarantined, and the
+// owns who a resident is: the Patients of the systems that own demographics (GP and care home
+// systems) are applied first, then each other entry's patient is matched or the entry is quarantined, and the
 // matched entries are queued for the subgraph that owns their type, in the same transaction. The
 // owning subgraph then applies them. A stage that throws leaves its job to be retried; nothing
 // is acknowledged to anyone until the transaction that passes it on commits.
@@ -19,6 +20,15 @@ export type PatientDecision = { matched: string } | { quarantine: string };
 
 export interface PatientMatcher {
   decide(entries: readonly IngestEntry[]): Promise<Map<number, PatientDecision>>;
+  /**
+   * Applies the job's Patient entries that change the record's demographics (those of the systems
+   * that own them, subgraphs/residents/fhir.ts), and commits them, BEFORE the job's other entries
+   * are matched: a GP system correcting a date of birth or a surname in the same submission as an
+   * allergy must not get its own allergy quarantined. Returns the outcome of each entry it took (or
+   * why it quarantines it); the entries it leaves out are matched by `decide` like any other. A retry
+   * finds its own versions applied (APPLIED again, by submission id), so nothing is applied twice.
+   */
+  applyDemographics?(meta: SubmissionMeta, entries: readonly IngestEntry[]): Promise<Map<number, EntryOutcome | { quarantine: string }>>;
 }
 
 /** What a subgraph process runs for ingestion: the matcher (residents) and/or its applier. */
@@ -59,13 +69,18 @@ export async function runMatchStage(
   ownerOf: (resourceType: string) => string,
   job: StageJob,
 ): Promise<void> {
-  const decisions = await matcher.decide(job.entries);
+  // Demographics first (their own transaction), then matching against the record as they left it.
+  const applied = matcher.applyDemographics ? await matcher.applyDemographics(job.meta, job.entries) : new Map<number, EntryOutcome | { quarantine: string }>();
+  const decisions = await matcher.decide(job.entries.filter((e) => !applied.has(e.index)));
   const byOwner = new Map<string, MatchedEntry[]>();
   const quarantined: { entry: IngestEntry; reason: string }[] = [];
   const outcomes: EntryOutcome[] = [];
   for (const entry of job.entries) {
-    const decision = decisions.get(entry.index) ?? { quarantine: "NO_NHS_NUMBER" };
-    if ("quarantine" in decision) {
+    const demographics = applied.get(entry.index);
+    const decision = demographics ?? decisions.get(entry.index) ?? { quarantine: "NO_NHS_NUMBER" };
+    if ("status" in decision) {
+      outcomes.push(decision);
+    } else if ("quarantine" in decision) {
       quarantined.push({ entry, reason: decision.quarantine });
       outcomes.push({ index: entry.index, status: "QUARANTINED", reason: decision.quarantine });
     } else if (entry.resource.resourceType === "Patient") {

@@ -9,11 +9,20 @@
 //      mistyped into a valid one, would otherwise attach data to someone else;
 //   5. the date of birth equals the resident's (BIRTH_DATE_MISMATCH), exactly;
 //   6. the family name agrees (FAMILY_NAME_MISMATCH) within the tolerance of familyNamesAgree.
+// A system that owns demographics (fhir.ts rules 1-3) has its Patient applied, not matched; one
+// that would change both the date of birth and the family name is quarantined instead
+// (DEMOGRAPHICS_CONFLICT): far more often a wrong number than a person.
 import type { NamedPatient } from "../../platform/ingest/contract.js";
 import { isValidNhsNumber } from "../../platform/graphql/nhs-number.js";
 
 export type QuarantineReason =
-  "NO_NHS_NUMBER" | "INVALID_NHS_NUMBER" | "UNKNOWN_PATIENT" | "DEMOGRAPHICS_MISSING" | "BIRTH_DATE_MISMATCH" | "FAMILY_NAME_MISMATCH";
+  | "NO_NHS_NUMBER"
+  | "INVALID_NHS_NUMBER"
+  | "UNKNOWN_PATIENT"
+  | "DEMOGRAPHICS_MISSING"
+  | "BIRTH_DATE_MISMATCH"
+  | "FAMILY_NAME_MISMATCH"
+  | "DEMOGRAPHICS_CONFLICT";
 
 /** What the record holds about a resident, for matching. */
 export interface RecordedDemographics {

@@ -6,7 +6,7 @@ import type { SubgraphDeps } from "../../platform/subgraph/deps.js";
 import { defineSubgraph } from "../../platform/subgraph/server.js";
 import type { ResidentsContext } from "./context.js";
 import { createResidentsLoaders } from "./loaders.js";
-import { createResidentsRepository, type ResidentsRepository } from "./repository.js";
+import { createResidentsRepository, residentsApplier, type ResidentsRepository } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { createResidentsSeeder } from "./seed.js";
 import { createAccess } from "./access.js";
@@ -25,7 +25,7 @@ const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
       return { repo, loaders, access, organisation: access.organisation };
     },
     permissions,
-    fhir: (repo) => ({ matcher: residentsMatcher(repo) }),
+    fhir: (repo) => ({ matcher: residentsMatcher(repo), applier: residentsApplier(repo) }),
   });
 
 export const manifest = defineManifest(about, {

@@ -10,6 +10,8 @@ import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { LEAVER_WINDOW_DAYS } from "../../platform/access/policy.js";
 import type { PageInfo } from "../../platform/graphql/paging.js";
 import type { RecordedDemographics } from "./fhir-match.js";
+import type { FhirApplier } from "../../platform/ingest/contract.js";
+import { createFhirWrites } from "./fhir-apply.js";
 
 import type { Allergy, BreakGlass, Condition, Placement, Resident } from "./prisma/generated/client.js";
 import type { SectionResult } from "../../platform/access/section-field.js";
@@ -111,8 +113,18 @@ function beyond(order: ResidentListOrder, backward: boolean, position: string[])
 /** "Contains", for ILIKE: the text with LIKE's wildcards and escape character escaped, between two %. */
 const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
 
+/**
+ * A placement its care home system cancelled or withdrew as entered in error is kept for audit and
+ * is in no view: not listed, not current, and it grants no care home access (access.ts reads
+ * `placements`).
+ */
+const SHOWN_PLACEMENT = { status: { in: ["ACTIVE", "FINISHED"] } } as const satisfies Prisma.PlacementWhereInput;
+/** A condition refuted or entered in error is kept for audit and is in no view (seeded ones have no verification status). */
+const SHOWN_CONDITION = { OR: [{ verificationStatus: null }, { verificationStatus: "CONFIRMED" }] } as const satisfies Prisma.ConditionWhereInput;
+
 export function createResidentsRepository(db: Database, cache: EntityCache) {
   const prisma = countStatements(new PrismaClient(prismaOptions(db.adapterFor("residents"))));
+  const fhirWrites = createFhirWrites(prisma, cache);
   // "Current" depends on the day, so the day is part of what is cached (see the relations below).
   const today = () => new Date().toISOString().slice(0, 10);
   const current = (day: string) => ({ startDate: { lte: new Date(day) }, OR: [{ endDate: null }, { endDate: { gte: new Date(day) } }] });
@@ -121,7 +133,7 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
     "Resident",
     "currentPlacements",
     (nhsNumbers: string[], day: string) =>
-      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...current(day) }, orderBy: { startDate: "desc" } }),
+      prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...SHOWN_PLACEMENT, ...current(day) }, orderBy: { startDate: "desc" } }),
     (p) => p.nhsNumber,
   );
   /**
@@ -139,7 +151,7 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       // Left within the leaver window (inclusive: left on D, listed up to D + 7) and not placed here again.
       RECENT_LEAVERS: Prisma.sql`p.end_date < ${today} AND p.end_date >= ${windowStart} AND NOT EXISTS (
         SELECT 1 FROM residents.placement c WHERE c.nhs_number = p.nhs_number AND c.care_home_id = p.care_home_id
-          AND c.start_date <= ${today} AND ${placedToday("c")})`,
+          AND c.status IN ('ACTIVE', 'FINISHED') AND c.start_date <= ${today} AND ${placedToday("c")})`,
       CURRENT_AND_RECENT_LEAVERS: Prisma.sql`(p.end_date IS NULL OR p.end_date >= ${windowStart})`,
     }[f.placement];
     // The escape character is a parameter too, so no quoting rule can change it.
@@ -149,7 +161,7 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       SELECT DISTINCT ON (p.nhs_number) p.care_home_id, p.nhs_number::text AS nhs_number, p.start_date,
              lower(r.family_name) AS family_key, lower(r.given_name) AS given_key
       FROM residents.placement p JOIN residents.resident r ON r.nhs_number = p.nhs_number
-      WHERE p.care_home_id = ${careHomeId} AND p.start_date <= ${today} AND ${placement} ${name}
+      WHERE p.care_home_id = ${careHomeId} AND p.status IN ('ACTIVE', 'FINISHED') AND p.start_date <= ${today} AND ${placement} ${name}
       ORDER BY p.nhs_number, p.start_date DESC)`;
   };
   const residentList = cachedRelation(
@@ -204,6 +216,13 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       });
       return rows.map((r) => ({ nhsNumber: r.nhsNumber, birthDate: r.dateOfBirth.toISOString().slice(0, 10), family: r.familyName }));
     },
+    /**
+     * FHIR ingestion (ADR 0008; rules in fhir.ts, writes in fhir-apply.ts): the Patient entries of a
+     * system that owns demographics, applied by the matching stage before the rest of the job is matched.
+     */
+    applyDemographics: fhirWrites.applyDemographics,
+    /** FHIR ingestion: the residents FhirApplier (EpisodeOfCare, AllergyIntolerance, Condition). */
+    applyFhir: fhirWrites.applyFhir,
     residents: cachedRows(
       cache,
       "Resident",
@@ -226,7 +245,8 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       cache,
       "Resident",
       "placements",
-      (nhsNumbers) => prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }),
+      (nhsNumbers) =>
+        prisma.placement.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...SHOWN_PLACEMENT }, orderBy: [{ startDate: "desc" }, { id: "asc" }] }),
       (p) => p.nhsNumber,
     ),
     /** Placements in force today for these residents (at most one each by the data rules). */
@@ -242,7 +262,8 @@ export function createResidentsRepository(db: Database, cache: EntityCache) {
       cache,
       "Resident",
       "conditions",
-      (nhsNumbers) => prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers } }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
+      (nhsNumbers) =>
+        prisma.condition.findMany({ where: { nhsNumber: { in: nhsNumbers }, ...SHOWN_CONDITION }, orderBy: [{ recordedAt: "desc" }, { id: "asc" }] }),
       (c) => c.nhsNumber,
     ),
     /** One page of a home's resident list (CareHome.residents), keyset-paged in either direction. */
@@ -344,3 +365,6 @@ export interface ResidentsBatch {
 }
 
 export type ResidentsRepository = ReturnType<typeof createResidentsRepository>;
+
+/** The residents subgraph's FHIR applier (the `fhir-residents` worker's entry point; issue 11). */
+export const residentsApplier = (repo: Pick<ResidentsRepository, "applyFhir">): FhirApplier => ({ apply: (meta, entries) => repo.applyFhir(meta, entries) });

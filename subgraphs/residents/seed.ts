@@ -140,6 +140,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
         careHomeId: p.previousCareHomeId,
         startDate: addDays(p.admittedToHomeOn, -rng.int(200, 900)),
         endDate: addDays(p.admittedToHomeOn, -1),
+        status: "FINISHED",
         ...provenance,
       });
     }
@@ -149,6 +150,7 @@ export function residentsBatch(world: DemoWorld, people: DemoResident[]): Reside
       careHomeId: p.careHomeId,
       startDate: p.admittedToHomeOn,
       endDate: null,
+      status: "ACTIVE",
       ...provenance,
     });
     const allergyCount = rng.chance(0.35) ? 0 : rng.int(1, 3);

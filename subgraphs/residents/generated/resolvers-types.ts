@@ -610,12 +610,13 @@ export type Resident = {
   /** Internal: the caller's access to this resident, decided here and handed to the other subgraphs (not in the client schema). */
   accessGrant: ResidentAccessGrant;
   /**
-   * Allergies and intolerances recorded by the GP practice (FHIR AllergyIntolerance), newest recorded
-   * first, entered-in-error and refuted ones included (see each one's verificationStatus). `status`
-   * says whether the GP recorded "no known allergies" (NONE_KNOWN) or nothing at all (NOT_RECORDED).
+   * Allergies and intolerances recorded by the GP practice or a hospital (FHIR AllergyIntolerance),
+   * newest recorded first, refuted ones included (see each one's verificationStatus); one entered in
+   * error is never listed. `status` says whether the GP recorded "no known allergies" (NONE_KNOWN:
+   * active and confirmed) or nothing at all (NOT_RECORDED).
    */
   allergies?: Maybe<AllergiesSection>;
-  /** Problems and significant history (legally restricted categories only for the registered GP). */
+  /** Problems and significant history (legally restricted categories only for the registered GP; refuted and entered-in-error ones never). */
   conditions?: Maybe<ConditionsSection>;
   /**
    * The care home placement in force today, as a section: PRESENT with the placement; NOT_RECORDED when
@@ -630,7 +631,7 @@ export type Resident = {
   name?: Maybe<HumanName>;
   /** The resident's NHS number: the key every section of the record is joined on. */
   nhsNumber: Scalars['NhsNumber']['output'];
-  /** All placements, newest first, as a section. */
+  /** All placements, newest first, as a section (a placement its care home system withdrew as entered in error, or cancelled, is not one). */
   placements?: Maybe<PlacementsSection>;
   /** Where the demographic record came from and when it was last updated. */
   provenance?: Maybe<Provenance>;

@@ -7,7 +7,7 @@ import { toWire } from "../../../platform/access/grant.js";
 import { sectionField, sectionResultResolvers } from "../../../platform/access/section-field.js";
 import type { ResidentsContext } from "../context.js";
 import { about } from "../manifest.js";
-import { NO_KNOWN_ALLERGY } from "../allergy-codes.js";
+import { assertsNoKnownAllergy, isListedAllergy } from "../allergy-codes.js";
 
 const grantOf = (r: { nhsNumber: string }, ctx: ResidentsContext) => ctx.access.grant(r.nhsNumber);
 
@@ -37,9 +37,11 @@ export const ResidentResolvers: Gen.ResidentResolvers = {
     section: "ALLERGIES",
     sourceSystem: about.sourceSystem,
     grantOf,
-    load: (r, _, ctx) => ctx.loaders.allergies.load(r.nhsNumber),
+    // Entered in error: kept for audit, shown nowhere. A "no known allergies" the source no longer
+    // makes is neither an allergy nor "none" (allergy-codes.ts).
+    load: async (r, _, ctx) => (await ctx.loaders.allergies.load(r.nhsNumber)).filter(isListedAllergy),
     // The GP's coded "no known allergy" is the source saying "none": NONE_KNOWN, not an entry.
-    assertsNone: (a) => a.code === NO_KNOWN_ALLERGY,
+    assertsNone: (a) => assertsNoKnownAllergy(a),
     provenance: (a) => a,
   }),
   // Legally restricted categories (assisted fertilisation, STI, termination, gender reassignment)
