@@ -233,8 +233,15 @@ describe("discharge FHIR ingestion", () => {
     expect(await listed()).toEqual(["Fall"]);
     expect(statuses(await apply(ed(1, "entered-in-error")))).toEqual(["APPLIED"]);
     expect(await listed()).toEqual([]);
-    // The same encounter number sent as an inpatient stay is refused (its class cannot change).
+    // The same encounter number sent as an inpatient stay is refused (its class cannot change), and the other way round.
     expect((await apply(admit("ED-1", 2)))[0]!.status).toBe("REJECTED");
+    await apply(admit("ENC-KIND", 0));
+    const asEd = matched(
+      emergencyEntries({ patient: person(), encounter: "ENC-KIND", lastUpdated: minutes(1), occurredAt: minutes(-600), complaint: "Fall", outcome: "x" }),
+    );
+    expect(await apply(asEd)).toEqual([
+      { index: 0, status: "REJECTED", reason: "the Encounter is already recorded as a hospital stay (its class cannot change)" },
+    ]);
   });
 
   it("a summary is refused when its stay is not recorded, not finished, or lacks a destination; never a second summary for a stay", async () => {
