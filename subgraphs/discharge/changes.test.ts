@@ -45,3 +45,22 @@ describe("dischargeChanges", () => {
     ]);
   });
 });
+
+describe("dischargeChanges: ingested withdrawals", () => {
+  it("a summary withdrawn after it was shown is AMENDED; one that arrived withdrawn tells nothing", () => {
+    expect(changes({ summaries: [{ ...received("06-02T10:00:00", "06-03T10:00:00"), status: "ENTERED_IN_ERROR" }] })).toEqual([
+      ["DISCHARGE_SUMMARIES", "DISCHARGE_SUMMARY_RECEIVED", "2025-06-02T10:00:00.000Z", false],
+      ["DISCHARGE_SUMMARIES", "DISCHARGE_SUMMARY_AMENDED", "2025-06-03T10:00:00.000Z", false],
+    ]);
+    expect(changes({ summaries: [{ ...received("06-02T10:00:00"), status: "ENTERED_IN_ERROR" }] })).toEqual([]);
+  });
+
+  it("a withdrawn stay or emergency contact tells nothing (it is in no view)", () => {
+    expect(
+      changes({
+        stays: [{ ...received("06-02T10:00:00", "06-03T10:00:00"), status: "FINISHED", retracted: "ENTERED_IN_ERROR" }],
+        emergencyCare: [{ ...received("06-02T10:00:00"), retracted: "CANCELLED" }],
+      }),
+    ).toEqual([]);
+  });
+});

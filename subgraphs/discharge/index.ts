@@ -2,7 +2,7 @@
 import { contributingSubgraph } from "../../platform/subgraph/contributing.js";
 import { about } from "./manifest.js";
 import { createDischargeLoaders } from "./loaders.js";
-import { createDischargeRepository } from "./repository.js";
+import { createDischargeRepository, dischargeApplier } from "./repository.js";
 import { resolvers } from "./resolvers/index.js";
 import { createDischargeSeeder } from "./seed.js";
 
@@ -11,4 +11,5 @@ export const manifest = contributingSubgraph(about, {
   loaders: createDischargeLoaders,
   resolvers,
   seeder: createDischargeSeeder,
+  fhirApplier: dischargeApplier,
 });

@@ -1,6 +1,7 @@
 // Discharge subgraph: hospital stays, discharge summaries and emergency care.
 // What this subgraph is (index.ts adds how it is built); subgraphs/registry.ts lists it.
 import { describeSubgraph } from "../../platform/subgraph/manifest.js";
+import { dischargeFhir } from "./fhir.js";
 
 export const about = describeSubgraph({
   name: "discharge",
@@ -15,4 +16,5 @@ export const about = describeSubgraph({
   },
   prisma: new URL("./prisma/", import.meta.url),
   schema: new URL("./schema.graphql", import.meta.url),
+  fhir: dischargeFhir,
 });
