@@ -50,6 +50,14 @@ export const fhirError = (code: IssueCode, expression: string, diagnostics: stri
   expression: [expression],
 });
 
+/** A warning issue: the entry is accepted; the sender learns something was not taken. */
+export const fhirWarning = (code: IssueCode, expression: string, diagnostics: string): FhirIssue => ({
+  severity: "warning",
+  code,
+  diagnostics,
+  expression: [expression],
+});
+
 /**
  * The version of a resource: its meta.lastUpdated, which every version must carry, no later than
  * the submission's arrival plus MAX_CLOCK_SKEW_MS. Otherwise the issue that refuses it.

@@ -7,7 +7,7 @@
 //
 //  1. Keys. Every version of an Encounter or Composition carries the same business identifier (the
 //     first Encounter.identifier with system and value; Composition.identifier); with the sending
-//     system's client id it makes the row's key (platform/ingest/versions.ts), so two senders never
+//     system's client id it makes the row's key (platform/ingest/fhir-values.ts), so two senders never
 //     address each other's rows. meta.lastUpdated orders the versions (the applier keeps the newest)
 //     and may not be later than the submission's arrival (MAX_CLOCK_SKEW_MS).
 //  2. Encounter.class (v3-ActCode) decides what the Encounter is:
@@ -101,11 +101,11 @@ import {
   dateTime,
   fhirError as error,
   fhirWarning as warning,
+  keyedRecordId,
+  laterThanReceipt,
   nonEmpty,
-  recordIdOfKey,
-  tooNew,
   versionOf,
-} from "../../platform/ingest/versions.js";
+} from "../../platform/ingest/fhir-values.js";
 import type {
   AdmissionMethod,
   DischargeDestination,
@@ -304,9 +304,9 @@ export interface DischargeRows {
 export const encounterSourceKey = (sourceId: string, system: string, value: string) => businessKey("discharge.Encounter", sourceId, system, value);
 /** The key of a Composition (a discharge summary). */
 export const summarySourceKey = (sourceId: string, system: string, value: string) => businessKey("discharge.Composition", sourceId, system, value);
-export const stayIdOf = (key: string) => recordIdOfKey("HS", key);
-export const emergencyIdOf = (key: string) => recordIdOfKey("EC", key);
-export const summaryIdOf = (key: string) => recordIdOfKey("DS", key);
+export const stayIdOf = (key: string) => keyedRecordId("HS", key);
+export const emergencyIdOf = (key: string) => keyedRecordId("EC", key);
+export const summaryIdOf = (key: string) => keyedRecordId("DS", key);
 
 // ---------------------------------------------------------------------------------------------
 // Small readers
@@ -397,7 +397,7 @@ function checkEncounter(en: Encounter): { issues: FhirIssue[]; parsed: ParsedEnc
         "Encounter.identifier with system and value is required (the encounter's business identifier, the same in every version)",
       ),
     );
-  const version = versionOf(en);
+  const version = versionOf(en, null);
   if ("issue" in version) issues.push(version.issue);
   const statusOf = typeof en.status === "string" ? ENCOUNTER_STATUS[en.status] : undefined;
   if (!statusOf) issues.push(error(en.status ? "value" : "required", "Encounter.status", `Encounter.status must be one of ${ENCOUNTER_STATUS_CODES}`));
@@ -616,7 +616,7 @@ function checkComposition(composition: Composition, targets: EncounterTargets): 
       "Composition.identifier",
       "Composition.identifier with system and value is required (the summary's business identifier, the same in every version)",
     );
-  const version = versionOf(composition);
+  const version = versionOf(composition, null);
   if ("issue" in version) issues.push(version.issue);
   const status = typeof composition.status === "string" ? SUMMARY_STATUS[composition.status] : undefined;
   if (composition.status === "preliminary")
@@ -942,7 +942,7 @@ export const dischargeFhir: FhirMapping & {
         reject(e.index, reasonOf(issues.get(e.index)) || "the Encounter is refused");
         continue;
       }
-      if (tooNew(enc.versionAt, meta)) {
+      if (laterThanReceipt(enc.versionAt, meta)) {
         refusedEncounters.add(e.index);
         reject(e.index, "Encounter.meta.lastUpdated is later than the submission was received");
         continue;
@@ -993,7 +993,7 @@ export const dischargeFhir: FhirMapping & {
         reject(e.index, reasonOf(issues.get(e.index)) || "the Composition is refused");
         continue;
       }
-      if (tooNew(parsed.versionAt, meta)) {
+      if (laterThanReceipt(parsed.versionAt, meta)) {
         reject(e.index, "Composition.meta.lastUpdated is later than the submission was received");
         continue;
       }

@@ -10,7 +10,7 @@ import { dischargeChanges } from "./changes.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { SqlRunner } from "../../platform/db/database.js";
 import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
-import { textArray } from "../../platform/ingest/versions.js";
+import { lockKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import { dischargeFhir, stayIdOf, type DischargeRows, type EmergencyRow, type StayRow, type SummaryDraft } from "./fhir.js";
 import type { AdmissionMethod, DischargeDestination, HospitalStayStatus, Retraction } from "./prisma/generated/enums.js";
 
@@ -168,11 +168,7 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
               ...new Set([...rows.stays, ...rows.emergencyCare].map((s) => s.row.sourceKey).concat(rows.summaries.map((s) => s.draft.stayKey))),
             ];
             const summaryKeys = [...new Set(rows.summaries.map((s) => s.draft.sourceKey))];
-            // In key order, so two batches sharing keys cannot deadlock.
-            await sql.query(`SELECT count(*)::int AS locked FROM (SELECT pg_advisory_xact_lock($1::int, hashtext(k)) FROM unnest($2::text[]) AS k) AS l`, [
-              INGEST_LOCK_CLASS,
-              textArray([...new Set([...encounterKeys, ...summaryKeys])].sort()),
-            ]);
+            await lockKeys(sql, INGEST_LOCK_CLASS, [...encounterKeys, ...summaryKeys]);
             const stays = await sql.query<StoredStay>(
               `SELECT id, source_key, nhs_number, source_version_at, recorded_at, status, retracted, admitted_at, discharged_at, reason,
                       hospital_name, hospital_ods, admission_method, discharge_destination
