@@ -31,6 +31,12 @@ export interface StackOptions {
   gatewayPort?: number;
   /** Runs after migrations and before the servers start (seeding). */
   beforeServe?: (db: Database, caches: CacheHub) => Promise<void>;
+  /**
+   * Run FHIR ingestion here: the front door and the matching and applying workers (default true).
+   * The bulk lane runs none (its process serves costly reads at a low priority, and a second front
+   * door would want the first one's port).
+   */
+  ingestion?: boolean;
 }
 
 /**
@@ -76,8 +82,8 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
     await migrateIngest(db);
     await opts.beforeServe?.(db, caches);
     const subgraphUrls = await startSubgraphs(env, db, caches, { modules, servers }, opts.ephemeralPorts);
-    const ingestion = await startIngestion(env, db, modules, { frontDoor: true, ephemeralPort: opts.ephemeralPorts });
-    closers.push(ingestion);
+    const ingestion = opts.ingestion === false ? null : await startIngestion(env, db, modules, { frontDoor: true, ephemeralPort: opts.ephemeralPorts });
+    if (ingestion) closers.push(ingestion);
     const audit = createAudit(db, caches);
     closers.push(audit);
     const gateway = await startGateway({
@@ -92,7 +98,10 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
       db,
       caches,
       gatewayUrl: gateway.url,
-      fhirUrl: ingestion.url!,
+      get fhirUrl() {
+        if (!ingestion?.url) throw new Error("this stack runs no FHIR front door (ingestion: false)");
+        return ingestion.url;
+      },
       subgraphUrls,
       // Servers first (requests in flight finish and their events are queued), then the audit
       // writer flushes, then the database goes.

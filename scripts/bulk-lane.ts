@@ -25,6 +25,6 @@ try {
 } catch (error) {
   logger.warn({ err: { message: (error as Error).message } }, "could not lower the bulk lane's CPU priority");
 }
-const stack = await startStack(config, { ephemeralPorts: true, gatewayPort: config.PORT ?? config.GATEWAY_PORT });
+const stack = await startStack(config, { ephemeralPorts: true, gatewayPort: config.PORT ?? config.GATEWAY_PORT, ingestion: false });
 stopOnSignals(() => stack.close());
 logger.info({ url: stack.gatewayUrl }, "bulk lane listening");

@@ -324,7 +324,7 @@ describe("every code, by a request that causes it", () => {
   });
 
   it("TRUSTED_DOCUMENT_REQUIRED, on a production gateway of its own (only trusted documents run)", async () => {
-    const production = await startStack({ ...env(), NODE_ENV: "production", ALLOW_ARBITRARY_DOCUMENTS: undefined }, { ephemeralPorts: true });
+    const production = await startStack({ ...env(), NODE_ENV: "production", ALLOW_ARBITRARY_DOCUMENTS: undefined }, { ephemeralPorts: true, ingestion: false });
     try {
       for (const [accept, status] of [
         [GQL_RESPONSE, 400],

@@ -17,7 +17,8 @@ beforeAll(async () => {
   // (without it, trusted documents refuse them first: test/typed-client.test.ts).
   production = await startStack(
     { ...env(), NODE_ENV: "production", ALLOW_ARBITRARY_DOCUMENTS: "true", CORS_ORIGINS: [ALLOWED, OTHER_ALLOWED] },
-    { ephemeralPorts: true },
+    // No front door: the development source registry is refused in production (ingest/sources.ts).
+    { ephemeralPorts: true, ingestion: false },
   );
   development = await startTestStack();
 });

@@ -115,7 +115,7 @@ describe("trusted documents in production (ALLOW_ARBITRARY_DOCUMENTS unset)", ()
   let production: Stack;
   beforeAll(async () => {
     // What NODE_ENV=production tells the gateway, without the production key checks (parseEnv's).
-    production = await startStack({ ...env(), NODE_ENV: "production", ALLOW_ARBITRARY_DOCUMENTS: undefined }, { ephemeralPorts: true });
+    production = await startStack({ ...env(), NODE_ENV: "production", ALLOW_ARBITRARY_DOCUMENTS: undefined }, { ephemeralPorts: true, ingestion: false });
   });
   afterAll(() => production?.close());
   const auth = async (who: keyof typeof identities = "analyst") => ({ authorization: `Bearer ${await tokenFor(identities[who])}` });

@@ -94,7 +94,6 @@ describe("labs FHIR mapping: a valid report", () => {
       sourceKey: reportSourceKey(META.sourceId, LAB_ID, "ACC-0001"),
       sourceVersionAt: new Date("2025-06-02T10:00:00Z"),
       senderOds: "RJ1",
-      sourceKind: "laboratory",
       submissionId: "sub-1",
     });
     expect(
