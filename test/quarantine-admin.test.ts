@@ -249,7 +249,10 @@ describe("matching", () => {
       userErrors: [{ code: "UNKNOWN_RESIDENT", message: expect.not.stringContaining(unknown), field: ["nhsNumber"] }],
     });
     const blank = await gatewayQuery(stack, MATCH, { id: q.id, n: resident.nhsNumber, note: "   " }, administrator);
-    expect(blank.data.matchQuarantined).toEqual({ quarantinedGroup: null, userErrors: [{ code: "INVALID_INPUT", message: expect.any(String), field: ["note"] }] });
+    expect(blank.data.matchQuarantined).toEqual({
+      quarantinedGroup: null,
+      userErrors: [{ code: "INVALID_INPUT", message: expect.any(String), field: ["note"] }],
+    });
     const long = await gatewayQuery(stack, REJECT, { id: q.id, note: "x".repeat(1001) }, administrator);
     expect(long.data.rejectQuarantined.userErrors.map((e: { code: string }) => e.code)).toEqual(["INVALID_INPUT"]);
     // Both state problems at once: an id that names no pending group, and an unknown resident.
@@ -267,8 +270,10 @@ describe("rejecting", () => {
     const other = report({ patient: { ...resident, birthDate: wrongBirthDate(), family: "Quarantinedifferent" } });
     const sent = await send(matched, other);
     expect([...sent.outcomes.values()].map((o) => o.status)).toEqual(Array(10).fill("QUARANTINED"));
-    const groups = (await listed("PENDING")).groups.filter((g) =>
-      (g.sent as { family: string; birthDate: string }).birthDate === wrongBirthDate() && [resident.family, "Quarantinedifferent"].includes((g.sent as { family: string }).family),
+    const groups = (await listed("PENDING")).groups.filter(
+      (g) =>
+        (g.sent as { family: string; birthDate: string }).birthDate === wrongBirthDate() &&
+        [resident.family, "Quarantinedifferent"].includes((g.sent as { family: string }).family),
     );
     const ids = await stack.db.sql.query<{ id: string; family: string }>(
       `SELECT DISTINCT ON (entry->'patient'->>'family') id, entry->'patient'->>'family' AS family FROM ingest.quarantine WHERE submission_id = $1 ORDER BY entry->'patient'->>'family', index`,

@@ -28,7 +28,8 @@ describe("actions decided on the caller", () => {
     // The quarantine is the administrator's alone: not the privacy officer's, nor any clinician's.
     for (const action of ["listQuarantinedEntries", "decideQuarantinedEntries"] as const) {
       expect(actionDenial(action, { ...nurse, role: "administrator" })).toBeNull();
-      for (const role of Role.options.filter((r) => r !== "administrator")) expect([role, actionDenial(action, { ...nurse, role })]).toEqual([role, "ROLE_NOT_PERMITTED"]);
+      for (const role of Role.options.filter((r) => r !== "administrator"))
+        expect([role, actionDenial(action, { ...nurse, role })]).toEqual([role, "ROLE_NOT_PERMITTED"]);
     }
   });
 });
