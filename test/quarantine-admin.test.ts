@@ -264,6 +264,25 @@ describe("matching", () => {
   });
 });
 
+describe("the record of decisions", () => {
+  it("refuses in the table itself a decision without who and why, a match without a resident, and a resident on anything but a match", async () => {
+    const q = await quarantined();
+    const violation = (sql: string) =>
+      stack.db.sql.query(sql, [q.id]).then(
+        () => "written",
+        (e: { code?: string }) => e.code,
+      );
+    expect(await violation(`UPDATE ingest.quarantine SET status = 'REJECTED', decided_at = now() WHERE id = $1`)).toBe("23514");
+    expect(await violation(`UPDATE ingest.quarantine SET status = 'MATCHED', decided_at = now(), decided_by = 'a', note = 'n' WHERE id = $1`)).toBe("23514");
+    expect(
+      await violation(
+        `UPDATE ingest.quarantine SET status = 'REJECTED', decided_at = now(), decided_by = 'a', note = 'n', matched_nhs_number = '9990000018' WHERE id = $1`,
+      ),
+    ).toBe("23514");
+    expect((await rowsOf(q.submissionId)).every((r) => r.status === "PENDING")).toBe(true);
+  });
+});
+
 describe("rejecting", () => {
   it("decides per patient: of two patients in one submission, one is matched and the other rejected, never shown, REJECTED in the log", async () => {
     const matched = report();
