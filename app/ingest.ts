@@ -12,6 +12,7 @@ import { sqlReplayStore } from "../ingest/auth/replay-store.js";
 import { exchangeClientAssertion } from "../ingest/auth/token-endpoint.js";
 import { SourceAuthError, verifySourceToken } from "../ingest/auth/access-token.js";
 import { FhirRequestError } from "../ingest/outcome.js";
+import type { IngestLink } from "../platform/subgraph/deps.js";
 
 export interface RunningIngestion {
   queue: IngestQueue;
@@ -41,11 +42,13 @@ export async function startIngestion(
   env: Env,
   db: Database,
   modules: readonly { name: string; fhir?: FhirStages }[],
-  opts: { frontDoor: boolean; ephemeralPort?: boolean },
+  /** link: filled in with the queue once it is open, for the subgraphs built with it (platform/subgraph/deps.ts). */
+  opts: { frontDoor: boolean; ephemeralPort?: boolean; link?: IngestLink },
 ): Promise<RunningIngestion> {
   const queue = await openQueue(db, { jobTimeoutSeconds: env.INGEST_JOB_TIMEOUT_S });
   try {
     await startIngestWorkers(db, queue, modules, fhirOwnerOf);
+    if (opts.link) opts.link.current = { queue, ownerOf: fhirOwnerOf };
     const server = opts.frontDoor
       ? await startIngestServer({
           host: env.HOST,
@@ -64,6 +67,7 @@ export async function startIngestion(
       close: async () => {
         // The door closes first (nothing new is accepted), then the workers finish their jobs.
         await server?.close();
+        if (opts.link) opts.link.current = null;
         await queue.stop();
       },
     };

@@ -11,6 +11,7 @@ import { openDatabase } from "./database.js";
 import { createAudit } from "./audit.js";
 import { createCacheHub, type CacheHub } from "../platform/cache/hub.js";
 import type { Peers } from "../platform/subgraph/peer-query.js";
+import type { IngestLink } from "../platform/subgraph/deps.js";
 import { migrateIngest } from "../ingest/migrate.js";
 import { startIngestion } from "./ingest.js";
 
@@ -50,11 +51,13 @@ export async function startSubgraphs(
   caches: CacheHub,
   started: { modules: SubgraphModule[]; servers: RunningServer[] },
   ephemeralPorts = false,
+  /** This process's link to ingestion, filled in by startIngestion (platform/subgraph/deps.ts). */
+  ingest?: IngestLink,
 ): Promise<Record<SubgraphName, string>> {
   const peers: Peers = { urls: {}, internalSecret: env.INTERNAL_SECRET };
   const urls: Partial<Record<SubgraphName, string>> = {};
   for (const name of SUBGRAPHS) {
-    const module = (await loadSubgraph(name)).create(db, { peers, caches });
+    const module = (await loadSubgraph(name)).create(db, { peers, caches, ingest });
     started.modules.push(module);
     const port = ephemeralPorts ? 0 : subgraphPort(name, env);
     const server = await startSubgraphServer(module, {
@@ -81,8 +84,9 @@ export async function startStack(env: Env, opts: StackOptions = {}): Promise<Sta
     await migrateAll(db);
     await migrateIngest(db);
     await opts.beforeServe?.(db, caches);
-    const subgraphUrls = await startSubgraphs(env, db, caches, { modules, servers }, opts.ephemeralPorts);
-    const ingestion = opts.ingestion === false ? null : await startIngestion(env, db, modules, { frontDoor: true, ephemeralPort: opts.ephemeralPorts });
+    const link: IngestLink = { current: null };
+    const subgraphUrls = await startSubgraphs(env, db, caches, { modules, servers }, opts.ephemeralPorts, link);
+    const ingestion = opts.ingestion === false ? null : await startIngestion(env, db, modules, { frontDoor: true, ephemeralPort: opts.ephemeralPorts, link });
     if (ingestion) closers.push(ingestion);
     const audit = createAudit(db, caches);
     closers.push(audit);

@@ -10,6 +10,7 @@ import { openDatabase } from "../app/database.js";
 import { createCacheHub } from "../platform/cache/hub.js";
 import { migrateIngest } from "../ingest/migrate.js";
 import { startIngestion } from "../app/ingest.js";
+import type { IngestLink } from "../platform/subgraph/deps.js";
 
 const name = process.argv[2] ?? "";
 if (!isSubgraphName(name)) {
@@ -26,9 +27,11 @@ const db = await openDatabase(config);
 await migrateSchema(db, descriptionOf(name));
 await migrateIngest(db);
 const caches = createCacheHub(config);
+const link: IngestLink = { current: null };
 const module = (await loadSubgraph(name)).create(db, {
   peers: { urls: peerUrls, internalSecret: config.INTERNAL_SECRET },
   caches,
+  ingest: link,
 });
 const server = await startSubgraphServer(module, {
   host: config.HOST,
@@ -38,7 +41,7 @@ const server = await startSubgraphServer(module, {
   shield: config.SHIELD === "on",
 });
 // Its part of FHIR ingestion: matching (residents) or applying its own resource types (ADR 0008).
-const ingestion = await startIngestion(config, db, [module], { frontDoor: false });
+const ingestion = await startIngestion(config, db, [module], { frontDoor: false, link });
 stopOnSignals(async () => {
   await server.close();
   await ingestion.close();

@@ -33,7 +33,20 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-type Group = "nurse" | "gp" | "analyst" | "privacyOfficer";
+/** The test identities, and the record operator's administrator (the FHIR quarantine). */
+const identitiesOf = {
+  ...identities,
+  administrator: {
+    userId: "t-administrator",
+    name: "Test Administrator",
+    role: "administrator",
+    orgCode: "CRO01",
+    orgType: "record_operator",
+    trainingCompletedAt: "2025-01-15",
+  },
+} satisfies Record<string, Identity>;
+
+type Group = "nurse" | "gp" | "analyst" | "privacyOfficer" | "administrator";
 /** Per root field: who may ask it (holds the scope), and an operation whose result sits under the alias `x`. */
 const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => Record<string, unknown> }> = {
   resident: { who: "nurse", query: `query ($n: NhsNumber!) { x: resident(nhsNumber: $n) { nhsNumber name { family } } }`, variables: () => ({ n: own }) },
@@ -57,6 +70,21 @@ const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => 
     who: "nurse",
     query: `mutation ($n: NhsNumber!, $r: String!) { x: breakGlass(nhsNumber: $n, reason: $r) { breakGlassSession { id } userErrors { code } } }`,
     variables: () => ({ n: own, r: "Resident collapsed, need the record now" }),
+  },
+  quarantinedEntries: {
+    who: "administrator",
+    query: `query ($f: Int) { x: quarantinedEntries(first: $f) { edges { node { id reason sent { nhsNumber } } } } }`,
+    variables: () => ({ f: 100 }),
+  },
+  matchQuarantined: {
+    who: "administrator",
+    query: `mutation ($id: ID!, $n: NhsNumber!) { x: matchQuarantined(id: $id, nhsNumber: $n, note: "checked") { quarantinedGroup { id } userErrors { code } } }`,
+    variables: () => ({ id: "QE-nosuchgroup", n: own }),
+  },
+  rejectQuarantined: {
+    who: "administrator",
+    query: `mutation ($id: ID!) { x: rejectQuarantined(id: $id, note: "not ours") { quarantinedGroup { id } userErrors { code } } }`,
+    variables: () => ({ id: "QE-nosuchgroup" }),
   },
   closeBreakGlassReview: {
     who: "privacyOfficer",
@@ -88,8 +116,8 @@ const OPERATIONS: Record<string, { who: Group; query: string; variables?: () => 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 /** Failing variants of a base identity; organisations that fail DSPT or the agreement exist for some groups only. */
 function failing(who: Group): [string, Identity, string][] {
-  const base = identities[who] as Identity;
-  const unknownOrg = { nurse: "CH77777", gp: "G77777", analyst: "QKK77", privacyOfficer: "CRO77" }[who];
+  const base = identitiesOf[who] as Identity;
+  const unknownOrg = { nurse: "CH77777", gp: "G77777", analyst: "QKK77", privacyOfficer: "CRO77", administrator: "CRO77" }[who];
   const out: [string, Identity, string][] = [
     ["an unregistered organisation", { ...base, orgCode: unknownOrg }, "ORG_NOT_REGISTERED"],
     ["no training", { ...base, trainingCompletedAt: null }, "TRAINING_NOT_COMPLETED"],
@@ -101,7 +129,7 @@ function failing(who: Group): [string, Identity, string][] {
       ["a home below DSPT", { ...base, orgCode: NON_COMPLIANT_HOMES.dsptNotMet }, "ORG_DSPT_NOT_MET"],
       ["a home without the agreement", { ...base, orgCode: NON_COMPLIANT_HOMES.noSharingAgreement }, "ORG_SHARING_AGREEMENT_MISSING"],
     );
-  if (who === "privacyOfficer")
+  if (who === "privacyOfficer" || who === "administrator")
     out.push(["a record operator below DSPT", { ...base, orgCode: NON_COMPLIANT_ORGANISATIONS.operatorDsptNotMet }, "ORG_DSPT_NOT_MET"]);
   if (who === "analyst")
     out.push(["an ICB without the agreement", { ...base, orgCode: NON_COMPLIANT_ORGANISATIONS.icbNoSharingAgreement }, "ORG_SHARING_AGREEMENT_MISSING"]);
@@ -128,7 +156,7 @@ describe("preconditions on every root field", () => {
     // Writes that would succeed are made to fail on their own rules instead (a short reason: a user error; another home's resident).
     const harmless: Record<string, Record<string, unknown>> = { breakGlass: { n: own, r: "short" }, submitCarePlanQuestionnaire: { n: elsewhere } };
     for (const [field, op] of Object.entries(OPERATIONS)) {
-      const res = await gatewayQuery(stack, op.query, harmless[field] ?? op.variables?.() ?? {}, identities[op.who] as Identity);
+      const res = await gatewayQuery(stack, op.query, harmless[field] ?? op.variables?.() ?? {}, identitiesOf[op.who] as Identity);
       const codes = (res.errors ?? []).map((e) => e.extensions?.code);
       for (const code of ["ORG_NOT_REGISTERED", "ORG_DSPT_NOT_MET", "ORG_SHARING_AGREEMENT_MISSING", "TRAINING_NOT_COMPLETED"])
         expect([field, codes.includes(code)]).toEqual([field, false]);

@@ -81,6 +81,14 @@ const OPERATIONS: Record<string, () => { query: string; variables?: Record<strin
   closeBreakGlassReview: () => ({
     query: `mutation { closeBreakGlassReview(id: "no-such-session", note: "scope test") { breakGlassSession { id } userErrors { code } } }`,
   }),
+  quarantinedEntries: () => ({ query: `{ quarantinedEntries(first: 1) { edges { node { id } } } }` }),
+  matchQuarantined: () => ({
+    query: `mutation ($n: NhsNumber!) { matchQuarantined(id: "QE-nosuchgroup", nhsNumber: $n, note: "scope test") { quarantinedGroup { id } userErrors { code } } }`,
+    variables: { n: elsewhere },
+  }),
+  rejectQuarantined: () => ({
+    query: `mutation { rejectQuarantined(id: "QE-nosuchgroup", note: "scope test") { quarantinedGroup { id } userErrors { code } } }`,
+  }),
   submitCarePlanQuestionnaire: () => ({
     query: `mutation ($n: NhsNumber!) { submitCarePlanQuestionnaire(nhsNumber: $n, input: { whatMattersToMe: "x", concerns: [], goals: [], preferredPlaceOfCare: CARE_HOME, preferredPlaceOfDeath: CARE_HOME }) { carePlan { id } } }`,
     variables: { n: elsewhere },

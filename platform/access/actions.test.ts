@@ -11,11 +11,26 @@ const grant = (who: Identity, org: OrganisationFacts, facts = resident(), glass 
 describe("actions decided on the caller", () => {
   it("refuse every role outside the performers, and only those", () => {
     for (const role of Role.options)
-      for (const action of ["openBreakGlass", "readUsage", "readAccessEvents", "listBreakGlassSessions", "closeBreakGlassReview", "viewCareHome"] as const)
+      for (const action of [
+        "openBreakGlass",
+        "readUsage",
+        "readAccessEvents",
+        "listBreakGlassSessions",
+        "closeBreakGlassReview",
+        "viewCareHome",
+        "listQuarantinedEntries",
+        "decideQuarantinedEntries",
+      ] as const)
         expect([role, action, actionDenial(action, { ...nurse, role })]).toEqual([role, action, mayPerform(role, action) ? null : "ROLE_NOT_PERMITTED"]);
     expect(actionDenial("openBreakGlass", { ...nurse, role: "care_home_carer" })).toBe("ROLE_NOT_PERMITTED");
     expect(actionDenial("openBreakGlass", nurse)).toBeNull();
     expect(actionDenial("readAccessEvents", { ...nurse, role: "analyst" })).toBe("ROLE_NOT_PERMITTED");
+    // The quarantine is the administrator's alone: not the privacy officer's, nor any clinician's.
+    for (const action of ["listQuarantinedEntries", "decideQuarantinedEntries"] as const) {
+      expect(actionDenial(action, { ...nurse, role: "administrator" })).toBeNull();
+      for (const role of Role.options.filter((r) => r !== "administrator"))
+        expect([role, actionDenial(action, { ...nurse, role })]).toEqual([role, "ROLE_NOT_PERMITTED"]);
+    }
   });
 });
 
@@ -61,7 +76,8 @@ describe("scopes", () => {
       const expected = new Set((Object.keys(ACTIONS) as Action[]).filter((a) => mayPerform(role, a)).map((a) => ACTIONS[a].scope));
       expect([role, [...scopesOf(role)].sort()]).toEqual([role, [...expected].sort()]);
     }
-    expect(scopesOf("administrator")).toEqual([]);
+    expect(scopesOf("administrator")).toEqual(["ingest:admin"]);
+    expect(scopesOf("privacy_officer")).toEqual(["audit:read"]);
     expect(scopesOf("care_home_carer")).toEqual(["record:read", "careplan:submit"]);
     expect(scopesOf("gp")).toEqual(["record:read", "careplan:clinical", "breakglass:use"]);
   });

@@ -20,7 +20,7 @@ import {
 } from "./policy.js";
 import type { Section } from "./sections.js";
 
-export const SCOPES = ["record:read", "careplan:submit", "careplan:clinical", "breakglass:use", "usage:read", "audit:read"] as const;
+export const SCOPES = ["record:read", "careplan:submit", "careplan:clinical", "breakglass:use", "usage:read", "audit:read", "ingest:admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
@@ -89,6 +89,18 @@ export const ACTIONS = {
   closeBreakGlassReview: { scope: "audit:read", performedBy: ["PRIVACY_OFFICER"], on: "caller", summary: "close the review of a break-glass session" },
   readUsage: { scope: "usage:read", performedBy: ["ANALYST"], on: "caller", section: "USAGE", summary: "report how the record is used" },
   readAccessEvents: { scope: "audit:read", performedBy: ["PRIVACY_OFFICER"], on: "caller", section: "AUDIT", summary: "read the audit trail" },
+  listQuarantinedEntries: {
+    scope: "ingest:admin",
+    performedBy: ["ADMINISTRATOR"],
+    on: "caller",
+    summary: "list the FHIR entries patient matching quarantined, by identity only (no clinical content)",
+  },
+  decideQuarantinedEntries: {
+    scope: "ingest:admin",
+    performedBy: ["ADMINISTRATOR"],
+    on: "caller",
+    summary: "match quarantined entries to a resident, or reject them (audited)",
+  },
 } as const satisfies Record<string, ActionEntry>;
 
 export type Action = keyof typeof ACTIONS;

@@ -12,8 +12,9 @@ import { createResidentsSeeder } from "./seed.js";
 import { createAccess } from "./access.js";
 import { permissions } from "./permissions.js";
 import { residentsMatcher } from "./fhir.js";
+import { createQuarantine } from "./quarantine.js";
 
-const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
+const createResidentsSubgraph = (db: Database, { caches, ingest }: SubgraphDeps) =>
   defineSubgraph<ResidentsContext, ResidentsRepository>({
     about,
     resolvers,
@@ -22,7 +23,7 @@ const createResidentsSubgraph = (db: Database, { caches }: SubgraphDeps) =>
       const loaders = createResidentsLoaders(repo);
       const access = createAccess(repo, loaders, identity);
       // The preconditions rule and the resident grants share one registry lookup per request.
-      return { repo, loaders, access, organisation: access.organisation };
+      return { repo, loaders, access, organisation: access.organisation, quarantine: createQuarantine(db, ingest) };
     },
     permissions,
     fhir: (repo) => ({ matcher: residentsMatcher(repo), applier: residentsApplier(repo) }),

@@ -16,6 +16,8 @@ import type { ResidentsContext } from "./context.js";
 import { about } from "./manifest.js";
 
 const grantOf = (r: { nhsNumber: string }, ctx: ResidentsContext) => ctx.access.grant(r.nhsNumber);
+// Both decisions on quarantined entries are one action (graphql-shield wants one rule per name).
+const decidesQuarantine = callerPerforms("decideQuarantinedEntries");
 
 export const permissions: IRules = {
   ...(federationTypeRules as object),
@@ -28,8 +30,14 @@ export const permissions: IRules = {
     resident: performsAction("viewResident", (_, args: Gen.QueryResidentArgs, ctx: ResidentsContext) => ctx.access.grant(args.nhsNumber)),
     careHome: callerPerforms("viewCareHome"),
     breakGlassSessions: callerPerforms("listBreakGlassSessions"),
+    quarantinedEntries: callerPerforms("listQuarantinedEntries"),
   },
-  Mutation: { breakGlass: callerPerforms("openBreakGlass"), closeBreakGlassReview: callerPerforms("closeBreakGlassReview") },
+  Mutation: {
+    breakGlass: callerPerforms("openBreakGlass"),
+    closeBreakGlassReview: callerPerforms("closeBreakGlassReview"),
+    matchQuarantined: decidesQuarantine,
+    rejectQuarantined: decidesQuarantine,
+  },
   Resident: { nhsNumber: allow, accessGrant: allow, ...residentFieldRules(about.residentFields, grantOf, loadTypeDefs(about.schema)) },
   // Only the home's own staff list its residents (a GP or urgent care looks people up by NHS number).
   CareHome: {

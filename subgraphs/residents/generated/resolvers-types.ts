@@ -389,6 +389,15 @@ export type HumanName = {
   given: Scalars['String']['output'];
 };
 
+/** What matchQuarantined did: the group as now recorded, or the user errors that kept it pending. */
+export type MatchQuarantinedPayload = {
+  __typename?: 'MatchQuarantinedPayload';
+  /** The group, now MATCHED (for a retried idempotency key, the group the key first matched); null when userErrors is not empty. */
+  quarantinedGroup?: Maybe<QuarantinedGroup>;
+  /** Why nothing was written, one entry per problem; empty when the group was matched or found again for a retried key. */
+  userErrors: Array<QuarantineUserError>;
+};
+
 /**
  * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
  * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
@@ -413,6 +422,23 @@ export type Mutation = {
    * REVIEW_NOT_OPEN (no session with that id is still awaiting review: unknown id, or already closed).
    */
   closeBreakGlassReview?: Maybe<CloseBreakGlassReviewPayload>;
+  /**
+   * Administrator: attach a quarantined group of entries to a resident. In one step the group is
+   * recorded MATCHED (by whom, when, the note and the NHS number chosen) and its entries go on to the
+   * subgraph that owns their type, which applies them as if the sender had named the resident
+   * (the submission log shows them QUEUED, then APPLIED). Other roles get ROLE_NOT_PERMITTED, a
+   * top-level error with a null payload. User errors: INVALID_INPUT (the note's length), NOT_PENDING
+   * (no group with that id is awaiting a decision: unknown id, or already decided), UNKNOWN_RESIDENT
+   * (the care record holds no resident with that NHS number).
+   */
+  matchQuarantined?: Maybe<MatchQuarantinedPayload>;
+  /**
+   * Administrator: refuse a quarantined group of entries: they are recorded REJECTED (by whom, when,
+   * the note) and never applied; the sender reads REJECTED in its submission log and must correct
+   * and resend. Other roles get ROLE_NOT_PERMITTED, a top-level error with a null payload. User
+   * errors: INVALID_INPUT (the note's length), NOT_PENDING (unknown id, or already decided).
+   */
+  rejectQuarantined?: Maybe<RejectQuarantinedPayload>;
 };
 
 
@@ -438,6 +464,35 @@ export type MutationBreakGlassArgs = {
  * top-level errors instead, and the payload is null.
  */
 export type MutationCloseBreakGlassReviewArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  note: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the session, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
+ */
+export type MutationMatchQuarantinedArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  nhsNumber: Scalars['NhsNumber']['input'];
+  note: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the care record. Every mutation first checks the caller's organisation and training (ORG_NOT_REGISTERED,
+ * ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED), then its own rule.
+ * Each answers a payload: the session, or userErrors saying what to change (nothing is written then). A refusal of
+ * access, IDEMPOTENCY_KEY_REUSED, SERVICE_UNAVAILABLE and an argument that does not coerce (BAD_USER_INPUT) are
+ * top-level errors instead, and the payload is null.
+ */
+export type MutationRejectQuarantinedArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   note: Scalars['String']['input'];
@@ -514,6 +569,116 @@ export type Provenance = {
   sourceSystem: Scalars['String']['output'];
 };
 
+/** Why patient matching quarantined entries (subgraphs/residents/fhir-match.ts): the first rule they failed. */
+export type QuarantineReason =
+  /** The date of birth sent differs from the resident's. */
+  | 'BIRTH_DATE_MISMATCH'
+  /** A date of birth or a family name was not sent with the number. */
+  | 'DEMOGRAPHICS_MISSING'
+  /** The family name sent does not agree with the resident's, beyond the documented tolerance. */
+  | 'FAMILY_NAME_MISMATCH'
+  /** The NHS number sent fails the Modulus 11 check. */
+  | 'INVALID_NHS_NUMBER'
+  /** No NHS number was sent, or two different ones for one entry. */
+  | 'NO_NHS_NUMBER'
+  /** A reason this version of the API does not name yet. */
+  | 'UNKNOWN'
+  /** The NHS number is valid but the care record holds no resident with it. */
+  | 'UNKNOWN_PATIENT';
+
+/** Where a quarantined group stands. */
+export type QuarantineStatus =
+  /** Attached to a resident by an administrator and passed on to be applied. */
+  | 'MATCHED'
+  /** Awaiting an administrator's decision. */
+  | 'PENDING'
+  /** Refused by an administrator: never applied. */
+  | 'REJECTED';
+
+/** A reason a decision on quarantined entries wrote nothing that the user can act on. Access refusals are top-level errors instead. */
+export type QuarantineUserError = {
+  __typename?: 'QuarantineUserError';
+  /** What kind of problem it is; switch on this, not on the message. */
+  code: QuarantineUserErrorCode;
+  /** Path of the argument at fault, e.g. ["note"], ["id"] or ["nhsNumber"]; null when no one argument is at fault. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What to change, in words for the user; it never repeats the value sent. */
+  message: Scalars['String']['output'];
+};
+
+/** Why a decision on quarantined entries wrote nothing. */
+export type QuarantineUserErrorCode =
+  /** A value out of bounds: the note's length after trimming. field says which. */
+  | 'INVALID_INPUT'
+  /** No quarantined group with that id is awaiting a decision: the id is unknown, or the group is already matched or rejected. */
+  | 'NOT_PENDING'
+  /** The care record holds no resident with that NHS number, so nothing can be attached to it. */
+  | 'UNKNOWN_RESIDENT';
+
+/**
+ * Entries of one FHIR submission that patient matching could not attach to a resident safely
+ * (ADR 0008), for an administrator to match or reject: every entry of the submission that names the
+ * same patient the same way (NHS number, date of birth and family name as sent), decided together,
+ * since a report is applied only with its observations. It shows who the sender named and what kinds
+ * of entry there are, never their clinical content: the decision is on identity alone.
+ */
+export type QuarantinedGroup = {
+  __typename?: 'QuarantinedGroup';
+  /** When the administrator decided; null while PENDING. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** User id of the administrator who decided; null while PENDING. */
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  /** The group's id (opaque; pass it to matchQuarantined or rejectQuarantined). */
+  id: Scalars['ID']['output'];
+  /** The NHS number of the resident the administrator matched the entries to; null unless MATCHED. */
+  matchedNhsNumber?: Maybe<Scalars['NhsNumber']['output']>;
+  /** The administrator's note on the decision; null while PENDING. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** When patient matching quarantined the entries. */
+  quarantinedAt: Scalars['DateTime']['output'];
+  /** The first matching rule the entries failed. */
+  reason: QuarantineReason;
+  /** When the front door received the submission. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** How many entries of each resource type the group holds, by type name (e.g. DiagnosticReport 1, Observation 3, Patient 1). */
+  resourceTypes: Array<QuarantinedResourceCount>;
+  /** ODS code of the sending organisation. */
+  senderOds: Scalars['String']['output'];
+  /** The patient as the sender named them, unchecked. */
+  sent: SentPatient;
+  /** The sending system, as provenance shows it, e.g. Synnovis Pathology LIMS. */
+  sourceSystem: Scalars['String']['output'];
+  /** PENDING until an administrator decides; then MATCHED or REJECTED. */
+  status: QuarantineStatus;
+};
+
+/** One page of quarantined groups. */
+export type QuarantinedGroupConnection = {
+  __typename?: 'QuarantinedGroupConnection';
+  /** The groups on this page, oldest first. */
+  edges: Array<QuarantinedGroupEdge>;
+  /** Whether more groups follow, and the cursor to ask for them with. */
+  pageInfo: PageInfo;
+};
+
+/** One quarantined group in a page. */
+export type QuarantinedGroupEdge = {
+  __typename?: 'QuarantinedGroupEdge';
+  /** Opaque position of this group; pass it as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The group. */
+  node: QuarantinedGroup;
+};
+
+/** How many entries of one resource type a quarantined group holds. */
+export type QuarantinedResourceCount = {
+  __typename?: 'QuarantinedResourceCount';
+  /** How many entries of that type. */
+  count: Scalars['Int']['output'];
+  /** The FHIR resource type, e.g. DiagnosticReport. */
+  resourceType: Scalars['String']['output'];
+};
+
 /**
  * What a caller can read from the care record. Every field first checks the caller's organisation and training
  * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
@@ -531,6 +696,12 @@ export type Query = {
    * may look any home up; only the home's own staff may list its residents.
    */
   careHome?: Maybe<CareHome>;
+  /**
+   * Administrator: FHIR entries that patient matching quarantined, one group per patient as sent in
+   * one submission, oldest first; by default those awaiting a decision. Identity only: no clinical
+   * content. Other roles get ROLE_NOT_PERMITTED.
+   */
+  quarantinedEntries?: Maybe<QuarantinedGroupConnection>;
   /**
    * One resident by NHS number, for care home staff, GPs and urgent care. A refusal (NO_CARE_RELATIONSHIP,
    * SHARING_OBJECTION, ...) is an error whether or not the record exists, so it never reveals that a resident is known;
@@ -567,6 +738,18 @@ export type QueryCareHomeArgs = {
  * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
  * then its own rule.
  */
+export type QueryQuarantinedEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<QuarantineStatus>;
+};
+
+
+/**
+ * What a caller can read from the care record. Every field first checks the caller's organisation and training
+ * (ORG_NOT_REGISTERED, ROLE_NOT_PERMITTED, ORG_DSPT_NOT_MET, ORG_SHARING_AGREEMENT_MISSING, TRAINING_NOT_COMPLETED),
+ * then its own rule.
+ */
 export type QueryResidentArgs = {
   nhsNumber: Scalars['NhsNumber']['input'];
 };
@@ -594,6 +777,15 @@ export type RecordChange = {
   kind: Scalars['String']['output'];
   /** The section that changed, named as access events name it (e.g. DIAGNOSTIC_REPORTS). */
   section: Scalars['String']['output'];
+};
+
+/** What rejectQuarantined did: the group as now recorded, or the user errors that kept it pending. */
+export type RejectQuarantinedPayload = {
+  __typename?: 'RejectQuarantinedPayload';
+  /** The group, now REJECTED (for a retried idempotency key, the group the key first rejected); null when userErrors is not empty. */
+  quarantinedGroup?: Maybe<QuarantinedGroup>;
+  /** Why nothing was written, one entry per problem; empty when the group was rejected or found again for a retried key. */
+  userErrors: Array<QuarantineUserError>;
 };
 
 /**
@@ -725,6 +917,17 @@ export type SectionStatus =
   | 'REFUSED'
   /** The source system did not answer (FHIR emptyReason unavailable): `outage` says which and since when; `items` is null with SOURCE_UNAVAILABLE or SERVICE_UNAVAILABLE as its error. */
   | 'UNAVAILABLE';
+
+/** The patient a submission named, as sent: nothing here has been checked, and any part may be missing or wrong. */
+export type SentPatient = {
+  __typename?: 'SentPatient';
+  /** The date of birth as sent (YYYY-MM-DD); null when none was sent. */
+  birthDate?: Maybe<Scalars['String']['output']>;
+  /** The family name as sent; null when none was sent. */
+  family?: Maybe<Scalars['String']['output']>;
+  /** The NHS number as sent; null when none was sent. It may fail the Modulus 11 check, so it is a string, not an NhsNumber. */
+  nhsNumber?: Maybe<Scalars['String']['output']>;
+};
 
 /** Administrative gender as recorded for the resident (FHIR AdministrativeGender, as used by UK Core Patient.gender). */
 export type Sex =
@@ -887,6 +1090,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   GpPractice: ResolverTypeWrapper<GpPracticeRow>;
   HumanName: ResolverTypeWrapper<HumanName>;
+  MatchQuarantinedPayload: ResolverTypeWrapper<MatchQuarantinedPayload>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NhsNumber: ResolverTypeWrapper<Scalars['NhsNumber']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -894,9 +1098,18 @@ export type ResolversTypes = {
   Placement: ResolverTypeWrapper<PlacementRow>;
   PlacementsSection: ResolverTypeWrapper<PlacementsSectionRow>;
   Provenance: ResolverTypeWrapper<Provenance>;
+  QuarantineReason: QuarantineReason;
+  QuarantineStatus: QuarantineStatus;
+  QuarantineUserError: ResolverTypeWrapper<QuarantineUserError>;
+  QuarantineUserErrorCode: QuarantineUserErrorCode;
+  QuarantinedGroup: ResolverTypeWrapper<QuarantinedGroup>;
+  QuarantinedGroupConnection: ResolverTypeWrapper<QuarantinedGroupConnection>;
+  QuarantinedGroupEdge: ResolverTypeWrapper<QuarantinedGroupEdge>;
+  QuarantinedResourceCount: ResolverTypeWrapper<QuarantinedResourceCount>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReactionSeverity: ReactionSeverity;
   RecordChange: ResolverTypeWrapper<RecordChange>;
+  RejectQuarantinedPayload: ResolverTypeWrapper<RejectQuarantinedPayload>;
   Resident: ResolverTypeWrapper<ResidentRow>;
   ResidentAccessGrant: ResolverTypeWrapper<ResidentAccessGrant>;
   ResidentConnection: ResolverTypeWrapper<ResidentConnectionRow>;
@@ -904,6 +1117,7 @@ export type ResolversTypes = {
   SectionRefusal: ResolverTypeWrapper<SectionRefusal>;
   SectionRefusalCode: SectionRefusalCode;
   SectionStatus: SectionStatus;
+  SentPatient: ResolverTypeWrapper<SentPatient>;
   Sex: Sex;
   SharingObjection: ResolverTypeWrapper<SharingObjection>;
   SourceOutage: ResolverTypeWrapper<SourceOutage>;
@@ -932,6 +1146,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   GpPractice: GpPracticeRow;
   HumanName: HumanName;
+  MatchQuarantinedPayload: MatchQuarantinedPayload;
   Mutation: Record<PropertyKey, never>;
   NhsNumber: Scalars['NhsNumber']['output'];
   PageInfo: PageInfo;
@@ -939,13 +1154,20 @@ export type ResolversParentTypes = {
   Placement: PlacementRow;
   PlacementsSection: PlacementsSectionRow;
   Provenance: Provenance;
+  QuarantineUserError: QuarantineUserError;
+  QuarantinedGroup: QuarantinedGroup;
+  QuarantinedGroupConnection: QuarantinedGroupConnection;
+  QuarantinedGroupEdge: QuarantinedGroupEdge;
+  QuarantinedResourceCount: QuarantinedResourceCount;
   Query: Record<PropertyKey, never>;
   RecordChange: RecordChange;
+  RejectQuarantinedPayload: RejectQuarantinedPayload;
   Resident: ResidentRow;
   ResidentAccessGrant: ResidentAccessGrant;
   ResidentConnection: ResidentConnectionRow;
   ResidentEdge: Omit<ResidentEdge, 'node'> & { node: ResolversParentTypes['Resident'] };
   SectionRefusal: SectionRefusal;
+  SentPatient: SentPatient;
   SharingObjection: SharingObjection;
   SourceOutage: SourceOutage;
 };
@@ -1077,9 +1299,16 @@ export type HumanNameResolvers<ContextType = ResidentsContext, ParentType extend
   given?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MatchQuarantinedPayloadResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['MatchQuarantinedPayload'] = ResolversParentTypes['MatchQuarantinedPayload']> = {
+  quarantinedGroup?: Resolver<Maybe<ResolversTypes['QuarantinedGroup']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuarantineUserError']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   breakGlass?: Resolver<Maybe<ResolversTypes['BreakGlassPayload']>, ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'nhsNumber' | 'reason'>>;
   closeBreakGlassReview?: Resolver<Maybe<ResolversTypes['CloseBreakGlassReviewPayload']>, ParentType, ContextType, RequireFields<MutationCloseBreakGlassReviewArgs, 'id' | 'note'>>;
+  matchQuarantined?: Resolver<Maybe<ResolversTypes['MatchQuarantinedPayload']>, ParentType, ContextType, RequireFields<MutationMatchQuarantinedArgs, 'id' | 'nhsNumber' | 'note'>>;
+  rejectQuarantined?: Resolver<Maybe<ResolversTypes['RejectQuarantinedPayload']>, ParentType, ContextType, RequireFields<MutationRejectQuarantinedArgs, 'id' | 'note'>>;
 };
 
 export interface NhsNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['NhsNumber'], any> {
@@ -1116,9 +1345,47 @@ export type ProvenanceResolvers<ContextType = ResidentsContext, ParentType exten
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type QuarantineUserErrorResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['QuarantineUserError'] = ResolversParentTypes['QuarantineUserError']> = {
+  code?: Resolver<ResolversTypes['QuarantineUserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QuarantinedGroupResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['QuarantinedGroup'] = ResolversParentTypes['QuarantinedGroup']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  matchedNhsNumber?: Resolver<Maybe<ResolversTypes['NhsNumber']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quarantinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['QuarantineReason'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  resourceTypes?: Resolver<Array<ResolversTypes['QuarantinedResourceCount']>, ParentType, ContextType>;
+  senderOds?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['SentPatient'], ParentType, ContextType>;
+  sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['QuarantineStatus'], ParentType, ContextType>;
+};
+
+export type QuarantinedGroupConnectionResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['QuarantinedGroupConnection'] = ResolversParentTypes['QuarantinedGroupConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['QuarantinedGroupEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type QuarantinedGroupEdgeResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['QuarantinedGroupEdge'] = ResolversParentTypes['QuarantinedGroupEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['QuarantinedGroup'], ParentType, ContextType>;
+};
+
+export type QuarantinedResourceCountResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['QuarantinedResourceCount'] = ResolversParentTypes['QuarantinedResourceCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   breakGlassSessions?: Resolver<Maybe<ResolversTypes['BreakGlassSessionConnection']>, ParentType, ContextType, RequireFields<QueryBreakGlassSessionsArgs, 'first'>>;
   careHome?: Resolver<Maybe<ResolversTypes['CareHome']>, ParentType, ContextType, RequireFields<QueryCareHomeArgs, 'id'>>;
+  quarantinedEntries?: Resolver<Maybe<ResolversTypes['QuarantinedGroupConnection']>, ParentType, ContextType, RequireFields<QueryQuarantinedEntriesArgs, 'first' | 'status'>>;
   resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentArgs, 'nhsNumber'>>;
 };
 
@@ -1127,6 +1394,11 @@ export type RecordChangeResolvers<ContextType = ResidentsContext, ParentType ext
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   section?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RejectQuarantinedPayloadResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['RejectQuarantinedPayload'] = ResolversParentTypes['RejectQuarantinedPayload']> = {
+  quarantinedGroup?: Resolver<Maybe<ResolversTypes['QuarantinedGroup']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuarantineUserError']>, ParentType, ContextType>;
 };
 
 export type ResidentResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
@@ -1169,6 +1441,12 @@ export type SectionRefusalResolvers<ContextType = ResidentsContext, ParentType e
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SentPatientResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['SentPatient'] = ResolversParentTypes['SentPatient']> = {
+  birthDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  family?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nhsNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type SharingObjectionResolvers<ContextType = ResidentsContext, ParentType extends ResolversParentTypes['SharingObjection'] = ResolversParentTypes['SharingObjection']> = {
   objected?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   recordedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1197,19 +1475,27 @@ export type Resolvers<ContextType = ResidentsContext> = {
   DateTime?: GraphQLScalarType;
   GpPractice?: GpPracticeResolvers<ContextType>;
   HumanName?: HumanNameResolvers<ContextType>;
+  MatchQuarantinedPayload?: MatchQuarantinedPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   NhsNumber?: GraphQLScalarType;
   PageInfo?: PageInfoResolvers<ContextType>;
   Placement?: PlacementResolvers<ContextType>;
   PlacementsSection?: PlacementsSectionResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  QuarantineUserError?: QuarantineUserErrorResolvers<ContextType>;
+  QuarantinedGroup?: QuarantinedGroupResolvers<ContextType>;
+  QuarantinedGroupConnection?: QuarantinedGroupConnectionResolvers<ContextType>;
+  QuarantinedGroupEdge?: QuarantinedGroupEdgeResolvers<ContextType>;
+  QuarantinedResourceCount?: QuarantinedResourceCountResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordChange?: RecordChangeResolvers<ContextType>;
+  RejectQuarantinedPayload?: RejectQuarantinedPayloadResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentAccessGrant?: ResidentAccessGrantResolvers<ContextType>;
   ResidentConnection?: ResidentConnectionResolvers<ContextType>;
   ResidentEdge?: ResidentEdgeResolvers<ContextType>;
   SectionRefusal?: SectionRefusalResolvers<ContextType>;
+  SentPatient?: SentPatientResolvers<ContextType>;
   SharingObjection?: SharingObjectionResolvers<ContextType>;
   SourceOutage?: SourceOutageResolvers<ContextType>;
 };

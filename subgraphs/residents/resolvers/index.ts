@@ -2,6 +2,7 @@ import { scalarResolvers } from "../../../platform/graphql/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { QueryResolvers } from "./query.js";
 import { BreakGlassMutations, BreakGlassQueries } from "./break-glass.js";
+import { QuarantineMutations, QuarantineQueries } from "./quarantine.js";
 import {
   AllergiesSectionResolvers,
   AllergyResolvers,
@@ -16,8 +17,8 @@ import { CareHomeResolvers, GpPracticeResolvers, ResidentConnectionResolvers } f
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...QueryResolvers, ...BreakGlassQueries },
-  Mutation: BreakGlassMutations,
+  Query: { ...QueryResolvers, ...BreakGlassQueries, ...QuarantineQueries },
+  Mutation: { ...BreakGlassMutations, ...QuarantineMutations },
   Resident: ResidentResolvers,
   Placement: PlacementResolvers,
   PlacementsSection: PlacementsSectionResolvers,
