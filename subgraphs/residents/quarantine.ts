@@ -74,6 +74,7 @@ const MATCHER_REASONS = {
   DEMOGRAPHICS_MISSING: true,
   BIRTH_DATE_MISMATCH: true,
   FAMILY_NAME_MISMATCH: true,
+  DEMOGRAPHICS_CONFLICT: true,
 } as const satisfies Record<MatcherReason, true> & Partial<Record<QuarantineReason, true>>;
 const reasonOf = (stored: string): QuarantineReason => (Object.hasOwn(MATCHER_REASONS, stored) ? (stored as QuarantineReason) : "UNKNOWN");
 

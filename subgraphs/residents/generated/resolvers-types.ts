@@ -573,6 +573,8 @@ export type Provenance = {
 export type QuarantineReason =
   /** The date of birth sent differs from the resident's. */
   | 'BIRTH_DATE_MISMATCH'
+  /** A GP or care home system's new version of a Patient changes both the date of birth and the family name: far more likely a wrong number than a real change. */
+  | 'DEMOGRAPHICS_CONFLICT'
   /** A date of birth or a family name was not sent with the number. */
   | 'DEMOGRAPHICS_MISSING'
   /** The family name sent does not agree with the resident's, beyond the documented tolerance. */
