@@ -13,16 +13,21 @@ import {
   type BundlePatient,
   type SummarySpec,
 } from "../ingest/feed/discharge-bundle.js";
-import { gatewayQuery, nurseAt, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, nurseAt, type Stack } from "./support/stack.js";
+import { startScratchStack } from "./support/scratch-stack.js";
 
 let stack: Stack;
+// A database of its own: what these tests send changes residents, placements and sections that the
+// shared fixture's other tests compare row for row.
+let scratch: Awaited<ReturnType<typeof startScratchStack>>;
 let hospital: SourceClient;
 let resident: BundlePatient & { home: string };
 
 const client = (clientId: string, types: string[]) => new SourceClient({ base: stack.fhirUrl, clientId, privateJwk: readDevelopmentKey(clientId), types });
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  scratch = await startScratchStack("fhir_discharge", 120);
+  stack = scratch.stack;
   hospital = client("hospital-guys", ["Encounter", "Composition", "DocumentReference", "Patient"]);
   const [row] = await stack.db.sql.query<{ nhs_number: string; date_of_birth: Date; family_name: string; care_home_id: string }>(
     `SELECT r.nhs_number, r.date_of_birth, r.family_name, p.care_home_id FROM residents.resident r
@@ -31,7 +36,7 @@ beforeAll(async () => {
   );
   resident = { nhsNumber: row!.nhs_number, birthDate: row!.date_of_birth.toISOString().slice(0, 10), family: row!.family_name, home: row!.care_home_id };
 }, 120_000);
-afterAll(() => stack?.close());
+afterAll(() => scratch?.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 

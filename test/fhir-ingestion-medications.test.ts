@@ -7,9 +7,13 @@ import { readDevelopmentKey } from "../ingest/auth/client-assertion.js";
 import { SourceClient } from "../ingest/feed/source-client.js";
 import { transactionBundle, type BundlePatient } from "../ingest/feed/lab-bundle.js";
 import { dispenseEntries, prescriptionEntries, type DispenseSpec, type PrescriptionSpec } from "../ingest/feed/medication-bundle.js";
-import { gatewayQuery, nurseAt, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, nurseAt, type Stack } from "./support/stack.js";
+import { startScratchStack } from "./support/scratch-stack.js";
 
 let stack: Stack;
+// A database of its own: what these tests send changes residents, placements and sections that the
+// shared fixture's other tests compare row for row.
+let scratch: Awaited<ReturnType<typeof startScratchStack>>;
 let gp: SourceClient;
 let pharmacy: SourceClient;
 let resident: BundlePatient & { home: string };
@@ -17,7 +21,8 @@ let resident: BundlePatient & { home: string };
 const client = (clientId: string, types: string[]) => new SourceClient({ base: stack.fhirUrl, clientId, privateJwk: readDevelopmentKey(clientId), types });
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  scratch = await startScratchStack("fhir_meds", 120);
+  stack = scratch.stack;
   gp = client("gp-emis", ["MedicationRequest", "Patient"]);
   pharmacy = client("pharmacy-boots", ["MedicationDispense", "Patient"]);
   const [row] = await stack.db.sql.query<{ nhs_number: string; date_of_birth: Date; family_name: string; care_home_id: string }>(
@@ -27,7 +32,7 @@ beforeAll(async () => {
   );
   resident = { nhsNumber: row!.nhs_number, birthDate: row!.date_of_birth.toISOString().slice(0, 10), family: row!.family_name, home: row!.care_home_id };
 }, 120_000);
-afterAll(() => stack?.close());
+afterAll(() => scratch?.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const unique = () => randomUUID().slice(0, 8);

@@ -17,9 +17,13 @@ import {
   type ResidentPatient,
 } from "../ingest/feed/resident-bundle.js";
 import type { BundleEntry } from "@medplum/fhirtypes";
-import { gatewayQuery, gpAt, identities, nurseAt, startTestStack, type Stack } from "./support/stack.js";
+import { gatewayQuery, gpAt, identities, nurseAt, type Stack } from "./support/stack.js";
+import { startScratchStack } from "./support/scratch-stack.js";
 
 let stack: Stack;
+// A database of its own: what these tests send changes residents, placements and sections that the
+// shared fixture's other tests compare row for row.
+let scratch: Awaited<ReturnType<typeof startScratchStack>>;
 let gpSystem: SourceClient;
 let careHomeSystem: SourceClient;
 let lab: SourceClient;
@@ -29,12 +33,13 @@ const PRACTICE = "G00001"; // the demo GP system's practice
 const client = (clientId: string, types: string[]) => new SourceClient({ base: stack.fhirUrl, clientId, privateJwk: readDevelopmentKey(clientId), types });
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  scratch = await startScratchStack("fhir_residents", 120);
+  stack = scratch.stack;
   gpSystem = client("gp-emis", ["Patient", "AllergyIntolerance", "Condition"]);
   careHomeSystem = client("carehome-system", ["Patient", "EpisodeOfCare"]);
   lab = client("lab-synnovis", ["DiagnosticReport", "Observation", "Patient"]);
 }, 120_000);
-afterAll(() => stack?.close());
+afterAll(() => scratch?.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 // Numbers far from the demo residents', different on every run.

@@ -7,9 +7,13 @@ import { testNhsNumber } from "../platform/graphql/nhs-number.js";
 import { readDevelopmentKey } from "../ingest/auth/client-assertion.js";
 import { SourceClient } from "../ingest/feed/source-client.js";
 import { labReportEntries, transactionBundle, type BundlePatient, type LabReportSpec } from "../ingest/feed/lab-bundle.js";
-import { gatewayQuery, nurseAt, startTestStack, tokenFor, type Stack } from "./support/stack.js";
+import { gatewayQuery, nurseAt, tokenFor, type Stack } from "./support/stack.js";
+import { startScratchStack } from "./support/scratch-stack.js";
 
 let stack: Stack;
+// A database of its own: what these tests send changes residents, placements and sections that the
+// shared fixture's other tests compare row for row.
+let scratch: Awaited<ReturnType<typeof startScratchStack>>;
 let lab: SourceClient;
 let resident: BundlePatient & { home: string };
 let other: BundlePatient & { home: string };
@@ -17,7 +21,8 @@ let other: BundlePatient & { home: string };
 const client = (clientId: string, types: string[]) => new SourceClient({ base: stack.fhirUrl, clientId, privateJwk: readDevelopmentKey(clientId), types });
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  scratch = await startScratchStack("fhir_labs", 120);
+  stack = scratch.stack;
   lab = client("lab-synnovis", ["DiagnosticReport", "Observation", "Patient"]);
   const rows = await stack.db.sql.query<{ nhs_number: string; date_of_birth: Date; family_name: string; care_home_id: string }>(
     `SELECT r.nhs_number, r.date_of_birth, r.family_name, p.care_home_id FROM residents.resident r
@@ -31,7 +36,7 @@ beforeAll(async () => {
     home: r.care_home_id,
   })) as [typeof resident, typeof other];
 }, 120_000);
-afterAll(() => stack?.close());
+afterAll(() => scratch?.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const potassium = (value: number, flag?: string) => ({

@@ -12,7 +12,8 @@ import { logger } from "../platform/observability/logger.js";
 import { readDevelopmentKey } from "../ingest/auth/client-assertion.js";
 import { SourceClient } from "../ingest/feed/source-client.js";
 import { labReportEntries, transactionBundle, type BundlePatient, type LabReportSpec } from "../ingest/feed/lab-bundle.js";
-import { gatewayQuery, identities, nurseAt, startTestStack, subgraphQuery, type Stack } from "./support/stack.js";
+import { gatewayQuery, identities, nurseAt, subgraphQuery, type Stack } from "./support/stack.js";
+import { startScratchStack } from "./support/scratch-stack.js";
 
 const administrator: Identity = {
   userId: "t-administrator",
@@ -24,11 +25,15 @@ const administrator: Identity = {
 };
 
 let stack: Stack;
+// A database of its own: what these tests send changes residents, placements and sections that the
+// shared fixture's other tests compare row for row.
+let scratch: Awaited<ReturnType<typeof startScratchStack>>;
 let lab: SourceClient;
 let resident: BundlePatient & { home: string };
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  scratch = await startScratchStack("quarantine", 120);
+  stack = scratch.stack;
   lab = new SourceClient({
     base: stack.fhirUrl,
     clientId: "lab-synnovis",
@@ -43,7 +48,7 @@ beforeAll(async () => {
   );
   resident = { nhsNumber: row!.nhs_number, birthDate: row!.date_of_birth.toISOString().slice(0, 10), family: row!.family_name, home: row!.care_home_id };
 }, 120_000);
-afterAll(() => stack?.close());
+afterAll(() => scratch?.close());
 
 const CONCLUSION = "quarantine-admin";
 const wrongBirthDate = () => new Date(Date.parse(resident.birthDate) - 400 * 86_400_000).toISOString().slice(0, 10);
