@@ -1,14 +1,13 @@
 // The only code in this subgraph that talks to Prisma. Reads take batches of keys.
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { Database } from "../../platform/db/database.js";
-import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
+import { countStatements, prismaOptions, transactionSql } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { dischargeChanges } from "./changes.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
-import type { SqlRunner } from "../../platform/db/database.js";
 import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
 import { lockKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import { dischargeFhir, stayIdOf, type DischargeRows, type EmergencyRow, type StayRow, type SummaryDraft } from "./fhir.js";
@@ -160,10 +159,7 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
         const now = new Date();
         await prisma.$transaction(
           async (tx) => {
-            const sql: SqlRunner = {
-              exec: async (text) => void (await tx.$executeRawUnsafe(text)),
-              query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params),
-            };
+            const sql = transactionSql(tx);
             const encounterKeys = [
               ...new Set([...rows.stays, ...rows.emergencyCare].map((s) => s.row.sourceKey).concat(rows.summaries.map((s) => s.draft.stayKey))),
             ];

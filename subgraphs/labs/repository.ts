@@ -2,7 +2,7 @@
 import { PrismaClient, type Prisma } from "./prisma/generated/client.js";
 import type { DiagnosticCategory } from "./prisma/generated/enums.js";
 import type { Database } from "../../platform/db/database.js";
-import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
+import { countStatements, prismaOptions, transactionSql } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { afterTimeKeyset, type TimeKeyset } from "../../platform/graphql/paging.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
@@ -10,7 +10,6 @@ import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { labsChanges } from "./changes.js";
 import { lockKeys, snakeKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
-import type { SqlRunner } from "../../platform/db/database.js";
 import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
 import { labsFhir, type ObservationRow, type ReportRow } from "./fhir.js";
 
@@ -124,10 +123,7 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
         const now = new Date();
         await prisma.$transaction(
           async (tx) => {
-            const sql: SqlRunner = {
-              exec: async (text) => void (await tx.$executeRawUnsafe(text)),
-              query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params),
-            };
+            const sql = transactionSql(tx);
             const keys = [...new Set(reports.map((r) => r.report.sourceKey))];
             await lockKeys(sql, INGEST_LOCK_CLASS, keys);
             const existing = await sql.query<StoredVersion>(

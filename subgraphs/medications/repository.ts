@@ -2,7 +2,7 @@
 import { Prisma, PrismaClient } from "./prisma/generated/client.js";
 import type { DispenseStatus, EpsPrescriptionStatus, MedicationRequestStatus } from "./prisma/generated/enums.js";
 import type { Database } from "../../platform/db/database.js";
-import { countStatements, prismaOptions } from "../../platform/db/prisma.js";
+import { countStatements, prismaOptions, transactionSql } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
@@ -141,10 +141,7 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
         const now = new Date();
         await prisma.$transaction(
           async (tx) => {
-            const sql: SqlRunner = {
-              exec: async (text) => void (await tx.$executeRawUnsafe(text)),
-              query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params),
-            };
+            const sql = transactionSql(tx);
             const requestKeys = requests.map((r) => r.request.sourceKey);
             const identifierKeys = [...requests.map((r) => r.request.identifierKey), ...dispenses.map((d) => d.prescriptionKey)];
             const dispenseKeys = dispenses.map((d) => d.dispense.sourceKey);

@@ -14,7 +14,7 @@
 //    purged after the commit.
 import type { PrismaClient } from "./prisma/generated/client.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
-import type { SqlRunner } from "../../platform/db/database.js";
+import { transactionSql } from "../../platform/db/prisma.js";
 import { bulkInsert } from "../../platform/db/bulk-insert.js";
 import { newRecordId } from "../../platform/ids/opaque-id.js";
 import { LEAVER_WINDOW_DAYS } from "../../platform/access/policy.js";
@@ -29,13 +29,6 @@ const INGEST_LOCK_CLASS = 0x2e51; // "residents FHIR"
 export const SHOWN_PLACEMENT_STATUSES = ["ACTIVE", "FINISHED"] as const;
 
 type Outcomes = Map<number, EntryOutcome | { quarantine: string }>;
-
-function runner(tx: Pick<PrismaClient, "$executeRawUnsafe" | "$queryRawUnsafe">): SqlRunner {
-  return {
-    exec: async (text) => void (await tx.$executeRawUnsafe(text)),
-    query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params),
-  };
-}
 
 const TRANSACTION = { maxWait: 10_000, timeout: 60_000 } as const;
 
@@ -67,7 +60,7 @@ export function createFhirWrites(prisma: PrismaClient, cache: EntityCache) {
       const written = new Set<string>();
       const homes: string[] = [];
       await prisma.$transaction(async (tx) => {
-        const sql = runner(tx);
+        const sql = transactionSql(tx);
         const numbers = rows.map((r) => r.nhsNumber);
         await lockKeys(
           sql,
@@ -126,7 +119,7 @@ export function createFhirWrites(prisma: PrismaClient, cache: EntityCache) {
       if (placements.length + allergies.length + conditions.length > 0) {
         const now = new Date();
         await prisma.$transaction(async (tx) => {
-          const sql = runner(tx);
+          const sql = transactionSql(tx);
           await lockKeys(
             sql,
             INGEST_LOCK_CLASS,
