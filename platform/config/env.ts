@@ -103,7 +103,7 @@ const schema = z
     INGEST_PORT: port.default(4020),
     INGEST_PUBLIC_URL: optionalUrl,
     // A queued ingestion job running longer than this is presumed dead (its worker killed or frozen) and retried.
-    INGEST_JOB_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(900),
+    INGEST_JOB_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(120),
     INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(33_554_432),
   })
   .superRefine((env, ctx) => {

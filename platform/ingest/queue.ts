@@ -40,7 +40,7 @@ export interface QueueOptions {
 }
 
 export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<IngestQueue> {
-  const jobTimeoutSeconds = opts.jobTimeoutSeconds ?? 900;
+  const jobTimeoutSeconds = opts.jobTimeoutSeconds ?? 120;
   const boss = new PgBoss({
     db: db.queue as PgBoss.Db,
     schema: QUEUE_SCHEMA,
