@@ -19,7 +19,7 @@ export interface IngestQueue {
   send(tx: SqlTransaction, queue: string, data: object): Promise<void>;
   /** Wakes this process's worker of `queue` now rather than at its next poll (call after commit). */
   wake(queue: string): void;
-  /** Runs `handler` for each job of `queue`, one at a time; a throw retries the job later. */
+  /** Runs `handler` for each job of `queue` (WORKERS_PER_QUEUE at a time, each job on its own); a throw retries the job later. */
   work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void>;
   /** Jobs not yet completed (waiting, running or to be retried). */
   pending(queue: string): Promise<number>;
@@ -27,8 +27,15 @@ export interface IngestQueue {
 }
 
 const RETRY = { retryLimit: 60, retryDelay: 2, retryBackoff: true } as const;
+/**
+ * Workers per queue in a process, each taking one job at a time. Stages may run side by side: the
+ * matcher only reads residents and writes its own entries' log rows; appliers lock their keys
+ * (advisory lock per key in sorted order, then `FOR UPDATE`). On PostgreSQL only: the embedded
+ * database runs one worker per queue. Measured in bench/INGESTION.md.
+ */
+export const WORKERS_PER_QUEUE = 4;
 
-export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: number } = {}): Promise<IngestQueue> {
+export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: number; workersPerQueue?: number } = {}): Promise<IngestQueue> {
   const boss = new PgBoss({
     db: db.queue as PgBoss.Db,
     schema: QUEUE_SCHEMA,
@@ -51,6 +58,8 @@ export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: n
   };
   const workers = new Map<string, string[]>();
   const polling = opts.pollingIntervalSeconds ?? 1;
+  // The embedded database (PGlite) runs one statement at a time: more workers would only queue.
+  const workersPerQueue = opts.workersPerQueue ?? (db.kind === "embedded" ? 1 : WORKERS_PER_QUEUE);
   return {
     async send(tx, queue, data) {
       await ensure(queue);
@@ -61,10 +70,18 @@ export async function openQueue(db: Database, opts: { pollingIntervalSeconds?: n
     },
     async work(queue, handler) {
       await ensure(queue);
-      const id = await boss.work<object>(queue, { batchSize: 1, pollingIntervalSeconds: polling }, async ([job]) => {
-        if (job) await handler(job.data as never);
-      });
-      workers.set(queue, [...(workers.get(queue) ?? []), id]);
+      for (let i = 0; i < workersPerQueue; i++) {
+        const worker = { id: "" };
+        worker.id = await boss.work<object>(queue, { batchSize: 1, pollingIntervalSeconds: polling }, async ([job]) => {
+          if (!job) return;
+          await handler(job.data as never);
+          // A worker that found a job asks again at once: pg-boss would otherwise wait out the rest
+          // of its polling interval after every job (one job per second per worker once the
+          // senders stop waking it, as after a restart with a backlog).
+          if (worker.id) boss.notifyWorker(worker.id);
+        });
+        workers.set(queue, [...(workers.get(queue) ?? []), worker.id]);
+      }
     },
     async pending(queue) {
       await ensure(queue);
