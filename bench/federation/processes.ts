@@ -33,6 +33,8 @@ export interface ServerProcess {
   pid: number;
   /** SQL statements sent so far; null when the server does not report them. */
   statements(): Promise<number | null>;
+  /** Resolves when the server process exits (for whatever reason), with its last lines of output. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   stop(): Promise<void>;
 }
 
@@ -156,7 +158,10 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
               });
               process.kill(pid, "SIGUSR2");
             });
-      resolve({ name: spec.name, pid, statements, stop });
+      const gone = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((done) =>
+        child.once("exit", (code, signal) => done({ code, signal, output: `--- stderr ---\n${err.join("\n")}\n--- stdout ---\n${out.join("\n")}` })),
+      );
+      resolve({ name: spec.name, pid, statements, exited: gone, stop });
     });
   });
 }
