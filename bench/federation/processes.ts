@@ -20,6 +20,8 @@ export interface ProcessSpec {
   stats?: boolean;
   /** CPUs to run on (taskset -c), as a deployment gives a process its own cores; unset: any. */
   cpus?: string;
+  /** The line that says the server is ready; READY when unset (`npm start` prints its gateway URL instead). */
+  ready?: RegExp;
 }
 
 /** The command that runs a tsx entry file, on the given CPUs when asked. */
@@ -31,6 +33,8 @@ export interface ServerProcess {
   pid: number;
   /** SQL statements sent so far; null when the server does not report them. */
   statements(): Promise<number | null>;
+  /** Resolves when the server process exits (for whatever reason), with its last lines of output. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +85,7 @@ function tail(stream: NodeJS.ReadableStream, lines: string[], onLine?: (line: st
 }
 
 /** The launcher's child (the node process tsx starts), or the launcher itself. */
-function serverPidOf(launcher: number): number {
+export function serverPidOf(launcher: number): number {
   try {
     const [child] = readFileSync(`/proc/${launcher}/task/${launcher}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
     if (child) return Number(child);
@@ -139,7 +143,7 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
     tail(child.stderr!, err);
     tail(child.stdout!, out, (line) => {
       if (line.startsWith("STATS ")) for (const w of statsWaiters.splice(0)) w((JSON.parse(line.slice(6)) as { statements: number }).statements);
-      if (line.trim() !== "READY") return;
+      if (spec.ready ? !spec.ready.test(line) : line.trim() !== "READY") return;
       clearTimeout(timer);
       const pid = serverPidOf(child.pid!);
       // Only servers that handle SIGUSR2 get it: its default action ends the process.
@@ -154,7 +158,10 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
               });
               process.kill(pid, "SIGUSR2");
             });
-      resolve({ name: spec.name, pid, statements, stop });
+      const gone = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((done) =>
+        child.once("exit", (code, signal) => done({ code, signal, output: `--- stderr ---\n${err.join("\n")}\n--- stdout ---\n${out.join("\n")}` })),
+      );
+      resolve({ name: spec.name, pid, statements, exited: gone, stop });
     });
   });
 }

@@ -44,8 +44,11 @@ function newPool(url: string, max: number): pg.Pool {
 }
 
 export function openPostgres(url: string, poolSize = 10): Database {
-  const admin = newPool(url, 4);
-  const queuePool = newPool(url, 4);
+  // Ingestion shares these: the front door's and the match stage's transactions and the submission
+  // log (admin), every queue worker's fetch and completion (queue; platform/ingest/queue.ts runs
+  // WORKERS_PER_QUEUE workers per stage). Four each made the workers wait for connections.
+  const admin = newPool(url, 8);
+  const queuePool = newPool(url, 8);
   const pools: pg.Pool[] = [admin, queuePool];
   return {
     kind: "postgres",

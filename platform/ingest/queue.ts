@@ -19,7 +19,7 @@ export interface IngestQueue {
   send(tx: SqlTransaction, queue: string, data: object): Promise<void>;
   /** Wakes this process's worker of `queue` now rather than at its next poll (call after commit). */
   wake(queue: string): void;
-  /** Runs `handler` for each job of `queue`, one at a time; a throw retries the job later. */
+  /** Runs `handler` for each job of `queue` (WORKERS_PER_QUEUE at a time, each job on its own); a throw retries the job later. */
   work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void>;
   /** Jobs not yet completed (waiting, running or to be retried). */
   pending(queue: string): Promise<number>;
@@ -27,6 +27,13 @@ export interface IngestQueue {
 }
 
 const RETRY = { retryLimit: 60, retryDelay: 2, retryBackoff: true } as const;
+/**
+ * Workers per queue in a process, each taking one job at a time. Stages may run side by side: the
+ * matcher only reads residents and writes its own entries' log rows; appliers lock their keys
+ * (advisory lock per key in sorted order, then `FOR UPDATE`). On PostgreSQL only: the embedded
+ * database runs one worker per queue. Measured in bench/INGESTION.md.
+ */
+export const WORKERS_PER_QUEUE = 4;
 
 export interface QueueOptions {
   /** How often an idle worker looks for jobs another process queued (its own are woken at once). */
@@ -37,6 +44,8 @@ export interface QueueOptions {
    * all costs a DUPLICATE, never a double row.
    */
   jobTimeoutSeconds?: number;
+  /** Workers per queue in this process (default WORKERS_PER_QUEUE on PostgreSQL, 1 on the embedded database). */
+  workersPerQueue?: number;
 }
 
 export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<IngestQueue> {
@@ -69,6 +78,8 @@ export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<
     known.add(queue);
   };
   const polling = (opts.pollingIntervalSeconds ?? 1) * 1000;
+  // The embedded database (PGlite) runs one statement at a time: more workers would only queue.
+  const workersPerQueue = opts.workersPerQueue ?? (db.kind === "embedded" ? 1 : WORKERS_PER_QUEUE);
   // Our own fetch loop rather than boss.work(): pg-boss 10's work() does not await its complete()
   // and fail() calls, so a database restart mid-job becomes an unhandled rejection that ends the
   // process. Here each is awaited; one that fails leaves its job active, and the job expires and
@@ -124,7 +135,8 @@ export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<
     },
     async work(queue, handler) {
       await ensure(queue);
-      loops.push(loop(queue, handler));
+      // A worker that finds a job asks again at once (the loop); an idle one waits for the poll or a wake.
+      for (let i = 0; i < workersPerQueue; i++) loops.push(loop(queue, handler));
     },
     async pending(queue) {
       await ensure(queue);
