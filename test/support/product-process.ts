@@ -12,8 +12,8 @@ export interface ProductProcess {
 
 /**
  * Starts the product with the test environment plus `overrides`; an override of `undefined`
- * removes the variable (e.g. NODE_ENV, DATABASE_URL for the embedded database). GATEWAY_PORT and
- * SUBGRAPH_BASE_PORT are 0 unless overridden: the OS picks free ports and the URL is read back.
+ * removes the variable (e.g. NODE_ENV, DATABASE_URL for the embedded database). GATEWAY_PORT,
+ * SUBGRAPH_BASE_PORT and INGEST_PORT are 0 unless overridden: the OS picks free ports and the URL is read back.
  */
 const running = new Set<ChildProcess>();
 
@@ -23,7 +23,14 @@ export function killProducts(): void {
 }
 
 export function spawnProduct(overrides: Record<string, string | undefined>): { proc: ChildProcess; exited: Promise<number | null>; output(): string } {
-  const env: Record<string, string | undefined> = { ...process.env, GATEWAY_PORT: "0", SUBGRAPH_BASE_PORT: "0", LOG_LEVEL: "error", ...overrides };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    GATEWAY_PORT: "0",
+    SUBGRAPH_BASE_PORT: "0",
+    INGEST_PORT: "0",
+    LOG_LEVEL: "error",
+    ...overrides,
+  };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
