@@ -2,7 +2,7 @@
 // instants and dates read strictly, the version rule's clock-skew limit, business keys and the
 // record ids derived from them. Pure: no I/O, no clock.
 import { createHash } from "node:crypto";
-import type { CodeableConcept, Resource } from "@medplum/fhirtypes";
+import type { CodeableConcept, Reference, Resource } from "@medplum/fhirtypes";
 import type { FhirIssue, IssueCode, SubmissionMeta } from "./contract.js";
 
 /** A version dated later than the submission's arrival by more than this is refused (a sender's clock error would hide every later correction). */
@@ -42,6 +42,18 @@ export function fhirDay(text: unknown): string | null {
 }
 
 export const nonEmpty = (s: unknown): s is string => typeof s === "string" && s.trim() !== "";
+
+export const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
+
+/** Whether a subject is named at all (by reference or identifier); who it is, is the matcher's business. */
+export const hasSubject = (subject: Reference | undefined) => nonEmpty(subject?.reference) || nonEmpty(subject?.identifier?.value);
+
+/** An entry's refusal as an outcome reason: its error issues' diagnostics (which quote nothing the sender sent). */
+export const refusalReason = (issues: readonly FhirIssue[] | undefined) =>
+  (issues ?? [])
+    .filter((i) => i.severity === "error" || i.severity === "fatal")
+    .map((i) => i.diagnostics)
+    .join("; ");
 
 export const fhirError = (code: IssueCode, expression: string, diagnostics: string): FhirIssue => ({
   severity: "error",

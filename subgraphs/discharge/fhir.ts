@@ -101,9 +101,11 @@ import {
   dateTime,
   fhirError as error,
   fhirWarning as warning,
+  hasSubject,
   keyedRecordId,
   laterThanReceipt,
   nonEmpty,
+  refusalReason,
   versionOf,
 } from "../../platform/ingest/fhir-values.js";
 import type {
@@ -310,8 +312,6 @@ export const summaryIdOf = (key: string) => keyedRecordId("DS", key);
 
 // ---------------------------------------------------------------------------------------------
 // Small readers
-
-const hasSubject = (subject: Reference | undefined) => nonEmpty(subject?.reference) || nonEmpty(subject?.identifier?.value);
 
 /** Text of a CodeableConcept: its text, else the first coding's display. */
 const textOf = (c: CodeableConcept | undefined): string | null =>
@@ -900,13 +900,6 @@ function analyse(entries: readonly IngestEntry[]): Analysis {
   return { issues, encounters, compositions };
 }
 
-/** The entry's refusal as an outcome reason: its error issues' diagnostics (which quote nothing the sender sent). */
-const reasonOf = (issues: FhirIssue[] | undefined) =>
-  (issues ?? [])
-    .filter((i) => i.severity === "error" || i.severity === "fatal")
-    .map((i) => i.diagnostics)
-    .join("; ");
-
 export const dischargeFhir: FhirMapping & {
   /**
    * The rows of the matched entries, or the reason each entry is refused. Runs every check of
@@ -939,7 +932,7 @@ export const dischargeFhir: FhirMapping & {
       if (!isEncounter(e)) continue;
       if (!enc || hasError(issues.get(e.index))) {
         refusedEncounters.add(e.index);
-        reject(e.index, reasonOf(issues.get(e.index)) || "the Encounter is refused");
+        reject(e.index, refusalReason(issues.get(e.index)) || "the Encounter is refused");
         continue;
       }
       if (laterThanReceipt(enc.versionAt, meta)) {
@@ -990,7 +983,7 @@ export const dischargeFhir: FhirMapping & {
       if (isEncounter(e)) continue;
       const parsed = compositions.get(e.index);
       if (!isComposition(e) || !parsed || hasError(issues.get(e.index))) {
-        reject(e.index, reasonOf(issues.get(e.index)) || "the Composition is refused");
+        reject(e.index, refusalReason(issues.get(e.index)) || "the Composition is refused");
         continue;
       }
       if (laterThanReceipt(parsed.versionAt, meta)) {

@@ -28,10 +28,22 @@
 //     report whose observations were matched to another patient than the report itself.
 //  7. Issues name element paths, entry positions and allowed codes only: never a value, display
 //     text or identifier the sender sent (they are shown to the sender and logged).
-import type { CodeableConcept, DiagnosticReport, Observation, Quantity, Reference } from "@medplum/fhirtypes";
-import type { EntryOutcome, FhirIssue, FhirMapping, IngestEntry, IssueCode, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
+import type { DiagnosticReport, Observation, Quantity } from "@medplum/fhirtypes";
+import type { EntryOutcome, FhirIssue, FhirMapping, IngestEntry, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
 import { interpret } from "./interpretation.js";
-import { businessKey, dateTime, instant, keyedRecordId, laterThanReceipt, nonEmpty } from "../../platform/ingest/fhir-values.js";
+import {
+  businessKey,
+  codeOf,
+  dateTime,
+  fhirError as error,
+  finite,
+  hasSubject,
+  instant,
+  keyedRecordId,
+  laterThanReceipt,
+  nonEmpty,
+  refusalReason,
+} from "../../platform/ingest/fhir-values.js";
 import type { DiagnosticCategory, DiagnosticReportStatus, ObservationInterpretation, ObservationStatus } from "./prisma/generated/enums.js";
 
 export const V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074";
@@ -171,19 +183,6 @@ const observationIdOf = (sourceKey: string, key: (string | number)[]) => keyedRe
 
 // ---------------------------------------------------------------------------------------------
 // Checks of single resources
-
-const error = (code: IssueCode, expression: string, diagnostics: string): FhirIssue => ({ severity: "error", code, diagnostics, expression: [expression] });
-
-const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
-
-/** Code and display of a CodeableConcept: a coding with code and display, or text (then the code is empty). */
-function codeOf(concept: CodeableConcept | undefined): { code: string; display: string } | null {
-  const coding = concept?.coding?.find((c) => nonEmpty(c.code));
-  const display = nonEmpty(coding?.display) ? coding.display : nonEmpty(concept?.text) ? concept.text : null;
-  return display === null ? null : { code: coding?.code ?? "", display };
-}
-
-const hasSubject = (subject: Reference | undefined) => nonEmpty(subject?.reference) || nonEmpty(subject?.identifier?.value);
 
 interface ParsedReport {
   identifier: { system: string; value: string };
@@ -555,9 +554,6 @@ function analyse(entries: readonly IngestEntry[]): Analysis {
   return { issues, reports, observations, groups };
 }
 
-/** The entry's refusal as an outcome reason: its issues' diagnostics (which quote nothing the sender sent). */
-const reasonOf = (issues: FhirIssue[]) => issues.map((i) => i.diagnostics).join("; ");
-
 export const labsFhir: FhirMapping & {
   /**
    * The rows of the matched entries' reports, or the reason each entry is refused. Runs every check
@@ -584,7 +580,7 @@ export const labsFhir: FhirMapping & {
       const indexes = [g.report, ...g.observations];
       indexes.forEach((i) => grouped.add(i));
       if (indexes.some((i) => issues.has(i))) {
-        reject(indexes, (i) => reasonOf(issues.get(i) ?? []));
+        reject(indexes, (i) => refusalReason(issues.get(i) ?? []));
         continue;
       }
       const parsed = reports.get(g.report)!;
@@ -647,7 +643,8 @@ export const labsFhir: FhirMapping & {
     }
     for (const e of entries) {
       if (grouped.has(e.index)) continue;
-      if (isObservation(e)) reject([e.index], (i) => reasonOf(issues.get(i) ?? []) || "send an Observation with the DiagnosticReport that lists it in result");
+      if (isObservation(e))
+        reject([e.index], (i) => refusalReason(issues.get(i) ?? []) || "send an Observation with the DiagnosticReport that lists it in result");
       else reject([e.index], () => "not a resource type of the labs subgraph (DiagnosticReport, Observation)");
     }
     return { reports: out, rejected };

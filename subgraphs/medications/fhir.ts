@@ -63,9 +63,20 @@
 //     else the sending organisation's.
 // 11. Issues name element paths and allowed codes only: never a value, display text or identifier
 //     the sender sent (they are shown to the sender and logged).
-import type { CodeableConcept, Extension, Medication, MedicationDispense, MedicationRequest, Quantity, Reference } from "@medplum/fhirtypes";
-import type { EntryOutcome, FhirIssue, FhirMapping, IngestEntry, IssueCode, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
-import { businessKey, dateTime, instant, keyedRecordId, laterThanReceipt, nonEmpty } from "../../platform/ingest/fhir-values.js";
+import type { CodeableConcept, Extension, Medication, MedicationDispense, MedicationRequest, Quantity } from "@medplum/fhirtypes";
+import type { EntryOutcome, FhirIssue, FhirMapping, IngestEntry, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
+import {
+  businessKey,
+  dateTime,
+  fhirError as error,
+  finite,
+  hasSubject,
+  instant,
+  keyedRecordId,
+  laterThanReceipt,
+  nonEmpty,
+  refusalReason,
+} from "../../platform/ingest/fhir-values.js";
 import type { DispenseStatus, EpsPrescriptionStatus, MedicationCourse, MedicationRequestStatus } from "./prisma/generated/enums.js";
 
 export const EPS_STATUS_EXTENSION = "https://fhir.nhs.uk/StructureDefinition/Extension-EPS-TaskBusinessStatus";
@@ -224,10 +235,6 @@ export const dispenseIdOf = (sourceKey: string) => keyedRecordId("MD", sourceKey
 // ---------------------------------------------------------------------------------------------
 // Checks of single resources
 
-const error = (code: IssueCode, expression: string, diagnostics: string): FhirIssue => ({ severity: "error", code, diagnostics, expression: [expression] });
-
-const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
-const hasSubject = (subject: Reference | undefined) => nonEmpty(subject?.reference) || nonEmpty(subject?.identifier?.value);
 const unitOf = (q: Quantity | undefined): string | null => (nonEmpty(q?.unit) ? q.unit : nonEmpty(q?.code) ? q.code : null);
 
 /** Code and display of a CodeableConcept: a coding with code and display, or text (then the code is empty). */
@@ -569,9 +576,6 @@ function analyse(entries: readonly IngestEntry[]): Analysis {
   return { issues, requests, dispenses };
 }
 
-/** The entry's refusal as an outcome reason: its issues' diagnostics (which quote nothing the sender sent). */
-const reasonOf = (issues: FhirIssue[]) => issues.map((i) => i.diagnostics).join("; ");
-
 export const medicationsFhir: FhirMapping & {
   /**
    * The rows of the matched entries, or the reason each entry is refused. Runs every check of
@@ -593,7 +597,7 @@ export const medicationsFhir: FhirMapping & {
     for (const e of entries) {
       const found = issues.get(e.index);
       if (found) {
-        reject(e.index, reasonOf(found));
+        reject(e.index, refusalReason(found));
         continue;
       }
       const request = requests.get(e.index);

@@ -64,7 +64,17 @@ import {
   type MatchedEntry,
   type SubmissionMeta,
 } from "../../platform/ingest/contract.js";
-import { businessIdentifier, codeOf, codesOf, fhirDay, fhirError as error, nonEmpty, sourceKeyOf, versionOf } from "../../platform/ingest/fhir-values.js";
+import {
+  businessIdentifier,
+  codeOf,
+  codesOf,
+  fhirDay,
+  fhirError as error,
+  nonEmpty,
+  refusalReason,
+  sourceKeyOf,
+  versionOf,
+} from "../../platform/ingest/fhir-values.js";
 import type { PatientDecision, PatientMatcher } from "../../platform/ingest/stages.js";
 import { candidateNumber, decideMatch, type QuarantineReason, type RecordedDemographics } from "./fhir-match.js";
 import type {
@@ -222,7 +232,7 @@ export function demographicsOf(meta: SubmissionMeta, entry: IngestEntry): Demogr
   const nhsNumber = candidateNumber(entry.patient);
   if (!nhsNumber) return { quarantine: "INVALID_NHS_NUMBER" };
   const issues = checkPatient(patient);
-  if (issues.length > 0) return { rejected: reasonOf(issues) };
+  if (issues.length > 0) return { rejected: refusalReason(issues) };
   // A Patient sent only to name whom the other entries are about (an allergy list's) carries no
   // version: it changes nothing, and is matched like anyone's (a disagreement is quarantined).
   if (patient.meta?.lastUpdated === undefined) return { match: true };
@@ -531,9 +541,6 @@ function analyse(entries: readonly IngestEntry[]): Analysed {
   return { issues, parsed };
 }
 
-/** The entry's refusal as an outcome reason: its issues' diagnostics (which quote nothing the sender sent). */
-const reasonOf = (issues: FhirIssue[]) => issues.map((i) => i.diagnostics).join("; ");
-
 export const residentsFhir: FhirMapping & {
   /**
    * The rows of the matched entries, or the reason each entry is refused. Runs every check of
@@ -555,7 +562,7 @@ export const residentsFhir: FhirMapping & {
     for (const e of entries) {
       const found = issues.get(e.index);
       if (found) {
-        reject(e.index, reasonOf(found));
+        reject(e.index, refusalReason(found));
         continue;
       }
       const p = parsed.get(e.index);
