@@ -10,6 +10,8 @@ import { stageQueue, type IngestQueue } from "../platform/ingest/queue.js";
 import { chunkByPatient, MATCH_STAGE } from "../platform/ingest/stages.js";
 import type { ParsedSubmission } from "./entries.js";
 import { errorIssue, FhirRequestError } from "./outcome.js";
+import { appendTo } from "../platform/ingest/group.js";
+import { mayWrite } from "./auth/access-token.js";
 
 /** Who is sending, as the access token says (ingest/auth). */
 export interface Sender {
@@ -31,21 +33,21 @@ export interface Accepted {
 /** Checks every entry: a type some subgraph owns, within the token's scopes, and valid for its owner's mapping. */
 export function checkEntries(parsed: ParsedSubmission, sender: Sender, mappings: ReadonlyMap<string, FhirMapping>): Map<number, FhirIssue[]> {
   const issues = new Map(parsed.issues);
-  const add = (index: number, issue: FhirIssue) => issues.set(index, [...(issues.get(index) ?? []), issue]);
+  const add = (index: number, issue: FhirIssue) => appendTo(issues, index, issue);
   const byMapping = new Map<FhirMapping, IngestEntry[]>();
   for (const entry of parsed.entries) {
     const type = entry.resource.resourceType;
     const at = parsed.interaction === "transaction" || parsed.interaction === "batch" ? `Bundle.entry[${entry.index}].resource` : type;
     const mapping = mappings.get(type);
     if (!mapping) add(entry.index, errorIssue("not-supported", `${type} is not accepted by this service`, at));
-    else if (!sender.scopes.has(type)) add(entry.index, errorIssue("forbidden", `this source system may not write ${type}`, at));
+    else if (!mayWrite(sender, type)) add(entry.index, errorIssue("forbidden", `this source system may not write ${type}`, at));
     else if (type !== "Patient" && entry.patient && !(entry.patient.nhsNumber && entry.patient.birthDate && entry.patient.family))
       // Refused at the door rather than quarantined: the sender can fix it at once.
       add(
         entry.index,
         errorIssue("required", "name the patient by NHS number and give their Patient (birthDate, name.family) in the Bundle or contained", `${at}.subject`),
       );
-    else byMapping.set(mapping, [...(byMapping.get(mapping) ?? []), entry]);
+    else appendTo(byMapping, mapping, entry);
   }
   for (const [mapping, entries] of byMapping) for (const [index, found] of mapping.validate(entries)) for (const issue of found) add(index, issue);
   return issues;
@@ -69,9 +71,15 @@ export async function accept(db: Database, queue: IngestQueue, sender: Sender, p
     sourceKind: sender.kind,
     receivedAt: new Date().toISOString(),
   };
+  const typeAt = new Map(parsed.entries.map((e) => [e.index, e.resource.resourceType]));
   const logged: LoggedEntry[] = [
     ...going.map((e) => ({ index: e.index, resourceType: e.resource.resourceType, status: "QUEUED" as const })),
-    ...[...errors].map(([index, found]) => ({ index, resourceType: typeOf(parsed, index), status: "REJECTED" as const, reason: found[0]!.diagnostics })),
+    ...[...errors].map(([index, found]) => ({
+      index,
+      resourceType: typeAt.get(index) ?? "unreadable",
+      status: "REJECTED" as const,
+      reason: found[0]!.diagnostics,
+    })),
   ];
   await db.transaction(async (tx) => {
     await logSubmission(tx, meta, parsed.interaction, logged);
@@ -80,5 +88,3 @@ export async function accept(db: Database, queue: IngestQueue, sender: Sender, p
   queue.wake(stageQueue(MATCH_STAGE));
   return { meta, refused: errors, queued: going.map((e) => e.index) };
 }
-
-const typeOf = (parsed: ParsedSubmission, index: number) => parsed.entries.find((e) => e.index === index)?.resource.resourceType ?? "unreadable";

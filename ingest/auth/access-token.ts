@@ -96,6 +96,6 @@ export async function verifySourceToken(
 }
 
 /** Whether this token lets its source write resources of `resourceType`. */
-export function mayWrite(identity: SourceIdentity, resourceType: string): boolean {
+export function mayWrite(identity: Pick<SourceIdentity, "scopes">, resourceType: string): boolean {
   return identity.scopes.has(resourceType);
 }

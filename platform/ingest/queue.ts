@@ -21,8 +21,6 @@ export interface IngestQueue {
   wake(queue: string): void;
   /** Runs `handler` for each job of `queue` (WORKERS_PER_QUEUE at a time, each job on its own); a throw retries the job later. */
   work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void>;
-  /** Jobs not yet completed (waiting, running or to be retried). */
-  pending(queue: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -137,10 +135,6 @@ export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<
       await ensure(queue);
       // A worker that finds a job asks again at once (the loop); an idle one waits for the poll or a wake.
       for (let i = 0; i < workersPerQueue; i++) loops.push(loop(queue, handler));
-    },
-    async pending(queue) {
-      await ensure(queue);
-      return boss.getQueueSize(queue);
     },
     async stop() {
       // Jobs in flight finish (or, if the process dies first, expire and are retried elsewhere).

@@ -8,6 +8,7 @@ import type { Database } from "../db/database.js";
 import { logger } from "../observability/logger.js";
 import type { EntryOutcome, FhirApplier, IngestEntry, MatchedEntry, SubmissionMeta } from "./contract.js";
 import { logOutcomes } from "./log.js";
+import { appendTo } from "./group.js";
 import { stageQueue, type IngestQueue } from "./queue.js";
 
 export interface StageJob<E extends IngestEntry = IngestEntry> {
@@ -47,7 +48,7 @@ export const ENTRIES_PER_JOB = 500;
  */
 export function chunkByPatient<E extends IngestEntry>(entries: readonly E[], key: (e: E) => string): E[][] {
   const groups = new Map<string, E[]>();
-  for (const e of entries) groups.set(key(e), [...(groups.get(key(e)) ?? []), e]);
+  for (const e of entries) appendTo(groups, key(e), e);
   const jobs: E[][] = [];
   let current: E[] = [];
   for (const group of groups.values()) {
@@ -89,7 +90,7 @@ export async function runMatchStage(
       outcomes.push({ index: entry.index, status: "APPLIED", reason: "demographics used to match the entries that refer to this patient" });
     } else {
       const owner = ownerOf(entry.resource.resourceType);
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), { ...entry, nhsNumber: decision.matched }]);
+      appendTo(byOwner, owner, { ...entry, nhsNumber: decision.matched });
     }
   }
   await db.transaction(async (tx) => {

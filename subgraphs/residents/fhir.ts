@@ -75,6 +75,7 @@ import {
   sourceKeyOf,
   versionOf,
 } from "../../platform/ingest/fhir-values.js";
+import { appendTo } from "../../platform/ingest/group.js";
 import type { PatientDecision, PatientMatcher } from "../../platform/ingest/stages.js";
 import { candidateNumber, decideMatch, type QuarantineReason, type RecordedDemographics } from "./fhir-match.js";
 import type {
@@ -508,7 +509,7 @@ interface Analysed {
 
 function analyse(entries: readonly IngestEntry[]): Analysed {
   const issues = new Map<number, FhirIssue[]>();
-  const add = (index: number, found: FhirIssue[]) => found.length > 0 && issues.set(index, [...(issues.get(index) ?? []), ...found]);
+  const add = (index: number, found: FhirIssue[]) => found.length > 0 && appendTo(issues, index, ...found);
   const parsed: Analysed["parsed"] = new Map();
   const seen = new Map<string, number>();
   for (const e of entries) {

@@ -21,6 +21,7 @@ import { onceInTransaction, type IdempotencyRequest, type RawTransaction } from 
 import { serviceUnavailable } from "../../platform/errors/unavailable.js";
 import { Refused, type UserError } from "../../platform/errors/user-errors.js";
 import type { IngestEntry, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
+import { appendTo } from "../../platform/ingest/group.js";
 import { stageQueue } from "../../platform/ingest/queue.js";
 import { logger } from "../../platform/observability/logger.js";
 import type { IngestLink } from "../../platform/subgraph/deps.js";
@@ -273,7 +274,7 @@ export function createQuarantine(db: Database, ingest: IngestLink | undefined): 
             continue;
           }
           const owner = link.ownerOf(row.resource_type);
-          byOwner.set(owner, [...(byOwner.get(owner) ?? []), { ...json<IngestEntry>(row.entry), nhsNumber: decision.nhsNumber }]);
+          appendTo(byOwner, owner, { ...json<IngestEntry>(row.entry), nhsNumber: decision.nhsNumber });
           logged.push({ index: row.index, status: "QUEUED", reason: DECISION_REASONS.matched });
         }
         await tx.query(
