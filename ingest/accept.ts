@@ -9,7 +9,8 @@ import { logSubmission, type LoggedEntry } from "../platform/ingest/log.js";
 import { stageQueue, type IngestQueue } from "../platform/ingest/queue.js";
 import { chunkByPatient, MATCH_STAGE } from "../platform/ingest/stages.js";
 import type { ParsedSubmission } from "./entries.js";
-import { errorIssue, FhirRequestError } from "./outcome.js";
+import { FhirRequestError } from "./outcome.js";
+import { fhirError } from "../platform/ingest/fhir-values.js";
 import { appendTo } from "../platform/ingest/group.js";
 import { mayWrite } from "./auth/access-token.js";
 
@@ -39,13 +40,13 @@ export function checkEntries(parsed: ParsedSubmission, sender: Sender, mappings:
     const type = entry.resource.resourceType;
     const at = parsed.interaction === "transaction" || parsed.interaction === "batch" ? `Bundle.entry[${entry.index}].resource` : type;
     const mapping = mappings.get(type);
-    if (!mapping) add(entry.index, errorIssue("not-supported", `${type} is not accepted by this service`, at));
-    else if (!mayWrite(sender, type)) add(entry.index, errorIssue("forbidden", `this source system may not write ${type}`, at));
+    if (!mapping) add(entry.index, fhirError("not-supported", at, `${type} is not accepted by this service`));
+    else if (!mayWrite(sender, type)) add(entry.index, fhirError("forbidden", at, `this source system may not write ${type}`));
     else if (type !== "Patient" && entry.patient && !(entry.patient.nhsNumber && entry.patient.birthDate && entry.patient.family))
       // Refused at the door rather than quarantined: the sender can fix it at once.
       add(
         entry.index,
-        errorIssue("required", "name the patient by NHS number and give their Patient (birthDate, name.family) in the Bundle or contained", `${at}.subject`),
+        fhirError("required", `${at}.subject`, "name the patient by NHS number and give their Patient (birthDate, name.family) in the Bundle or contained"),
       );
     else appendTo(byMapping, mapping, entry);
   }

@@ -3,19 +3,19 @@
 // the resource carries, or the sender and the record would disagree about which item this is.
 import type { Identifier } from "@medplum/fhirtypes";
 import type { FhirIssue, Resource } from "../platform/ingest/contract.js";
-import { errorIssue } from "./outcome.js";
+import { fhirError } from "../platform/ingest/fhir-values.js";
 
 export function conditionalIdentifierIssue(resource: Resource, condition: string | null, required: boolean): FhirIssue | null {
   if (condition === null || condition === "") {
-    return required ? errorIssue("required", "a conditional update names the resource by ?identifier=system|value", "identifier") : null;
+    return required ? fhirError("required", "identifier", "a conditional update names the resource by ?identifier=system|value") : null;
   }
   const bar = condition.indexOf("|");
-  if (bar <= 0 || bar === condition.length - 1) return errorIssue("value", "the identifier condition must be system|value", "identifier");
+  if (bar <= 0 || bar === condition.length - 1) return fhirError("value", "identifier", "the identifier condition must be system|value");
   const system = condition.slice(0, bar);
   const value = condition.slice(bar + 1);
   const identifiers = (resource as { identifier?: Identifier | Identifier[] }).identifier;
   const list = Array.isArray(identifiers) ? identifiers : identifiers ? [identifiers] : [];
   return list.some((i) => i.system === system && i.value === value)
     ? null
-    : errorIssue("invalid", "the resource does not carry the identifier its condition names", `${resource.resourceType}.identifier`);
+    : fhirError("invalid", `${resource.resourceType}.identifier`, "the resource does not carry the identifier its condition names");
 }

@@ -4,7 +4,8 @@
 // which sees exactly what the sender said, or that it said nothing.
 import type { Bundle, BundleEntry, Patient, Reference } from "@medplum/fhirtypes";
 import { NHS_NUMBER_SYSTEM, type FhirIssue, type IngestEntry, type NamedPatient, type Resource } from "../platform/ingest/contract.js";
-import { errorIssue, FhirRequestError } from "./outcome.js";
+import { FhirRequestError } from "./outcome.js";
+import { fhirError } from "../platform/ingest/fhir-values.js";
 import { conditionalIdentifierIssue } from "./conditional.js";
 
 export type Interaction = "transaction" | "batch" | "create" | "update";
@@ -65,17 +66,17 @@ export function parseSingle(body: unknown, type: string, interaction: "create" |
 
 function entryProblem(raw: BundleEntry, index: number): FhirIssue | null {
   const at = `Bundle.entry[${index}]`;
-  if (!isObject(raw)) return errorIssue("structure", "an entry must be an object", at);
-  if (!isObject(raw.resource) || typeof raw.resource.resourceType !== "string") return errorIssue("required", "the entry has no resource", `${at}.resource`);
+  if (!isObject(raw)) return fhirError("structure", at, "an entry must be an object");
+  if (!isObject(raw.resource) || typeof raw.resource.resourceType !== "string") return fhirError("required", `${at}.resource`, "the entry has no resource");
   const method = (raw as BundleEntry).request?.method;
   if (method === "DELETE")
-    return errorIssue(
+    return fhirError(
       "not-supported",
-      "DELETE is not accepted: send the resource with status entered-in-error, which retracts it and keeps it for audit",
       `${at}.request.method`,
+      "DELETE is not accepted: send the resource with status entered-in-error, which retracts it and keeps it for audit",
     );
   if (method !== undefined && method !== "POST" && method !== "PUT")
-    return errorIssue("not-supported", "only POST (create) and PUT (update) entries are accepted", `${at}.request.method`);
+    return fhirError("not-supported", `${at}.request.method`, "only POST (create) and PUT (update) entries are accepted");
   // A conditional entry must name the identifier its resource carries (ingest/conditional.ts).
   const url = (raw as BundleEntry).request?.url ?? "";
   const query = url.indexOf("?");

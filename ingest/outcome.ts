@@ -1,5 +1,6 @@
 // FHIR OperationOutcome answers (every error a source system sees is one, with FHIR issue codes).
 import type { FhirIssue, IssueCode } from "../platform/ingest/contract.js";
+import { fhirError } from "../platform/ingest/fhir-values.js";
 
 export interface OperationOutcome {
   resourceType: "OperationOutcome";
@@ -7,13 +8,6 @@ export interface OperationOutcome {
 }
 
 export const operationOutcome = (issue: FhirIssue[]): OperationOutcome => ({ resourceType: "OperationOutcome", issue });
-
-export const errorIssue = (code: IssueCode, diagnostics: string, expression?: string): FhirIssue => ({
-  severity: "error",
-  code,
-  diagnostics,
-  ...(expression ? { expression: [expression] } : {}),
-});
 
 /** A refusal of the whole request, with its HTTP status. */
 export class FhirRequestError extends Error {
@@ -24,6 +18,7 @@ export class FhirRequestError extends Error {
     super(issues[0]?.diagnostics ?? "refused");
   }
   static of(status: number, code: IssueCode, diagnostics: string, expression?: string): FhirRequestError {
-    return new FhirRequestError(status, [errorIssue(code, diagnostics, expression)]);
+    // A refusal of the whole request may have no one element to name (not JSON, no token).
+    return new FhirRequestError(status, [expression ? fhirError(code, expression, diagnostics) : { severity: "error", code, diagnostics }]);
   }
 }
