@@ -25,7 +25,6 @@ if (!config.DATABASE_URL) {
 const peerUrls = configOrExit(() => subgraphUrls(config));
 const db = await openDatabase(config);
 await migrateSchema(db, descriptionOf(name));
-await migrateIngest(db);
 const caches = createCacheHub(config);
 const link: IngestLink = { current: null };
 const module = (await loadSubgraph(name)).create(db, {
@@ -33,6 +32,8 @@ const module = (await loadSubgraph(name)).create(db, {
   caches,
   ingest: link,
 });
+// The ingestion tables its workers log to (and, for residents, the quarantine), where it takes FHIR.
+if (module.fhir) await migrateIngest(db);
 const server = await startSubgraphServer(module, {
   host: config.HOST,
   port: config.PORT ?? subgraphPort(name, config),
@@ -40,11 +41,12 @@ const server = await startSubgraphServer(module, {
   metricsToken: config.METRICS_TOKEN,
   shield: config.SHIELD === "on",
 });
-// Its part of FHIR ingestion: matching (residents) or applying its own resource types (ADR 0008).
-const ingestion = await startIngestion(config, db, [module], { frontDoor: false, link });
+// Its part of FHIR ingestion: matching (residents) or applying its own resource types (ADR 0008);
+// a subgraph that takes no FHIR (care plans, usage) opens no queue.
+const ingestion = module.fhir ? await startIngestion(config, db, [module], { frontDoor: false, link }) : null;
 stopOnSignals(async () => {
   await server.close();
-  await ingestion.close();
+  await ingestion?.close();
   await module.close();
   await caches.close();
   await db.close();
