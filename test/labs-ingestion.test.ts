@@ -157,6 +157,16 @@ describe("labs FHIR ingestion", () => {
     expect(await stored("ACC-DUP")).toEqual(before);
   });
 
+  it("a retried job (the same submission again, its outcome lost before it was logged): APPLIED, nothing written twice", async () => {
+    const job = meta();
+    await labs.applyFhir(job, entries({ accession: "ACC-RETRY", version: 0, conclusion: "first" }));
+    const before = await stored("ACC-RETRY");
+    await tick();
+    const outcomes = await labs.applyFhir(job, entries({ accession: "ACC-RETRY", version: 0, conclusion: "first" }));
+    expect(statuses(outcomes)).toEqual(["APPLIED", "APPLIED"]);
+    expect(await stored("ACC-RETRY")).toEqual(before);
+  });
+
   it("an older version after a newer one: SUPERSEDED, the newer content kept", async () => {
     await apply({ accession: "ACC-ORDER", version: 10, conclusion: "newer", results: [{ code: "2823-3", value: 5.0 }] });
     const before = await stored("ACC-ORDER");

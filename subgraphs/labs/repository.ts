@@ -105,7 +105,8 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
      * key (source_key):
      *  - none: inserted (recorded_at = updated_at = now): APPLIED;
      *  - recorded for another patient: REJECTED (a result is never moved between patients);
-     *  - meta.lastUpdated older than the applied version's: SUPERSEDED, equal: DUPLICATE (nothing written);
+     *  - meta.lastUpdated older than the applied version's: SUPERSEDED, equal: DUPLICATE (nothing written;
+     *    APPLIED when that version is this same submission's, stored by an earlier attempt of a retried job);
      *  - newer: the row updated in place (id and recorded_at kept, updated_at = now, status as sent,
      *    so an amended or corrected report is RESULT_AMENDED in what's new) and its observations
      *    replaced by those sent; APPLIED. A report withdrawn as entered in error that lists no
@@ -127,7 +128,7 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
             const keys = [...new Set(reports.map((r) => r.report.sourceKey))];
             await lockKeys(sql, INGEST_LOCK_CLASS, keys);
             const existing = await sql.query<StoredVersion>(
-              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, abnormal FROM "labs"."diagnostic_report"
+              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, abnormal, submission_id FROM "labs"."diagnostic_report"
                 WHERE source_key = ANY($1::text[]) FOR UPDATE`,
               [textArray(keys)],
             );
@@ -170,6 +171,7 @@ interface StoredVersion {
   source_version_at: Date | null;
   recorded_at: Date;
   abnormal: boolean;
+  submission_id: string | null;
 }
 
 type Stamped<R> = R & { recordedAt: Date; updatedAt: Date };
@@ -199,6 +201,8 @@ function planWrites(
     recordedAt: Date;
     abnormal: boolean;
     stored: boolean;
+    /** The submission whose version is stored (null for seeded rows). */
+    submissionId: string | null;
     /** The version this batch writes under the key, with its observations (null: keep the stored ones). */
     write: { row: ReportRow; observations: ObservationRow[] | null } | null;
   }
@@ -212,6 +216,7 @@ function planWrites(
         recordedAt: s.recorded_at,
         abnormal: s.abnormal,
         stored: true,
+        submissionId: s.submission_id,
         write: null,
       },
     ]),
@@ -228,11 +233,15 @@ function planWrites(
         recordedAt: now,
         abnormal: report.abnormal,
         stored: false,
+        submissionId: report.submissionId,
         write: { row: report, observations },
       });
       decide(indexes, "APPLIED");
     } else if (s.nhsNumber !== report.nhsNumber) decide(indexes, "REJECTED", "the report is already recorded for another patient");
     else if (version < s.versionAt) decide(indexes, "SUPERSEDED", "a later version of the report is already applied");
+    // The same submission's own version, stored by an earlier attempt of this job (its outcome lost
+    // to a crash or a restart before it was logged): what this submission did is APPLIED.
+    else if (version === s.versionAt && s.stored && s.submissionId === report.submissionId) decide(indexes, "APPLIED");
     else if (version === s.versionAt) decide(indexes, "DUPLICATE", "this version of the report is already applied");
     else {
       // A withdrawal that lists no results keeps the results (and the abnormal flag) it withdraws.
