@@ -226,9 +226,10 @@ describe("REFUSED: the refusal is data, and still an error where the entries wou
 
 describe("UNAVAILABLE: a source that does not answer", () => {
   it("the medications subgraph down: its section says so, with the source and since when; the others still arrive; audited UNAVAILABLE", async () => {
-    const closed = http.createServer();
+    // A source that takes the connection and drops it unanswered. It keeps its port while the test
+    // runs: a port closed beforehand could be handed to another test's server meanwhile, which would answer.
+    const closed = http.createServer((req) => req.socket.destroy());
     const port = await listen(closed, "127.0.0.1", 0);
-    await new Promise((r) => closed.close(r));
     const over = await startGatewayOver(stack, { medications: `http://127.0.0.1:${port}/graphql` });
     try {
       const n = await residentWhere(allergyRows(`a.code <> '${NKA}'`));
@@ -254,6 +255,8 @@ describe("UNAVAILABLE: a source that does not answer", () => {
       ]);
     } finally {
       await over.close();
+      closed.closeAllConnections();
+      await new Promise((r) => closed.close(r));
     }
   });
 });
