@@ -84,7 +84,10 @@ export async function accept(db: Database, queue: IngestQueue, sender: Sender, p
   ];
   await db.transaction(async (tx) => {
     await logSubmission(tx, meta, parsed.interaction, logged);
-    for (const chunk of chunkByPatient(going, (e) => e.patient?.nhsNumber ?? "")) await queue.send(tx, stageQueue(MATCH_STAGE), { meta, entries: chunk });
+    await queue.send(
+      tx,
+      chunkByPatient(going, (e) => e.patient?.nhsNumber ?? "").map((entries) => ({ queue: stageQueue(MATCH_STAGE), data: { meta, entries } })),
+    );
   });
   queue.wake(stageQueue(MATCH_STAGE));
   return { meta, refused: errors, queued: going.map((e) => e.index) };

@@ -19,6 +19,7 @@ import {
   type SummarySpec,
 } from "../ingest/feed/discharge-bundle.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
+import { applyOne } from "./support/apply-one.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let discharge: DischargeRepository;
@@ -78,7 +79,7 @@ const stayOf = (encounter: string, version: number, nhs = A) => ({
 const admit = (encounter: string, version: number, nhs = A) => matched(admissionEntries(stayOf(encounter, version, nhs)), nhs);
 const discharged = (encounter: string, version: number, s?: SummarySpec, nhs = A) =>
   matched(dischargeEntries({ ...stayOf(encounter, version, nhs), dischargedAt: minutes(-100) }, s), nhs);
-const apply = (entries: MatchedEntry[]) => discharge.applyFhir(meta(), entries);
+const apply = (entries: MatchedEntry[]) => applyOne(discharge, meta(), entries);
 const statuses = (outcomes: EntryOutcome[]) => outcomes.map((o) => o.status);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

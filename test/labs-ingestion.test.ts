@@ -9,6 +9,7 @@ import { testNhsNumber } from "../platform/graphql/nhs-number.js";
 import { createLabsRepository, type LabsRepository } from "../subgraphs/labs/repository.js";
 import { reportSourceKey, V2_0074, V3_INTERPRETATION } from "../subgraphs/labs/fhir.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
+import { applyOne } from "./support/apply-one.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let labs: LabsRepository;
@@ -93,7 +94,7 @@ function entries(spec: ReportSpec, first = 0): MatchedEntry[] {
 const apply = (...specs: ReportSpec[]) => {
   const all: MatchedEntry[] = [];
   for (const s of specs) all.push(...entries(s, all.length));
-  return labs.applyFhir(meta(), all);
+  return applyOne(labs, meta(), all);
 };
 const statuses = (outcomes: EntryOutcome[]) => outcomes.map((o) => o.status);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -159,10 +160,10 @@ describe("labs FHIR ingestion", () => {
 
   it("a retried job (the same submission again, its outcome lost before it was logged): APPLIED, nothing written twice", async () => {
     const job = meta();
-    await labs.applyFhir(job, entries({ accession: "ACC-RETRY", version: 0, conclusion: "first" }));
+    await applyOne(labs, job, entries({ accession: "ACC-RETRY", version: 0, conclusion: "first" }));
     const before = await stored("ACC-RETRY");
     await tick();
-    const outcomes = await labs.applyFhir(job, entries({ accession: "ACC-RETRY", version: 0, conclusion: "first" }));
+    const outcomes = await applyOne(labs, job, entries({ accession: "ACC-RETRY", version: 0, conclusion: "first" }));
     expect(statuses(outcomes)).toEqual(["APPLIED", "APPLIED"]);
     expect(await stored("ACC-RETRY")).toEqual(before);
   });
@@ -231,9 +232,49 @@ describe("labs FHIR ingestion", () => {
     const good = entries({ accession: "ACC-MIXED-OK", version: 0 });
     const bad = entries({ accession: "ACC-MIXED-BAD", version: 0 }, good.length);
     (bad[0]!.resource as DiagnosticReport).status = "unknown";
-    const outcomes = await labs.applyFhir(meta(), [...good, ...bad]);
+    const outcomes = await applyOne(labs, meta(), [...good, ...bad]);
     expect(statuses(outcomes)).toEqual(["APPLIED", "APPLIED", "REJECTED", "REJECTED"]);
     expect((await scratch.db.sql.query(`SELECT 1 FROM labs.diagnostic_report WHERE source_key = $1`, [sourceKeyOf("ACC-MIXED-BAD")])).length).toBe(0);
+  });
+
+  it("several submissions in one call (a worker's batch): the same entry numbers in each, each told its own outcomes, later submissions as if applied after", async () => {
+    const first = meta();
+    const second = meta();
+    const third = meta();
+    // All three number their entries from 0; the second amends the first's report; the third's report is refused.
+    const bad = entries({ accession: "ACC-BATCH-BAD", version: 0 });
+    (bad[0]!.resource as DiagnosticReport).status = "unknown";
+    const outcomes = await labs.applyFhir([
+      { meta: first, entries: entries({ accession: "ACC-BATCH", version: 0, conclusion: "first" }) },
+      { meta: second, entries: entries({ accession: "ACC-BATCH", version: 1, status: "amended", conclusion: "amended" }) },
+      { meta: third, entries: bad },
+    ]);
+    expect(outcomes.map((list) => list.map((o) => [o.index, o.status]))).toEqual([
+      [
+        [0, "APPLIED"],
+        [1, "APPLIED"],
+      ],
+      [
+        [0, "APPLIED"],
+        [1, "APPLIED"],
+      ],
+      [
+        [0, "REJECTED"],
+        [1, "REJECTED"],
+      ],
+    ]);
+    const { report } = await stored("ACC-BATCH");
+    expect(report).toMatchObject({ conclusion: "amended", status: "AMENDED", submission_id: second.submissionId });
+    // A rerun of the batch (a retry after its outcomes were lost) applies nothing twice and says so truthfully.
+    const again = await labs.applyFhir([
+      { meta: first, entries: entries({ accession: "ACC-BATCH", version: 0, conclusion: "first" }) },
+      { meta: second, entries: entries({ accession: "ACC-BATCH", version: 1, status: "amended", conclusion: "amended" }) },
+    ]);
+    expect(again.map(statuses)).toEqual([
+      ["SUPERSEDED", "SUPERSEDED"],
+      ["APPLIED", "APPLIED"],
+    ]);
+    expect((await stored("ACC-BATCH")).report).toEqual(report);
   });
 
   it("purges the cache: a read through the cached repository shows the update that follows it", async () => {
@@ -256,7 +297,7 @@ describe("labs FHIR ingestion", () => {
       for (let i = 0; i < 100; i++) all.push(...entries({ accession: `ACC-RACE-${i}`, version, conclusion: `v${version}` }, all.length));
       return all;
     };
-    const outcomes = await Promise.all([1, 2, 3, 4].map((v) => labs.applyFhir(meta(), batch(v))));
+    const outcomes = await Promise.all([1, 2, 3, 4].map((v) => applyOne(labs, meta(), batch(v))));
     expect(outcomes.flat().every((o) => o.status === "APPLIED" || o.status === "SUPERSEDED")).toBe(true);
     expect((await stored("ACC-RACE-0")).report.conclusion).toBe("v4");
     expect((await stored("ACC-RACE-99")).report.conclusion).toBe("v4");
@@ -271,7 +312,7 @@ describe("labs FHIR ingestion", () => {
     const counted = async (entryList: MatchedEntry[]) => {
       const before = queryStats.statements;
       const started = performance.now();
-      const outcomes = await labs.applyFhir(meta(), entryList);
+      const outcomes = await applyOne(labs, meta(), entryList);
       return { statements: queryStats.statements - before, outcomes, ms: performance.now() - started };
     };
     const inserted = await counted(batch(0));

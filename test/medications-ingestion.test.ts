@@ -11,6 +11,7 @@ import { createMedicationsRepository, type MedicationsRepository } from "../subg
 import { requestSourceKey } from "../subgraphs/medications/fhir.js";
 import { dispenseEntries, LINE_ITEM_SYSTEM, prescriptionEntries, type DispenseSpec, type PrescriptionSpec } from "../ingest/feed/medication-bundle.js";
 import { createScratchDatabase } from "./support/scratch-db.js";
+import { applyOne } from "./support/apply-one.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let meds: MedicationsRepository;
@@ -60,13 +61,13 @@ const prescriptionOf = (p: P): PrescriptionSpec => ({ ...p, lastUpdated: version
 const prescribe = (...specs: P[]) => {
   const all: MatchedEntry[] = [];
   for (const s of specs) all.push(...matched(prescriptionEntries(patientOf(s.nhs ?? A), [prescriptionOf(s)]), s.nhs ?? A, all.length));
-  return meds.applyFhir(meta(), all);
+  return applyOne(meds, meta(), all);
 };
 const dispenseOf = (d: D): DispenseSpec => ({ ...d, lastUpdated: versionAt(d.version) });
 const dispense = (...specs: D[]) => {
   const all: MatchedEntry[] = [];
   for (const s of specs) all.push(...matched(dispenseEntries(patientOf(s.nhs ?? A), [dispenseOf(s)]), s.nhs ?? A, all.length));
-  return meds.applyFhir(meta("pharmacy"), all);
+  return applyOne(meds, meta("pharmacy"), all);
 };
 const statuses = (outcomes: EntryOutcome[]) => outcomes.map((o) => o.status);
 const eps = (prescriptionId: string, status = "0001") => ({ prescriptionId, status });
@@ -160,7 +161,7 @@ describe("medications FHIR ingestion: prescriptions", () => {
 
   it("a pharmacy's MedicationRequest is REJECTED by the mapping, and nothing is written", async () => {
     const entries = matched(prescriptionEntries(patientOf(A), [prescriptionOf({ lineItem: "LI-PHARM", version: 0 })]), A);
-    const outcomes = await meds.applyFhir(meta("pharmacy"), entries);
+    const outcomes = await applyOne(meds, meta("pharmacy"), entries);
     expect(outcomes).toEqual([{ index: 0, status: "REJECTED", reason: "prescriptions (MedicationRequest) are accepted from GP and hospital systems only" }]);
     expect(
       await scratch.db.sql.query(`SELECT 1 FROM medications.medication_request WHERE identifier_key IS NOT NULL AND submission_id = $1`, [
@@ -191,7 +192,7 @@ describe("medications FHIR ingestion: dispenses", () => {
     await prescribe({ lineItem: "LI-DECL", version: 0, eps: eps("RX-DECL") }, { lineItem: "LI-PART", version: 0, eps: eps("RX-PART") });
     const entries = matched(dispenseEntries(patientOf(A), [dispenseOf({ dispenseId: "MD-DECL", lineItem: "LI-DECL", version: 5, status: "declined" })]), A);
     delete (entries[0]!.resource as MedicationDispense).quantity;
-    expect(statuses(await meds.applyFhir(meta("pharmacy"), entries))).toEqual(["APPLIED"]);
+    expect(statuses(await applyOne(meds, meta("pharmacy"), entries))).toEqual(["APPLIED"]);
     expect(
       statuses(await dispense({ dispenseId: "MD-PART", lineItem: "LI-PART", version: 5, status: "in-progress", quantity: { value: 14, unit: "tablet" } })),
     ).toEqual(["APPLIED"]);
@@ -219,7 +220,7 @@ describe("medications FHIR ingestion: dispenses", () => {
       ...matched(prescriptionEntries(patientOf(A), [prescriptionOf({ lineItem: "LI-TOGETHER", version: 0, eps: eps("RX-TOGETHER", "0002") })]), A),
       ...matched(dispenseEntries(patientOf(A), [dispenseOf({ dispenseId: "MD-TOGETHER", lineItem: "LI-TOGETHER", version: 1 })]), A, 1),
     ];
-    expect(statuses(await meds.applyFhir(meta("hospital"), both.reverse()))).toEqual(["APPLIED", "APPLIED"]);
+    expect(statuses(await applyOne(meds, meta("hospital"), both.reverse()))).toEqual(["APPLIED", "APPLIED"]);
   });
 
   it("a dispense naming another patient's prescription, or one without an EPS prescription: REJECTED", async () => {
@@ -260,7 +261,7 @@ describe("medications FHIR ingestion: volume", () => {
     const counted = async (sourceKind: SubmissionMeta["sourceKind"], list: MatchedEntry[]) => {
       const before = queryStats.statements;
       const started = performance.now();
-      const outcomes = await meds.applyFhir(meta(sourceKind), list);
+      const outcomes = await applyOne(meds, meta(sourceKind), list);
       return { statements: queryStats.statements - before, outcomes, ms: performance.now() - started };
     };
     const requests = (version: number, status?: MedicationRequest["status"]) =>

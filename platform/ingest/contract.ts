@@ -114,7 +114,19 @@ export interface MatchedEntry<R extends Resource = Resource> extends IngestEntry
   nhsNumber: string;
 }
 
+/** Entries of one submission, as a stage's job carries them. */
+export interface SubmissionEntries<E extends IngestEntry = IngestEntry> {
+  meta: SubmissionMeta;
+  entries: E[];
+}
+
 /** How a subgraph applies its matched entries (its repository does the writes and purges the caches they affect). */
 export interface FhirApplier {
-  apply(meta: SubmissionMeta, entries: readonly MatchedEntry[]): Promise<EntryOutcome[]>;
+  /**
+   * Applies the matched entries of one or more submissions (a worker's batch of jobs), all or
+   * nothing: one outcome list per submission, in the batch's order, one outcome per entry in the
+   * entries' order. The same entries again are a no-op (APPLIED again when the stored version is
+   * the same submission's, DUPLICATE when another's), so a batch that failed part-way can be rerun.
+   */
+  apply(batch: readonly SubmissionEntries<MatchedEntry>[]): Promise<EntryOutcome[][]>;
 }

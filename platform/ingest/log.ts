@@ -36,17 +36,24 @@ export async function logSubmission(tx: SqlRunner, meta: SubmissionMeta, interac
   );
 }
 
+export interface SubmissionOutcomes {
+  submissionId: string;
+  outcomes: readonly EntryOutcome[];
+}
+
 /**
- * Records what became of entries. An entry already APPLIED stays APPLIED when a retried job
- * finds its version there (DUPLICATE): the first answer is the true one.
+ * Records what became of entries, of one or several submissions, in one statement. An entry
+ * already APPLIED stays APPLIED when a retried job finds its version there (DUPLICATE): the first
+ * answer is the true one.
  */
-export async function logOutcomes(sql: SqlRunner, submissionId: string, outcomes: readonly EntryOutcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
+export async function logOutcomes(sql: SqlRunner, submissions: readonly SubmissionOutcomes[]): Promise<void> {
+  const rows = submissions.flatMap((s) => s.outcomes.map((o) => ({ submissionId: s.submissionId, ...o })));
+  if (rows.length === 0) return;
   await sql.query(
     `UPDATE "ingest"."submission_entry" AS s SET status = o.status, reason = o.reason, updated_at = now()
-     FROM unnest($2::int[], $3::text[], $4::text[]) AS o(index, status, reason)
-     WHERE s.submission_id = $1 AND s.index = o.index AND NOT (s.status = 'APPLIED' AND o.status = 'DUPLICATE')`,
-    [submissionId, outcomes.map((o) => o.index), outcomes.map((o) => o.status), outcomes.map((o) => o.reason ?? null)],
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS o(submission_id, index, status, reason)
+     WHERE s.submission_id = o.submission_id AND s.index = o.index AND NOT (s.status = 'APPLIED' AND o.status = 'DUPLICATE')`,
+    [rows.map((r) => r.submissionId), rows.map((r) => r.index), rows.map((r) => r.status), rows.map((r) => r.reason ?? null)],
   );
 }
 

@@ -6,21 +6,20 @@
 // is acknowledged to anyone until the transaction that passes it on commits.
 import type { Database } from "../db/database.js";
 import { logger } from "../observability/logger.js";
-import type { EntryOutcome, FhirApplier, IngestEntry, MatchedEntry, SubmissionMeta } from "./contract.js";
-import { logOutcomes } from "./log.js";
+import type { EntryOutcome, FhirApplier, IngestEntry, MatchedEntry, SubmissionEntries, SubmissionMeta } from "./contract.js";
+import { logOutcomes, type SubmissionOutcomes } from "./log.js";
 import { appendTo } from "./group.js";
-import { stageQueue, type IngestQueue } from "./queue.js";
+import { stageQueue, type IngestQueue, type QueuedJob } from "./queue.js";
 
-export interface StageJob<E extends IngestEntry = IngestEntry> {
-  meta: SubmissionMeta;
-  entries: E[];
-}
+/** A job of a stage: entries of one submission. */
+export type StageJob<E extends IngestEntry = IngestEntry> = SubmissionEntries<E>;
 
 /** The residents subgraph's decision for each entry: the resident's NHS number, or why it is quarantined. */
 export type PatientDecision = { matched: string } | { quarantine: string };
 
 export interface PatientMatcher {
-  decide(entries: readonly IngestEntry[]): Promise<Map<number, PatientDecision>>;
+  /** One decision per entry, in their order (the entries may come from several submissions). */
+  decide(entries: readonly IngestEntry[]): Promise<PatientDecision[]>;
   /**
    * Applies the job's Patient entries that change the record's demographics (those of the systems
    * that own them, subgraphs/residents/fhir.ts), and commits them, BEFORE the job's other entries
@@ -49,84 +48,117 @@ export const ENTRIES_PER_JOB = 500;
 export function chunkByPatient<E extends IngestEntry>(entries: readonly E[], key: (e: E) => string): E[][] {
   const groups = new Map<string, E[]>();
   for (const e of entries) appendTo(groups, key(e), e);
-  const jobs: E[][] = [];
-  let current: E[] = [];
-  for (const group of groups.values()) {
-    if (current.length > 0 && current.length + group.length > ENTRIES_PER_JOB) {
-      jobs.push(current);
-      current = [];
-    }
-    current.push(...group);
-  }
-  if (current.length > 0) jobs.push(current);
-  return jobs;
+  return chunkBySize([...groups.values()], (group) => group.length, ENTRIES_PER_JOB).map((chunk) => chunk.flat());
 }
 
-/** Matching: quarantines, outcomes and the jobs for the owning subgraphs commit together. */
+/**
+ * Matching a batch of jobs (several submissions): demographics first, per submission (their own
+ * transactions); then every other entry of the batch is decided with one lookup, and the
+ * quarantines, the outcomes and the jobs for the owning subgraphs commit together.
+ */
 export async function runMatchStage(
   db: Database,
   queue: IngestQueue,
   matcher: PatientMatcher,
   ownerOf: (resourceType: string) => string,
-  job: StageJob,
+  batch: readonly StageJob[],
 ): Promise<void> {
-  // Demographics first (their own transaction), then matching against the record as they left it.
-  const applied = matcher.applyDemographics ? await matcher.applyDemographics(job.meta, job.entries) : new Map<number, EntryOutcome | { quarantine: string }>();
-  const decisions = await matcher.decide(job.entries.filter((e) => !applied.has(e.index)));
-  const byOwner = new Map<string, MatchedEntry[]>();
-  const quarantined: { entry: IngestEntry; reason: string }[] = [];
-  const outcomes: EntryOutcome[] = [];
-  for (const entry of job.entries) {
-    const demographics = applied.get(entry.index);
-    const decision = demographics ?? decisions.get(entry.index) ?? { quarantine: "NO_NHS_NUMBER" };
-    if ("status" in decision) {
-      outcomes.push(decision);
-    } else if ("quarantine" in decision) {
-      quarantined.push({ entry, reason: decision.quarantine });
-      outcomes.push({ index: entry.index, status: "QUARANTINED", reason: decision.quarantine });
-    } else if (entry.resource.resourceType === "Patient") {
-      // A sender's Patient is the demographics its other entries were matched with; the record's
-      // own demographics change only through the GP and care home systems' feeds.
-      outcomes.push({ index: entry.index, status: "APPLIED", reason: "demographics used to match the entries that refer to this patient" });
-    } else {
-      const owner = ownerOf(entry.resource.resourceType);
-      appendTo(byOwner, owner, { ...entry, nhsNumber: decision.matched });
+  // Demographics first (their own transactions), then matching against the record as they left it.
+  const applied: Map<number, EntryOutcome | { quarantine: string }>[] = [];
+  for (const job of batch)
+    applied.push(matcher.applyDemographics ? await matcher.applyDemographics(job.meta, job.entries) : new Map<number, EntryOutcome | { quarantine: string }>());
+  const undecided = batch.flatMap((job, j) => job.entries.filter((e) => !applied[j]!.has(e.index)));
+  const decided = await matcher.decide(undecided);
+  let next = 0;
+  const quarantined: { meta: SubmissionMeta; entry: IngestEntry; reason: string }[] = [];
+  const logged: SubmissionOutcomes[] = [];
+  const jobs: QueuedJob[] = [];
+  for (const [j, job] of batch.entries()) {
+    const byOwner = new Map<string, MatchedEntry[]>();
+    const outcomes: EntryOutcome[] = [];
+    for (const entry of job.entries) {
+      const decision = applied[j]!.get(entry.index) ?? decided[next++] ?? { quarantine: "NO_NHS_NUMBER" };
+      if ("status" in decision) {
+        outcomes.push(decision);
+      } else if ("quarantine" in decision) {
+        quarantined.push({ meta: job.meta, entry, reason: decision.quarantine });
+        outcomes.push({ index: entry.index, status: "QUARANTINED", reason: decision.quarantine });
+      } else if (entry.resource.resourceType === "Patient") {
+        // A sender's Patient is the demographics its other entries were matched with; the record's
+        // own demographics change only through the GP and care home systems' feeds.
+        outcomes.push({ index: entry.index, status: "APPLIED", reason: "demographics used to match the entries that refer to this patient" });
+      } else {
+        appendTo(byOwner, ownerOf(entry.resource.resourceType), { ...entry, nhsNumber: decision.matched });
+      }
     }
+    logged.push({ submissionId: job.meta.submissionId, outcomes });
+    for (const [owner, entries] of byOwner)
+      for (const chunk of chunkByPatient(entries, (e) => e.nhsNumber)) jobs.push({ queue: stageQueue(owner), data: { meta: job.meta, entries: chunk } });
   }
   await db.transaction(async (tx) => {
     if (quarantined.length > 0)
       await tx.query(
         `INSERT INTO "ingest"."quarantine" (submission_id, index, resource_type, reason, nhs_number_sent, entry, meta, quarantined_at)
-         SELECT $1, q.index, q.resource_type, q.reason, q.nhs, q.entry, $2::jsonb, now()
-         FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) AS q(index, resource_type, reason, nhs, entry)
+         SELECT q.submission_id, q.index, q.resource_type, q.reason, q.nhs, q.entry, q.meta, now()
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+           AS q(submission_id, index, resource_type, reason, nhs, entry, meta)
          ON CONFLICT DO NOTHING`,
         [
-          job.meta.submissionId,
-          JSON.stringify(job.meta),
+          quarantined.map((q) => q.meta.submissionId),
           quarantined.map((q) => q.entry.index),
           quarantined.map((q) => q.entry.resource.resourceType),
           quarantined.map((q) => q.reason),
           quarantined.map((q) => q.entry.patient?.nhsNumber ?? null),
           quarantined.map((q) => JSON.stringify(q.entry)),
+          quarantined.map((q) => JSON.stringify(q.meta)),
         ],
       );
-    await logOutcomes(tx, job.meta.submissionId, outcomes);
-    for (const [owner, entries] of byOwner)
-      for (const chunk of chunkByPatient(entries, (e) => e.nhsNumber)) await queue.send(tx, stageQueue(owner), { meta: job.meta, entries: chunk });
+    await logOutcomes(tx, logged);
+    await queue.send(tx, jobs);
   });
-  for (const owner of byOwner.keys()) queue.wake(stageQueue(owner));
-  logger.info({ submission: job.meta.submissionId, entries: job.entries.length, quarantined: quarantined.length }, "ingestion: patients matched");
+  for (const name of new Set(jobs.map((j) => j.queue))) queue.wake(name);
+  logger.info(
+    { submissions: batch.length, entries: batch.reduce((n, job) => n + job.entries.length, 0), quarantined: quarantined.length },
+    "ingestion: patients matched",
+  );
 }
 
-/** Applying: the owning subgraph writes (and purges its caches), then the outcomes are logged. */
-export async function runApplyStage(db: Database, subgraph: string, applier: FhirApplier, job: StageJob<MatchedEntry>): Promise<void> {
-  const outcomes = await applier.apply(job.meta, job.entries);
-  // If the process dies here, the retried job applies nothing twice: its versions are found
-  // already there (DUPLICATE), and logOutcomes keeps an APPLIED entry APPLIED.
-  await logOutcomes(db.sql, job.meta.submissionId, outcomes);
-  const counts: Record<string, number> = {};
-  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
-  logger.info({ submission: job.meta.submissionId, subgraph, ...counts }, "ingestion: entries applied");
+/** Entries one apply transaction takes at most; a larger batch of jobs is applied in several. */
+export const ENTRIES_PER_APPLY = 2_000;
+
+/** Applying a batch of jobs: the owning subgraph writes (and purges its caches), then the outcomes are logged. */
+export async function runApplyStage(db: Database, subgraph: string, applier: FhirApplier, batch: readonly StageJob<MatchedEntry>[]): Promise<void> {
+  for (const part of chunkBySize(batch, (job) => job.entries.length, ENTRIES_PER_APPLY)) {
+    const outcomes = await applier.apply(part);
+    // If the process dies here, the retried jobs apply nothing twice: their versions are found
+    // already there (APPLIED again by their submission id), and logOutcomes keeps an APPLIED entry APPLIED.
+    await logOutcomes(
+      db.sql,
+      part.map((job, i) => ({ submissionId: job.meta.submissionId, outcomes: outcomes[i]! })),
+    );
+    const counts: Record<string, number> = {};
+    for (const o of outcomes.flat()) counts[o.status] = (counts[o.status] ?? 0) + 1;
+    logger.info({ submissions: part.length, subgraph, ...counts }, "ingestion: entries applied");
+  }
+}
+
+/** Consecutive runs of items whose sizes add up to at most `limit` (an item larger than that alone). */
+export function chunkBySize<T>(items: readonly T[], size: (item: T) => number, limit: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (current.length > 0 && total + n > limit) {
+      chunks.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** Starts this process's ingestion workers: matching where the matcher lives, applying in each owner. */
@@ -138,7 +170,7 @@ export async function startIngestWorkers(
 ): Promise<void> {
   for (const m of modules) {
     const { matcher, applier } = m.fhir ?? {};
-    if (matcher) await queue.work<StageJob>(stageQueue(MATCH_STAGE), (job) => runMatchStage(db, queue, matcher, ownerOf, job));
-    if (applier) await queue.work<StageJob<MatchedEntry>>(stageQueue(m.name), (job) => runApplyStage(db, m.name, applier, job));
+    if (matcher) await queue.work<StageJob>(stageQueue(MATCH_STAGE), (batch) => runMatchStage(db, queue, matcher, ownerOf, batch));
+    if (applier) await queue.work<StageJob<MatchedEntry>>(stageQueue(m.name), (batch) => runApplyStage(db, m.name, applier, batch));
   }
 }

@@ -8,7 +8,8 @@ import { cachedRelation, cachedRows } from "../../platform/cache/batched.js";
 import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { dischargeChanges } from "./changes.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
-import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
+import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionEntries } from "../../platform/ingest/contract.js";
+import { joinRows, liftIndexes } from "../../platform/ingest/batch.js";
 import { lockKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import { dischargeFhir, stayIdOf, type DischargeRows, type EmergencyRow, type StayRow, type SummaryDraft } from "./fhir.js";
 import type { AdmissionMethod, DischargeDestination, HospitalStayStatus, Retraction } from "./prisma/generated/enums.js";
@@ -151,8 +152,12 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
      * one bulk INSERT per table). The caches of every written row and its resident are purged after
      * the commit, as insertBatch does.
      */
-    async applyFhir(meta: SubmissionMeta, entries: readonly MatchedEntry[]): Promise<EntryOutcome[]> {
-      const rows = dischargeFhir.toRows(meta, entries);
+    async applyFhir(batch: readonly SubmissionEntries<MatchedEntry>[]): Promise<EntryOutcome[][]> {
+      const lifted = liftIndexes(batch);
+      const rows = joinRows(
+        lifted.parts.map((part) => dischargeFhir.toRows(part.meta, part.entries)),
+        { stays: [], emergencyCare: [], summaries: [], rejected: [] },
+      );
       const outcomes = new Map<number, EntryOutcome>(rows.rejected.map((o) => [o.index, o]));
       const purge = new Set<string>();
       if (rows.stays.length + rows.emergencyCare.length + rows.summaries.length > 0) {
@@ -166,19 +171,19 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
             const summaryKeys = [...new Set(rows.summaries.map((s) => s.draft.sourceKey))];
             await lockKeys(sql, INGEST_LOCK_CLASS, [...encounterKeys, ...summaryKeys]);
             const stays = await sql.query<StoredStay>(
-              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, status, retracted, admitted_at, discharged_at, reason,
+              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, submission_id, status, retracted, admitted_at, discharged_at, reason,
                       hospital_name, hospital_ods, admission_method, discharge_destination
                  FROM "discharge"."hospital_stay" WHERE source_key = ANY($1::text[]) FOR UPDATE`,
               [textArray(encounterKeys)],
             );
             const contacts = await sql.query<StoredVersion>(
-              `SELECT id, source_key, nhs_number, source_version_at, recorded_at FROM "discharge"."emergency_care_summary"
+              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, submission_id FROM "discharge"."emergency_care_summary"
                 WHERE source_key = ANY($1::text[]) FOR UPDATE`,
               [textArray(encounterKeys)],
             );
             // Also every summary of a stay this call names (one per stay), to refuse a second one and to purge it.
             const summaries = await sql.query<StoredSummary>(
-              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, stay_id FROM "discharge"."discharge_summary"
+              `SELECT id, source_key, nhs_number, source_version_at, recorded_at, submission_id, stay_id FROM "discharge"."discharge_summary"
                 WHERE source_key = ANY($1::text[]) OR stay_id = ANY($2::text[]) FOR UPDATE`,
               [textArray(summaryKeys), textArray(encounterKeys.map(stayIdOf))],
             );
@@ -248,7 +253,7 @@ export function createDischargeRepository(db: Database, cache: EntityCache) {
         );
       }
       if (purge.size > 0) await cache.purge([...purge]);
-      return entries.map((e) => outcomes.get(e.index) ?? { index: e.index, status: "REJECTED", reason: "not applied" });
+      return lifted.split(outcomes);
     },
   };
 }
@@ -260,6 +265,8 @@ interface StoredVersion {
   nhs_number: string;
   source_version_at: Date | null;
   recorded_at: Date;
+  /** The submission whose version is stored (null for seeded rows). */
+  submission_id: string | null;
 }
 interface StoredStay extends StoredVersion {
   status: HospitalStayStatus;
@@ -301,6 +308,8 @@ interface State<R> {
   versionAt: number;
   recordedAt: Date;
   stored: boolean;
+  /** The submission whose version is stored (null for seeded rows). */
+  submissionId: string | null;
   write: R | null;
 }
 
@@ -310,6 +319,7 @@ const stateOf = <R>(s: StoredVersion): State<R> => ({
   versionAt: s.source_version_at?.getTime() ?? Number.NEGATIVE_INFINITY,
   recordedAt: s.recorded_at,
   stored: true,
+  submissionId: s.submission_id,
   write: null,
 });
 
@@ -317,7 +327,7 @@ const stateOf = <R>(s: StoredVersion): State<R> => ({
  * Versions against the stored row and earlier rows of the same call under the key (the newest
  * wins, as if applied one after the other). Returns the row to write (with the stored id), or null.
  */
-function decideVersion<R extends { id: string; nhsNumber: string; sourceKey: string; sourceVersionAt: Date }>(
+function decideVersion<R extends { id: string; nhsNumber: string; sourceKey: string; sourceVersionAt: Date; submissionId: string }>(
   states: Map<string, State<R>>,
   row: R,
   now: Date,
@@ -327,12 +337,23 @@ function decideVersion<R extends { id: string; nhsNumber: string; sourceKey: str
   const s = states.get(row.sourceKey);
   const version = row.sourceVersionAt.getTime();
   if (!s) {
-    states.set(row.sourceKey, { id: row.id, nhsNumber: row.nhsNumber, versionAt: version, recordedAt: now, stored: false, write: row });
+    states.set(row.sourceKey, {
+      id: row.id,
+      nhsNumber: row.nhsNumber,
+      versionAt: version,
+      recordedAt: now,
+      stored: false,
+      submissionId: row.submissionId,
+      write: row,
+    });
     decide("APPLIED");
     return row;
   }
   if (s.nhsNumber !== row.nhsNumber) decide("REJECTED", `the ${what} is already recorded for another patient`);
   else if (version < s.versionAt) decide("SUPERSEDED", `a later version of the ${what} is already applied`);
+  // The same submission's own version, stored by an earlier attempt of this job (its outcome lost
+  // to a crash or a restart before it was logged): what this submission did is APPLIED.
+  else if (version === s.versionAt && s.stored && s.submissionId === row.submissionId) decide("APPLIED");
   else if (version === s.versionAt) decide("DUPLICATE", `this version of the ${what} is already applied`);
   else {
     const write = { ...row, id: s.id };
@@ -482,7 +503,7 @@ function planWrites(
 const snakeKeys = (row: object) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 
 /** The discharge subgraph's FHIR applier (the worker's entry point; issue 11). */
-export const dischargeApplier = (repo: DischargeRepository): FhirApplier => ({ apply: (meta, entries) => repo.applyFhir(meta, entries) });
+export const dischargeApplier = (repo: DischargeRepository): FhirApplier => ({ apply: (batch) => repo.applyFhir(batch) });
 
 export interface DischargeBatch {
   stays: Prisma.HospitalStayCreateManyInput[];

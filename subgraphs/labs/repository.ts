@@ -10,7 +10,8 @@ import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { labsChanges } from "./changes.js";
 import { lockKeys, snakeKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
-import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
+import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionEntries } from "../../platform/ingest/contract.js";
+import { joinRows, liftIndexes } from "../../platform/ingest/batch.js";
 import { labsFhir, type ObservationRow, type ReportRow } from "./fhir.js";
 
 import type { DiagnosticReport } from "./prisma/generated/client.js";
@@ -98,10 +99,11 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
       ]);
     },
     /**
-     * FHIR ingestion (issue 11): the labs FhirApplier. Applies one submission's matched
-     * DiagnosticReport and Observation entries (a report and the observations it lists must come in
-     * the same call; see fhir.ts for the checks) and returns one outcome per entry, in their order;
-     * an Observation has its report's outcome. Per report, against the row with the same business
+     * FHIR ingestion (issue 11): the labs FhirApplier. Applies the matched DiagnosticReport and
+     * Observation entries of a batch of submissions, all in one transaction (a report and the
+     * observations it lists come in the same submission; see fhir.ts for the checks), and returns
+     * one outcome list per submission, one outcome per entry in their order; an Observation has
+     * its report's outcome. Submissions of one batch are decided in their order, as if applied one after the other. Per report, against the row with the same business
      * key (source_key):
      *  - none: inserted (recorded_at = updated_at = now): APPLIED;
      *  - recorded for another patient: REJECTED (a result is never moved between patients);
@@ -116,8 +118,12 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
      * of racing to insert it; the rows FOR UPDATE; one UPDATE, one DELETE, two bulk INSERTs). The
      * caches of every written report and its resident are purged after the commit, as insertBatch does.
      */
-    async applyFhir(meta: SubmissionMeta, entries: readonly MatchedEntry[]): Promise<EntryOutcome[]> {
-      const { reports, rejected } = labsFhir.toRows(meta, entries);
+    async applyFhir(batch: readonly SubmissionEntries<MatchedEntry>[]): Promise<EntryOutcome[][]> {
+      const lifted = liftIndexes(batch);
+      const { reports, rejected } = joinRows(
+        lifted.parts.map((part) => labsFhir.toRows(part.meta, part.entries)),
+        { reports: [], rejected: [] },
+      );
       const outcomes = new Map<number, EntryOutcome>(rejected.map((o) => [o.index, o]));
       const written: ReportRow[] = [];
       if (reports.length > 0) {
@@ -158,7 +164,7 @@ export function createLabsRepository(db: Database, cache: EntityCache) {
       }
       if (written.length > 0)
         await cache.purge([...written.map((r) => cache.key("Resident", r.nhsNumber)), ...written.map((r) => cache.key("DiagnosticReport", r.id))]);
-      return entries.map((e) => outcomes.get(e.index) ?? { index: e.index, status: "REJECTED", reason: "not applied" });
+      return lifted.split(outcomes);
     },
   };
 }
@@ -267,7 +273,7 @@ function planWrites(
 /** A row with its fields as column names (for jsonb_to_recordset). */
 
 /** The labs subgraph's FHIR applier (the worker's entry point; issue 11). */
-export const labsApplier = (repo: LabsRepository): FhirApplier => ({ apply: (meta, entries) => repo.applyFhir(meta, entries) });
+export const labsApplier = (repo: LabsRepository): FhirApplier => ({ apply: (batch) => repo.applyFhir(batch) });
 
 export interface LabsBatch {
   reports: Prisma.DiagnosticReportCreateManyInput[];

@@ -9,7 +9,8 @@ import type { EntityCache } from "../../platform/cache/entity-cache.js";
 import { medicationChanges } from "./changes.js";
 import type { ResidentChange } from "../../platform/access/record-changes.js";
 import type { SqlRunner } from "../../platform/db/database.js";
-import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionMeta } from "../../platform/ingest/contract.js";
+import type { EntryOutcome, EntryStatus, FhirApplier, MatchedEntry, SubmissionEntries } from "../../platform/ingest/contract.js";
+import { joinRows, liftIndexes } from "../../platform/ingest/batch.js";
 import { lockKeys, snakeKeys, textArray } from "../../platform/ingest/apply-sql.js";
 import { EPS_AFTER_DISPENSE, medicationsFhir, prescriptionIdOf, type DispenseRows, type EpsClaim, type RequestRow, type RequestRows } from "./fhir.js";
 
@@ -132,8 +133,12 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
      * SELECT ... FOR UPDATE; an UPDATE and a bulk INSERT per table). The caches of every written
      * request and its resident are purged after the commit.
      */
-    async applyFhir(meta: SubmissionMeta, entries: readonly MatchedEntry[]): Promise<EntryOutcome[]> {
-      const { requests, dispenses, rejected } = medicationsFhir.toRows(meta, entries);
+    async applyFhir(batch: readonly SubmissionEntries<MatchedEntry>[]): Promise<EntryOutcome[][]> {
+      const lifted = liftIndexes(batch);
+      const { requests, dispenses, rejected } = joinRows(
+        lifted.parts.map((part) => medicationsFhir.toRows(part.meta, part.entries)),
+        { requests: [], dispenses: [], rejected: [] },
+      );
       const outcomes = new Map<number, EntryOutcome>(rejected.map((o) => [o.index, o]));
       const decide = (index: number, status: EntryStatus, reason?: string) => outcomes.set(index, reason ? { index, status, reason } : { index, status });
       let purge: { nhsNumbers: string[]; requestIds: string[] } = { nhsNumbers: [], requestIds: [] };
@@ -149,7 +154,7 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
             const params = [textArray([...new Set(requestKeys)]), textArray([...new Set(identifierKeys)])];
             const named = `SELECT id FROM "medications"."medication_request" WHERE source_key = ANY($1::text[]) OR identifier_key = ANY($2::text[])`;
             const storedRequests = await sql.query<StoredRequest>(
-              `SELECT id, source_key, identifier_key, nhs_number, status::text AS status, quantity_unit, source_version_at, recorded_at
+              `SELECT id, source_key, identifier_key, nhs_number, status::text AS status, quantity_unit, source_version_at, recorded_at, submission_id
                  FROM "medications"."medication_request" WHERE source_key = ANY($1::text[]) OR identifier_key = ANY($2::text[]) FOR UPDATE`,
               params,
             );
@@ -159,15 +164,11 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
               params,
             );
             const storedDispenses = await sql.query<StoredDispense>(
-              `SELECT id, source_key, request_id, prescription_id, status::text AS status, entered_in_error, handed_over_at, source_version_at, recorded_at
+              `SELECT id, source_key, request_id, prescription_id, status::text AS status, entered_in_error, handed_over_at, source_version_at, recorded_at, submission_id
                  FROM "medications"."medication_dispense" WHERE source_key = ANY($3::text[]) OR request_id IN (${named}) FOR UPDATE`,
               [...params, textArray([...new Set(dispenseKeys)])],
             );
-            const plan = planWrites(
-              { requests, dispenses, storedRequests, storedPrescriptions, storedDispenses },
-              { now, sourceSystem: meta.sourceSystem },
-              decide,
-            );
+            const plan = planWrites({ requests, dispenses, storedRequests, storedPrescriptions, storedDispenses }, now, decide);
             await updateRows(sql, "medication_request", plan.requests.updates, REQUEST_COLUMNS);
             await bulkInsert(sql, "medications", "medication_request", plan.requests.inserts);
             await updateRows(sql, "eps_prescription", plan.prescriptions.updates, PRESCRIPTION_COLUMNS);
@@ -181,13 +182,13 @@ export function createMedicationsRepository(db: Database, cache: EntityCache) {
       }
       if (purge.requestIds.length > 0)
         await cache.purge([...purge.nhsNumbers.map((n) => cache.key("Resident", n)), ...purge.requestIds.map((id) => cache.key("MedicationRequest", id))]);
-      return entries.map((e) => outcomes.get(e.index) ?? { index: e.index, status: "REJECTED", reason: "not applied" });
+      return lifted.split(outcomes);
     },
   };
 }
 
 /** The medications subgraph's FHIR applier (the worker's entry point; issue 11). */
-export const medicationsApplier = (repo: MedicationsRepository): FhirApplier => ({ apply: (meta, entries) => repo.applyFhir(meta, entries) });
+export const medicationsApplier = (repo: MedicationsRepository): FhirApplier => ({ apply: (batch) => repo.applyFhir(batch) });
 
 // ---------------------------------------------------------------------------------------------
 // Applying a batch: what is stored under its keys, and what to write
@@ -202,6 +203,7 @@ interface StoredRequest {
   quantity_unit: string;
   source_version_at: Date | null;
   recorded_at: Date;
+  submission_id: string | null;
 }
 interface StoredPrescription {
   id: string;
@@ -224,6 +226,7 @@ interface StoredDispense {
   handed_over_at: Date;
   source_version_at: Date | null;
   recorded_at: Date;
+  submission_id: string | null;
 }
 
 type Stamped<R> = R & { recordedAt: Date; updatedAt: Date };
@@ -337,10 +340,9 @@ function planWrites(
     storedPrescriptions: StoredPrescription[];
     storedDispenses: StoredDispense[];
   },
-  ctx: { now: Date; sourceSystem: string },
+  now: Date,
   decide: (index: number, status: EntryStatus, reason?: string) => void,
 ): WritePlan {
-  const { now } = ctx;
   interface RequestState {
     id: string;
     nhsNumber: string;
@@ -349,6 +351,8 @@ function planWrites(
     versionAt: number;
     recordedAt: Date;
     stored: boolean;
+    /** The submission whose version is stored (null for seeded rows). */
+    submissionId: string | null;
     write: RequestRow | null;
   }
   interface PrescriptionState {
@@ -366,6 +370,8 @@ function planWrites(
     versionAt: number;
     recordedAt: Date;
     stored: boolean;
+    /** The submission whose version is stored (null for seeded rows). */
+    submissionId: string | null;
     write: Omit<DispenseWrite, "recordedAt" | "updatedAt"> | null;
   }
   const requestsByKey = new Map<string, RequestState>();
@@ -381,6 +387,7 @@ function planWrites(
       versionAt: r.source_version_at?.getTime() ?? Number.NEGATIVE_INFINITY,
       recordedAt: r.recorded_at,
       stored: true,
+      submissionId: r.submission_id,
       write: null,
     };
     requestsById.set(r.id, state);
@@ -417,6 +424,7 @@ function planWrites(
       versionAt: d.source_version_at?.getTime() ?? Number.NEGATIVE_INFINITY,
       recordedAt: d.recorded_at,
       stored: true,
+      submissionId: d.submission_id,
       write: null,
     };
     if (d.source_key) dispensesByKey.set(d.source_key, state);
@@ -424,12 +432,13 @@ function planWrites(
   }
 
   /** A status claim on an EPS prescription: taken when dated after its last status change. */
-  const claimStatus = (p: PrescriptionState, status: EpsPrescriptionStatus, at: Date) => {
+  // `sourceSystem`: the system whose claim it is (the request's or the dispense's), recorded on the prescription it changes.
+  const claimStatus = (p: PrescriptionState, status: EpsPrescriptionStatus, at: Date, sourceSystem: string) => {
     if (status === p.row.status || at.getTime() <= p.row.lastStatusChangeAt.getTime()) return;
-    Object.assign(p.row, { status, lastStatusChangeAt: at, sourceSystem: ctx.sourceSystem });
+    Object.assign(p.row, { status, lastStatusChangeAt: at, sourceSystem });
     p.changed = true;
   };
-  const claimPrescription = (requestId: string, claim: EpsClaim, at: Date) => {
+  const claimPrescription = (requestId: string, claim: EpsClaim, at: Date, sourceSystem: string) => {
     const list = prescriptions.get(requestId) ?? [];
     const found = list.find((p) => p.row.prescriptionId === claim.prescriptionId);
     if (!found) {
@@ -443,7 +452,7 @@ function planWrites(
           lastStatusChangeAt: at,
           pharmacyName: claim.pharmacyName,
           pharmacyOds: claim.pharmacyOds,
-          sourceSystem: ctx.sourceSystem,
+          sourceSystem,
           recordedAt: now,
         },
         stored: false,
@@ -452,7 +461,7 @@ function planWrites(
       prescriptions.set(requestId, list);
       return;
     }
-    claimStatus(found, claim.status, at);
+    claimStatus(found, claim.status, at, sourceSystem);
     if (claim.pharmacyName && (claim.pharmacyName !== found.row.pharmacyName || claim.pharmacyOds !== found.row.pharmacyOds)) {
       Object.assign(found.row, { pharmacyName: claim.pharmacyName, pharmacyOds: claim.pharmacyOds });
       found.changed = true;
@@ -476,6 +485,7 @@ function planWrites(
         versionAt: version,
         recordedAt: now,
         stored: false,
+        submissionId: request.submissionId,
         write: request,
       };
       requestsByKey.set(request.sourceKey, s);
@@ -488,10 +498,13 @@ function planWrites(
       decide(index, "SUPERSEDED", "a later version of the prescription is already applied");
       continue;
     } else if (version === s.versionAt) {
-      decide(index, "DUPLICATE", "this version of the prescription is already applied");
+      // The same submission's own version, stored by an earlier attempt of this job (its outcome
+      // lost to a crash or a restart before it was logged): what this submission did is APPLIED.
+      if (s.stored && s.submissionId === request.submissionId) decide(index, "APPLIED");
+      else decide(index, "DUPLICATE", "this version of the prescription is already applied");
       continue;
     } else Object.assign(s, { status: request.status, quantityUnit: request.quantityUnit, versionAt: version, write: { ...request, id: s.id } });
-    if (eps) claimPrescription(s.id, eps, request.sourceVersionAt);
+    if (eps) claimPrescription(s.id, eps, request.sourceVersionAt, request.sourceSystem);
     decide(index, "APPLIED");
   }
 
@@ -514,7 +527,8 @@ function planWrites(
         continue;
       }
       if (version === s.versionAt) {
-        decide(index, "DUPLICATE", "this version of the dispense is already applied");
+        if (s.stored && s.submissionId === dispense.submissionId) decide(index, "APPLIED");
+        else decide(index, "DUPLICATE", "this version of the dispense is already applied");
         continue;
       }
     } else {
@@ -550,6 +564,7 @@ function planWrites(
         versionAt: Number.NEGATIVE_INFINITY,
         recordedAt: now,
         stored: false,
+        submissionId: dispense.submissionId,
         write: null,
       };
       dispensesByKey.set(dispense.sourceKey, s);
@@ -585,7 +600,7 @@ function planWrites(
         const last = left.sort((a, b) => b.handedOverAt.getTime() - a.handedOverAt.getTime())[0];
         target = last ? EPS_AFTER_DISPENSE[last.status] : "WITH_DISPENSER";
       }
-      claimStatus(prescription, target, dispense.sourceVersionAt);
+      claimStatus(prescription, target, dispense.sourceVersionAt, dispense.sourceSystem);
     }
     decide(index, "APPLIED");
   }

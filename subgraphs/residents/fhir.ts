@@ -616,12 +616,10 @@ export function residentsMatcher(repo: DemographicsStore): PatientMatcher {
     async decide(entries) {
       const numbers = [...new Set(entries.flatMap((e) => (e.patient ? [candidateNumber(e.patient)] : [])).filter((n): n is string => n !== null))];
       const known = new Map((await repo.demographicsOf(numbers)).map((d) => [d.nhsNumber, d]));
-      const decisions = new Map<number, PatientDecision>();
-      for (const e of entries) {
+      return entries.map((e): PatientDecision => {
         const number = e.patient ? candidateNumber(e.patient) : null;
-        decisions.set(e.index, e.patient ? decideMatch(e.patient, number ? known.get(number) : undefined) : { quarantine: "NO_NHS_NUMBER" });
-      }
-      return decisions;
+        return e.patient ? decideMatch(e.patient, number ? known.get(number) : undefined) : { quarantine: "NO_NHS_NUMBER" };
+      });
     },
   };
 }

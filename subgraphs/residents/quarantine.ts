@@ -285,10 +285,11 @@ export function createQuarantine(db: Database, ingest: IngestLink | undefined): 
         );
         // One job per owning subgraph with all of the group's entries it owns: one patient's, so
         // a report travels with its observations (as chunkByPatient keeps them in the match stage).
-        for (const [owner, entries] of byOwner) {
-          await link.queue.send(tx, stageQueue(owner), { meta, entries });
-          owners.add(owner);
-        }
+        await link.queue.send(
+          tx,
+          [...byOwner].map(([owner, entries]) => ({ queue: stageQueue(owner), data: { meta, entries } })),
+        );
+        for (const owner of byOwner.keys()) owners.add(owner);
         return [];
       });
       if (!replayed) for (const owner of owners) link.queue.wake(stageQueue(owner));

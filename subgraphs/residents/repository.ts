@@ -11,6 +11,7 @@ import { LEAVER_WINDOW_DAYS } from "../../platform/access/policy.js";
 import type { PageInfo } from "../../platform/graphql/paging.js";
 import type { RecordedDemographics } from "./fhir-match.js";
 import type { FhirApplier } from "../../platform/ingest/contract.js";
+import { eachSubmission } from "../../platform/ingest/batch.js";
 import { createFhirWrites } from "./fhir-apply.js";
 
 import type { Allergy, BreakGlass, Condition, Placement, Resident } from "./prisma/generated/client.js";
@@ -367,4 +368,8 @@ export interface ResidentsBatch {
 export type ResidentsRepository = ReturnType<typeof createResidentsRepository>;
 
 /** The residents subgraph's FHIR applier (the `fhir-residents` worker's entry point; issue 11). */
-export const residentsApplier = (repo: Pick<ResidentsRepository, "applyFhir">): FhirApplier => ({ apply: (meta, entries) => repo.applyFhir(meta, entries) });
+// Placements, allergies and conditions are a small share of the feed and their rules read the
+// sender (a care home places only into its own home), so each submission is applied on its own.
+export const residentsApplier = (repo: Pick<ResidentsRepository, "applyFhir">): FhirApplier => ({
+  apply: (batch) => eachSubmission(batch, (part) => repo.applyFhir(part.meta, part.entries)),
+});
