@@ -149,6 +149,16 @@ describe("discharge FHIR ingestion", () => {
     expect([await storedStay("ENC-DUP"), await storedSummary("DS-DUP")]).toEqual(before);
   });
 
+  it("a retried job (the same submission again, its outcome lost before it was logged): APPLIED, nothing written twice", async () => {
+    const job = meta();
+    const entries = discharged("ENC-RETRY", 0, summary("DS-RETRY", 0));
+    await applyOne(discharge, job, entries);
+    const before = [await storedStay("ENC-RETRY"), await storedSummary("DS-RETRY")];
+    await tick();
+    expect(statuses(await applyOne(discharge, job, entries))).toEqual(["APPLIED", "APPLIED"]);
+    expect([await storedStay("ENC-RETRY"), await storedSummary("DS-RETRY")]).toEqual(before);
+  });
+
   it("an older version after a newer one: SUPERSEDED, the newer kept (a discharge is not undone by a late admission message)", async () => {
     await apply(discharged("ENC-ORDER", 10, summary("DS-ORDER", 10)));
     const before = [await storedStay("ENC-ORDER"), await storedSummary("DS-ORDER")];

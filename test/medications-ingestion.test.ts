@@ -108,6 +108,22 @@ describe("medications FHIR ingestion: prescriptions", () => {
     expect(await stored("LI-DUP")).toEqual(before);
   });
 
+  it("a retried job (the same submission again, its outcome lost before it was logged): APPLIED, nothing written twice", async () => {
+    const job = meta();
+    const prescription = matched(prescriptionEntries(patientOf(A), [prescriptionOf({ lineItem: "LI-RETRY", version: 0, eps: eps("RX-RETRY") })]), A);
+    await applyOne(meds, job, prescription);
+    const before = await stored("LI-RETRY");
+    await tick();
+    expect(statuses(await applyOne(meds, job, prescription))).toEqual(["APPLIED"]);
+    expect(await stored("LI-RETRY")).toEqual(before);
+    // A dispense likewise.
+    const pharmacy = meta("pharmacy");
+    const handed = matched(dispenseEntries(patientOf(A), [dispenseOf({ dispenseId: "MD-RETRY", lineItem: "LI-RETRY", version: 30 })]), A);
+    expect(statuses(await applyOne(meds, pharmacy, handed))).toEqual(["APPLIED"]);
+    expect(statuses(await applyOne(meds, pharmacy, handed))).toEqual(["APPLIED"]);
+    expect(statuses(await applyOne(meds, meta("pharmacy"), handed))).toEqual(["DUPLICATE"]);
+  });
+
   it("an older version after a newer one: SUPERSEDED, the newer kept", async () => {
     await prescribe({ lineItem: "LI-ORDER", version: 10, dosage: "newer" });
     expect(statuses(await prescribe({ lineItem: "LI-ORDER", version: 5, dosage: "older" }))).toEqual(["SUPERSEDED"]);
