@@ -2,6 +2,7 @@
 // subgraphs use real PostgreSQL through @prisma/adapter-pg; without it they share one embedded
 // PGlite instance (data under DATA_DIR) through pglite-prisma-adapter. The rest of the code cannot
 // tell the difference.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import pg from "pg";
@@ -35,6 +36,25 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const statementNames = new Map<string, string>();
+/**
+ * A parameterised statement as a named (prepared) one: PostgreSQL parses and plans it once per
+ * connection instead of on every call. The queue's statements (pg-boss's fetch, completion and
+ * insert: CTEs, a window function, json_to_recordset) and the submission log's are run hundreds of
+ * times a second under a feed, and planning them was a measurable share of PostgreSQL's CPU
+ * (bench/INGESTION.md). Statements without parameters (VACUUM, scripts) stay unnamed. Needs a
+ * session per connection (no transaction-pooling proxy in front of PostgreSQL).
+ */
+function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig | string {
+  if (!values || values.length === 0) return text;
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `cr_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
 function newPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle connection dropped by the server (restart, failover) must not crash the process;
@@ -66,7 +86,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
           client.release();
         }
       },
-      query: async <T>(sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows as T[],
+      query: async <T>(sql: string, params?: unknown[]) => (await admin.query(prepared(sql, params))).rows as T[],
     },
     async transaction(work) {
       const client = await admin.connect();
@@ -78,8 +98,8 @@ export function openPostgres(url: string, poolSize = 10): Database {
         await client.query("BEGIN");
         const tx: SqlTransaction = {
           exec: async (sql) => void (await client.query(sql)),
-          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
-          executeSql: (text, values) => client.query(text, values),
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(prepared(sql, params))).rows as T[],
+          executeSql: (text, values) => client.query(prepared(text, values)),
         };
         const result = await work(tx);
         await client.query("COMMIT");
@@ -92,7 +112,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
         client.release();
       }
     },
-    queue: { executeSql: (text, values) => queuePool.query(text, values) },
+    queue: { executeSql: (text, values) => queuePool.query(prepared(text, values)) },
     adapterFor(schema) {
       const pool = newPool(url, poolSize);
       pools.push(pool);
