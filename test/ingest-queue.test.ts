@@ -9,7 +9,7 @@ let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let queue: IngestQueue;
 beforeAll(async () => {
   scratch = await createScratchDatabase("queue", { migrate: false });
-  queue = await openQueue(scratch.db, { pollingIntervalSeconds: 0.2, jobsPerBatch: 10, workersPerQueue: 1 });
+  queue = await openQueue(scratch.db, { pollingIntervalSeconds: 0.2, jobsPerBatch: 10, workersPerQueue: 1, vacuumIntervalSeconds: 0.2 });
 });
 afterAll(async () => {
   await queue.stop();
@@ -75,6 +75,27 @@ describe("ingestion queue", () => {
     });
     // The others completed at their first attempt: they were never failed along with job 4.
     expect((await jobStates(name)).filter((j) => j.n !== 4).map((j) => j.retry_count)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("stores job payloads uncompressed in every queue's table and the archive, and vacuums the tables of the queues it works", async () => {
+    const name = "test-upkeep";
+    await send(name, [1]);
+    await queue.work<Job>(name, async () => undefined);
+    const tables = await scratch.db.sql.query<{ relname: string; attstorage: string }>(
+      `SELECT c.relname, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND a.attname = 'data' AND c.relname <> 'schedule'`,
+      [QUEUE_SCHEMA],
+    );
+    expect(tables.length).toBeGreaterThanOrEqual(3); // the archive, fhir-dead's and this queue's
+    expect(tables.filter((t) => t.attstorage !== "e")).toEqual([]);
+    await until("its table vacuumed", async () => {
+      const [row] = await scratch.db.sql.query<{ vacuumed: boolean }>(
+        `SELECT s.last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_user_tables s JOIN pg_inherits i ON i.inhrelid = s.relid
+          WHERE i.inhparent = $1::regclass AND pg_get_expr((SELECT relpartbound FROM pg_class WHERE oid = s.relid), s.relid) = format('FOR VALUES IN (%L)', $2::text)`,
+        [`${QUEUE_SCHEMA}.job`, name],
+      );
+      return row?.vacuumed === true;
+    });
   });
 
   it("jobs sent in a transaction that rolls back never exist", async () => {

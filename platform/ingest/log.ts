@@ -12,21 +12,26 @@ export interface LoggedEntry {
   reason?: string;
 }
 
-/** Writes the submission and its entries (inside the transaction that queues its jobs). */
+/**
+ * Writes the submission and its entries (inside the transaction that queues its jobs) in one
+ * statement: the entries take the id the submission's INSERT returns, so none can exist without it
+ * (migration 0004 explains why no foreign key checks it again).
+ */
 export async function logSubmission(tx: SqlRunner, meta: SubmissionMeta, interaction: string, entries: readonly LoggedEntry[]): Promise<void> {
-  await tx.query(`INSERT INTO "ingest"."submission" (id, source_id, sender_ods, interaction, entry_count, received_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    meta.submissionId,
-    meta.sourceId,
-    meta.senderOds,
-    interaction,
-    entries.length,
-    meta.receivedAt,
-  ]);
   await tx.query(
-    `INSERT INTO "ingest"."submission_entry" (submission_id, index, resource_type, status, reason, updated_at)
-     SELECT $1, e.index, e.resource_type, e.status, e.reason, $2 FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS e(index, resource_type, status, reason)`,
+    `WITH s AS (
+       INSERT INTO "ingest"."submission" (id, source_id, sender_ods, interaction, entry_count, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, received_at
+     )
+     INSERT INTO "ingest"."submission_entry" (submission_id, index, resource_type, status, reason, updated_at)
+     SELECT s.id, e.index, e.resource_type, e.status, e.reason, s.received_at
+       FROM s, unnest($7::int[], $8::text[], $9::text[], $10::text[]) AS e(index, resource_type, status, reason)`,
     [
       meta.submissionId,
+      meta.sourceId,
+      meta.senderOds,
+      interaction,
+      entries.length,
       meta.receivedAt,
       entries.map((e) => e.index),
       entries.map((e) => e.resourceType),
