@@ -4,11 +4,15 @@
 // later) alone while the rest of its batch completes.
 import { createScratchDatabase } from "./support/scratch-db.js";
 import { openQueue, QUEUE_SCHEMA, type IngestQueue } from "../platform/ingest/queue.js";
+import { runApplyStage } from "../platform/ingest/stages.js";
+import { migrateIngest } from "../ingest/migrate.js";
+import type { FhirApplier, MatchedEntry, SubmissionEntries } from "../platform/ingest/contract.js";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let queue: IngestQueue;
 beforeAll(async () => {
   scratch = await createScratchDatabase("queue", { migrate: false });
+  await migrateIngest(scratch.db);
   queue = await openQueue(scratch.db, { pollingIntervalSeconds: 0.2, jobsPerBatch: 10, workersPerQueue: 1, vacuumIntervalSeconds: 0.2 });
 });
 afterAll(async () => {
@@ -108,5 +112,28 @@ describe("ingestion queue", () => {
       }),
     ).rejects.toThrow("the submission could not be stored");
     expect((await jobStates(name)).map((j) => j.n)).toEqual([0]);
+  });
+});
+
+describe("apply stage", () => {
+  const job = (submissionId: string, receivedAt: string): SubmissionEntries<MatchedEntry> => ({
+    meta: { submissionId, sourceId: "lab", sourceSystem: "LIMS", senderOds: "RJ1", sourceKind: "laboratory", receivedAt },
+    entries: [],
+  });
+
+  it("decides a batch in the order its submissions were received, whatever order the queue handed them over in", async () => {
+    const seen: string[] = [];
+    const applier: FhirApplier = {
+      apply: async (batch) => {
+        seen.push(...batch.map((part) => part.meta.submissionId));
+        return batch.map(() => []);
+      },
+    };
+    await runApplyStage(scratch.db, "labs", applier, [
+      job("amendment", "2026-11-02T10:00:01.500Z"),
+      job("original", "2026-11-02T10:00:00.250Z"),
+      job("second amendment", "2026-11-02T10:00:02.000Z"),
+    ]);
+    expect(seen).toEqual(["original", "amendment", "second amendment"]);
   });
 });

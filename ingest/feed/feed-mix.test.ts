@@ -76,6 +76,26 @@ describe("the feed", () => {
     expect(later).toBeGreaterThan(0);
   });
 
+  it("sends each report's versions in strictly increasing order even when they are made within the same second, and nothing after a withdrawal", () => {
+    // Under load a sender makes many Bundles a second: every version must still be later than the last one of its report.
+    const feed = createFeed({ patients, seed: 7, runId: "T", generators: [labReports({ abnormalAnalyte: 0.06, amendment: 0.3, enteredInError: 0.05 })] });
+    const latest = new Map<string, { at: number; status: string }>();
+    let later = 0;
+    for (let i = 0; i < 2000; i++) {
+      const item = feed.next(new Date(now.getTime() + Math.floor(i / 200) * 1000));
+      const report = reportOf(item);
+      const at = Date.parse(report.meta!.lastUpdated!);
+      const before = latest.get(item.key);
+      if (before) {
+        later++;
+        expect(before.status).not.toBe("entered-in-error");
+        expect(at).toBeGreaterThan(before.at);
+      }
+      latest.set(item.key, { at, status: report.status });
+    }
+    expect(later).toBeGreaterThan(100);
+  });
+
   it("has abnormal reports at a realistic rate (about a third) and 1 to 12 observations a report", () => {
     const made = items(2000, 11).filter((i) => reportOf(i).status === "final");
     const abnormal = made.filter((i) => / [1-9]\d* abnormal/.test(i.summary)).length / made.length;

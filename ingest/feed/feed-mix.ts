@@ -235,8 +235,13 @@ const ABNORMAL = new Set(["H", "L", "HH", "LL", "A"]);
  * before (the same accession, a later meta.lastUpdated).
  */
 export function labReports(settings: LabFeedSettings = DEFAULT_LAB_SETTINGS, weight = 1): FeedGenerator {
+  // The latest version sent of each recent report: a later version builds on it, so the versions of
+  // one report strictly increase, as a laboratory's do (two versions built on the same one could
+  // share a meta.lastUpdated, which the record takes as a duplicate).
   const sent: LabReportSpec[] = [];
   const remember = (spec: LabReportSpec) => {
+    const at = sent.findIndex((s) => s.accession === spec.accession);
+    if (at >= 0) sent.splice(at, 1);
     sent.push(spec);
     if (sent.length > 500) sent.shift();
   };

@@ -128,7 +128,11 @@ export const ENTRIES_PER_APPLY = 2_000;
 
 /** Applying a batch of jobs: the owning subgraph writes (and purges its caches), then the outcomes are logged. */
 export async function runApplyStage(db: Database, subgraph: string, applier: FhirApplier, batch: readonly StageJob<MatchedEntry>[]): Promise<void> {
-  for (const part of chunkBySize(batch, (job) => job.entries.length, ENTRIES_PER_APPLY)) {
+  // Decided in the order the submissions were received (the queue hands over jobs queued in one
+  // transaction in no particular order): a report and its amendment in one batch are then both
+  // APPLIED, the amendment last, rather than the original told SUPERSEDED.
+  const received = [...batch].sort((a, b) => a.meta.receivedAt.localeCompare(b.meta.receivedAt));
+  for (const part of chunkBySize(received, (job) => job.entries.length, ENTRIES_PER_APPLY)) {
     const outcomes = await applier.apply(part);
     // If the process dies here, the retried jobs apply nothing twice: their versions are found
     // already there (APPLIED again by their submission id), and logOutcomes keeps an APPLIED entry APPLIED.
