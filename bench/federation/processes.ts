@@ -24,8 +24,31 @@ export interface ProcessSpec {
   ready?: RegExp;
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops
+ * (<name>-<time>.cpuprofile; bench/PROFILE.md reads them with `npm run -s bench:profile-summary`).
+ * Node 20 refuses --cpu-prof in NODE_OPTIONS, so the server is then started by node itself with
+ * tsx as an import hook, not through the tsx launcher.
+ */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
+
 /** The command that runs a tsx entry file, on the given CPUs when asked. */
-const command = (file: string, cpus?: string): [string, string[]] => (cpus ? ["taskset", ["-c", cpus, TSX, file]] : [TSX, [file]]);
+const tsxCommand = (file: string, cpus?: string): [string, string[]] => (cpus ? ["taskset", ["-c", cpus, TSX, file]] : [TSX, [file]]);
+
+/** A server's command: through tsx, or profiled (node with tsx as an import hook). */
+const serverCommand = (spec: ProcessSpec): [string, string[]] => {
+  if (!CPU_PROFILE_DIR) return tsxCommand(spec.file, spec.cpus);
+  const run = [
+    process.execPath,
+    "--cpu-prof",
+    `--cpu-prof-dir=${CPU_PROFILE_DIR}`,
+    `--cpu-prof-name=${spec.name}-${Date.now()}.cpuprofile`,
+    "--import",
+    "tsx",
+    spec.file,
+  ];
+  return spec.cpus ? ["taskset", ["-c", spec.cpus, ...run]] : [run[0]!, run.slice(1)];
+};
 
 export interface ServerProcess {
   name: string;
@@ -105,7 +128,7 @@ export function serverPidOf(launcher: number): number {
 
 /** Starts one server and resolves once it printed READY (60 s at most). */
 export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
-  const child = spawn(...command(spec.file, spec.cpus), { cwd: ROOT, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(...serverCommand(spec), { cwd: ROOT, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   groups.add(child);
   const out: string[] = [];
   const err: string[] = [];
@@ -145,7 +168,8 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
       if (line.startsWith("STATS ")) for (const w of statsWaiters.splice(0)) w((JSON.parse(line.slice(6)) as { statements: number }).statements);
       if (spec.ready ? !spec.ready.test(line) : line.trim() !== "READY") return;
       clearTimeout(timer);
-      const pid = serverPidOf(child.pid!);
+      // Profiled servers are node itself (its children are tsx's esbuild service, not the server).
+      const pid = CPU_PROFILE_DIR ? child.pid! : serverPidOf(child.pid!);
       // Only servers that handle SIGUSR2 get it: its default action ends the process.
       const statements = (): Promise<number | null> =>
         !spec.stats
@@ -168,7 +192,13 @@ export function startServer(spec: ProcessSpec): Promise<ServerProcess> {
 
 /** Runs a one-shot script (tsx) to its end (on `cpus` when given) and resolves with its last line of output. */
 export function runToEnd(file: string, env: NodeJS.ProcessEnv, cpus?: string): Promise<string> {
-  const child = spawn(...command(file, cpus), { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // One-shot scripts (seeding) are not profiled: only servers.
+  const child = spawn(...tsxCommand(file, cpus), {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   groups.add(child);
   const out: string[] = [];
   const err: string[] = [];
