@@ -20,13 +20,19 @@ interface Profile {
 
 const { values, positionals } = parseArgs({ options: { top: { type: "string", default: "25" } }, allowPositionals: true });
 const top = Number(values.top);
-const files = positionals.flatMap((p) =>
+// Directories are searched (one per server, as BENCH_CPU_PROF lays them out); of node's default
+// names CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile only the main thread's (0) are taken:
+// the others are tsx's module loader.
+const MAIN_THREAD = /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/;
+const find = (p: string): string[] =>
   statSync(p).isDirectory()
-    ? readdirSync(p)
-        .filter((f) => f.endsWith(".cpuprofile"))
-        .map((f) => path.join(p, f))
-    : [p],
-);
+    ? readdirSync(p).flatMap((f) => {
+        const child = path.join(p, f);
+        if (statSync(child).isDirectory()) return find(child);
+        return f.endsWith(".cpuprofile") && (!f.startsWith("CPU.") || MAIN_THREAD.test(f)) ? [child] : [];
+      })
+    : [p];
+const files = positionals.flatMap(find);
 if (files.length === 0) {
   console.error("usage: npm run -s bench:profile-summary -- <dir-or-.cpuprofile files> [--top N]");
   process.exit(2);
@@ -74,7 +80,7 @@ for (const file of files) {
   }
   const idle = special.get("(idle)") ?? 0;
   const busy = total - idle;
-  console.log(`### ${path.basename(file)}\n`);
+  console.log(`### ${path.basename(path.dirname(file))}/${path.basename(file)}\n`);
   console.log(
     `Sampled ${(total / 1e6).toFixed(1)} s: busy ${(busy / 1e6).toFixed(1)} s (${pct(busy, total)}); of busy time, GC ${pct(special.get("(garbage collector)") ?? 0, busy)}, "(program)" ${pct(special.get("(program)") ?? 0, busy)}.\n`,
   );

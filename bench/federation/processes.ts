@@ -4,6 +4,7 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 
 const ROOT = new URL("../../", import.meta.url);
 const TSX = new URL("node_modules/.bin/tsx", ROOT).pathname;
@@ -25,8 +26,8 @@ export interface ProcessSpec {
 }
 
 /**
- * BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops
- * (<name>-<time>.cpuprofile; bench/PROFILE.md reads them with `npm run -s bench:profile-summary`).
+ * BENCH_CPU_PROF=<dir>: every server writes V8 CPU profiles there when it stops (<dir>/<name>-<time>/,
+ * one file per thread; bench/PROFILE.md reads them with `npm run -s bench:profile-summary`).
  * Node 20 refuses --cpu-prof in NODE_OPTIONS, so the server is then started by node itself with
  * tsx as an import hook, not through the tsx launcher.
  */
@@ -38,15 +39,9 @@ const tsxCommand = (file: string, cpus?: string): [string, string[]] => (cpus ? 
 /** A server's command: through tsx, or profiled (node with tsx as an import hook). */
 const serverCommand = (spec: ProcessSpec): [string, string[]] => {
   if (!CPU_PROFILE_DIR) return tsxCommand(spec.file, spec.cpus);
-  const run = [
-    process.execPath,
-    "--cpu-prof",
-    `--cpu-prof-dir=${CPU_PROFILE_DIR}`,
-    `--cpu-prof-name=${spec.name}-${Date.now()}.cpuprofile`,
-    "--import",
-    "tsx",
-    spec.file,
-  ];
+  // A directory per server: node names each thread's profile itself (a fixed name would let tsx's
+  // loader thread overwrite the main thread's profile).
+  const run = [process.execPath, "--cpu-prof", `--cpu-prof-dir=${path.join(CPU_PROFILE_DIR, `${spec.name}-${Date.now()}`)}`, "--import", "tsx", spec.file];
   return spec.cpus ? ["taskset", ["-c", spec.cpus, ...run]] : [run[0]!, run.slice(1)];
 };
 
