@@ -66,6 +66,7 @@ export async function startSubgraphs(
       internalSecret: env.INTERNAL_SECRET,
       metricsToken: env.METRICS_TOKEN,
       shield: env.SHIELD === "on",
+      executor: env.SUBGRAPH_EXECUTOR,
     });
     started.servers.push(server);
     peers.urls[name] = server.url;

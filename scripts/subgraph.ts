@@ -40,6 +40,7 @@ const server = await startSubgraphServer(module, {
   internalSecret: config.INTERNAL_SECRET,
   metricsToken: config.METRICS_TOKEN,
   shield: config.SHIELD === "on",
+  executor: config.SUBGRAPH_EXECUTOR,
 });
 // Its part of FHIR ingestion: matching (residents) or applying its own resource types (ADR 0008);
 // a subgraph that takes no FHIR (care plans, usage) opens no queue.

@@ -3,7 +3,13 @@
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse, type DocumentNode } from "graphql";
@@ -20,6 +26,7 @@ import { metricsAuthorized, metricsResponse } from "../observability/metrics.js"
 import { apolloRequest, sendApolloResponse, sendBadJson } from "./apollo-http.js";
 import { PayloadTooLargeError, sendPayloadTooLarge } from "../http/body-limit.js";
 import { checkResidentFields, type SubgraphDescription } from "./manifest.js";
+import { createJitExecutor, executorGateway } from "./jit-executor.js";
 import type { FhirStages } from "../ingest/stages.js";
 
 /** The organisation registry as a subgraph reads it (subgraphs/residents/registry.ts). */
@@ -118,15 +125,26 @@ export interface RunningServer {
 
 export async function startSubgraphServer<C extends BaseContext>(
   module: SubgraphModule<C>,
-  opts: { host: string; port: number; internalSecret: string; metricsToken: string; /** false only in benchmarks (env SHIELD=off) */ shield?: boolean },
+  opts: {
+    host: string;
+    port: number;
+    internalSecret: string;
+    metricsToken: string;
+    /** false only in benchmarks (env SHIELD=off) */
+    shield?: boolean;
+    /** What executes operations (env SUBGRAPH_EXECUTOR): graphql-jit unless told otherwise. */
+    executor?: "jit" | "graphql-js";
+  },
 ): Promise<RunningServer> {
   const subgraphSchema = buildSubgraphSchema({
     typeDefs: module.typeDefs,
     // The generated types describe the same resolvers more precisely than Apollo's map type can.
     resolvers: module.resolvers as GraphQLResolverMap<unknown>,
   });
+  const schema = module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema;
   const apollo = new ApolloServer<C>({
-    schema: module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema,
+    // Apollo Server takes an executor of our own only from a gateway (platform/subgraph/jit-executor.ts).
+    ...(opts.executor === "graphql-js" ? { schema } : { gateway: executorGateway(schema, createJitExecutor(schema)) }),
     formatError,
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger,
@@ -134,8 +152,18 @@ export async function startSubgraphServer<C extends BaseContext>(
     // Apollo's own SIGINT/SIGTERM handler would stop this server under the app's shutdown and then
     // re-raise the signal, racing the app's orderly close (`npm start` hung 2 runs in 3).
     stopOnTerminationSignals: false,
-    // No Apollo Studio: inline traces would only add cost to every response.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // No Apollo Studio: inline traces and reports would only add cost to every response.
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      // Nothing reads a subgraph's cache hints or the cache-control header they set (no code in
+      // gateway/ or test/ does). The plugin's per-field hook makes Apollo wrap every resolver of
+      // the schema: a quarter of the subgraphs' busy time on the costliest operation
+      // (bench/RESULTS.md), and graphql-jit cannot inline a field that has a resolver.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
 
