@@ -19,7 +19,14 @@ afterAll(async () => {
 describe("SIGTERM during load", () => {
   it("every response a client received has its access events", async () => {
     // Ephemeral ports read back from the process (pid-derived ports once landed on PostgreSQL's 5432).
-    const product = await startProduct({ DATABASE_URL: scratch.url });
+    // One user at full speed from 8 connections: the per-user limits are not what this test is about
+    // (faster subgraphs took it past the default 1,200 requests a minute: RATE_LIMITED answers).
+    const product = await startProduct({
+      DATABASE_URL: scratch.url,
+      RATE_LIMIT_PER_MINUTE: "1000000",
+      COST_PER_MINUTE_PER_USER: "1000000000",
+      MAX_CONCURRENT_PER_USER: "64",
+    });
     const { exited } = product;
     const userId = `sigterm-${process.pid}-${Date.now()}`;
     const token = await tokenFor(
