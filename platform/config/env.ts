@@ -70,9 +70,10 @@ const schema = z
     REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
     // Benchmarks only: measures what the subgraphs' graphql-shield layer costs. Refused in production.
     SHIELD: onOff.default("on"),
-    // What executes a subgraph's operations (platform/subgraph/jit-executor.ts): graphql-jit, which
-    // hands anything it might answer differently to graphql-js; `graphql-js` for all of them.
-    SUBGRAPH_EXECUTOR: z.enum(["jit", "graphql-js"]).default("jit"),
+    // What executes a subgraph's operations (platform/subgraph/jit-executor.ts): graphql-js, or
+    // graphql-jit, which hands anything it might answer differently to graphql-js. graphql-js by
+    // default: the warm benchmark measured jit slower (bench/PROFILE.md), not yet explained.
+    SUBGRAPH_EXECUTOR: z.enum(["jit", "graphql-js"]).default("graphql-js"),
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
     // Request limits (gateway/limits.ts): cost with variables applied, body size before parsing,
     // per-user rate and concurrency. Defaults are calibrated in the README's "Limits" section.

@@ -132,7 +132,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     metricsToken: string;
     /** false only in benchmarks (env SHIELD=off) */
     shield?: boolean;
-    /** What executes operations (env SUBGRAPH_EXECUTOR): graphql-jit unless told otherwise. */
+    /** What executes operations (env SUBGRAPH_EXECUTOR): graphql-js unless told otherwise. */
     executor?: "jit" | "graphql-js";
   },
 ): Promise<RunningServer> {
@@ -144,7 +144,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   const schema = module.permissions && opts.shield !== false ? applyPermissions(subgraphSchema, module.permissions) : subgraphSchema;
   const apollo = new ApolloServer<C>({
     // Apollo Server takes an executor of our own only from a gateway (platform/subgraph/jit-executor.ts).
-    ...(opts.executor === "graphql-js" ? { schema } : { gateway: executorGateway(schema, createJitExecutor(schema)) }),
+    ...(opts.executor === "jit" ? { gateway: executorGateway(schema, createJitExecutor(schema)) } : { schema }),
     formatError,
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger,
