@@ -72,7 +72,7 @@ const schema = z
     SHIELD: onOff.default("on"),
     // What executes a subgraph's operations (platform/subgraph/jit-executor.ts): graphql-js, or
     // graphql-jit, which hands anything it might answer differently to graphql-js. graphql-js by
-    // default: the warm benchmark measured jit slower (bench/PROFILE.md), not yet explained.
+    // default: the warm benchmark shows no measurable gain from jit yet (bench/PROFILE.md).
     SUBGRAPH_EXECUTOR: z.enum(["jit", "graphql-js"]).default("graphql-js"),
     SEED_RESIDENTS: z.coerce.number().int().min(0).max(1_000_000).default(200),
     // Request limits (gateway/limits.ts): cost with variables applied, body size before parsing,
