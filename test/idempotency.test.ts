@@ -10,7 +10,13 @@ let scratch: Awaited<ReturnType<typeof startScratchStack>>;
 let stack: Stack;
 let resident: { nhs: string; home: string; practice: string };
 beforeAll(async () => {
-  scratch = await startScratchStack("idempotency", 20);
+  // One nurse sends every request of this file, eight at once in the race: the per-user rate, cost
+  // and concurrency limits are not what it tests (a fresh-clone run once answered RATE_LIMITED).
+  scratch = await startScratchStack("idempotency", 20, {
+    RATE_LIMIT_PER_MINUTE: 1_000_000,
+    COST_PER_MINUTE_PER_USER: 1_000_000_000,
+    MAX_CONCURRENT_PER_USER: 64,
+  });
   stack = scratch.stack;
   resident = await pickResident(stack, "NOT r.sharing_objection");
 }, 120_000);
