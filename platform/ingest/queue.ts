@@ -93,7 +93,8 @@ export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<
   });
   boss.on("error", (error) => logger.warn({ err: { name: error.name, message: error.message } }, "ingestion queue maintenance failed"));
   await boss.start();
-  const known = new Set<string>();
+  /** The queues this process has made sure of, with the table that holds each one's jobs (found once). */
+  const known = new Map<string, string | null>();
   /** The table (pg-boss 10: one partition of `job` per queue) that holds a queue's jobs, quoted. */
   const partitionOf = async (queue: string): Promise<string | null> => {
     const [partition] = (
@@ -131,7 +132,7 @@ export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<
     }
     const partition = await partitionOf(queue);
     if (partition) await storeUncompressed(partition);
-    known.add(queue);
+    known.set(queue, partition);
   };
   const polling = (opts.pollingIntervalSeconds ?? 1) * 1000;
   // The embedded database (PGlite) runs one statement at a time: more workers would only queue.
@@ -213,9 +214,10 @@ export async function openQueue(db: Database, opts: QueueOptions = {}): Promise<
   const vacuum = async () => {
     for (const queue of worked) {
       if (stopping) return;
+      const partition = known.get(queue);
+      if (!partition) continue;
       try {
-        const partition = await partitionOf(queue);
-        if (partition) await db.queue.executeSql(`VACUUM (ANALYZE) ${partition}`);
+        await db.queue.executeSql(`VACUUM (ANALYZE) ${partition}`);
       } catch (error) {
         report("vacuum", queue, error);
       }

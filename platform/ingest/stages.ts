@@ -11,9 +11,6 @@ import { logOutcomes, type SubmissionOutcomes } from "./log.js";
 import { appendTo } from "./group.js";
 import { stageQueue, type IngestQueue, type QueuedJob } from "./queue.js";
 
-/** A job of a stage: entries of one submission. */
-export type StageJob<E extends IngestEntry = IngestEntry> = SubmissionEntries<E>;
-
 /** The residents subgraph's decision for each entry: the resident's NHS number, or why it is quarantined. */
 export type PatientDecision = { matched: string } | { quarantine: string };
 
@@ -61,7 +58,7 @@ export async function runMatchStage(
   queue: IngestQueue,
   matcher: PatientMatcher,
   ownerOf: (resourceType: string) => string,
-  batch: readonly StageJob[],
+  batch: readonly SubmissionEntries[],
 ): Promise<void> {
   // Demographics first (their own transactions), then matching against the record as they left it.
   const applied: Map<number, EntryOutcome | { quarantine: string }>[] = [];
@@ -127,7 +124,7 @@ export async function runMatchStage(
 export const ENTRIES_PER_APPLY = 2_000;
 
 /** Applying a batch of jobs: the owning subgraph writes (and purges its caches), then the outcomes are logged. */
-export async function runApplyStage(db: Database, subgraph: string, applier: FhirApplier, batch: readonly StageJob<MatchedEntry>[]): Promise<void> {
+export async function runApplyStage(db: Database, subgraph: string, applier: FhirApplier, batch: readonly SubmissionEntries<MatchedEntry>[]): Promise<void> {
   // Decided in the order the submissions were received (the queue hands over jobs queued in one
   // transaction in no particular order): a report and its amendment in one batch are then both
   // APPLIED, the amendment last, rather than the original told SUPERSEDED.
@@ -174,7 +171,7 @@ export async function startIngestWorkers(
 ): Promise<void> {
   for (const m of modules) {
     const { matcher, applier } = m.fhir ?? {};
-    if (matcher) await queue.work<StageJob>(stageQueue(MATCH_STAGE), (batch) => runMatchStage(db, queue, matcher, ownerOf, batch));
-    if (applier) await queue.work<StageJob<MatchedEntry>>(stageQueue(m.name), (batch) => runApplyStage(db, m.name, applier, batch));
+    if (matcher) await queue.work<SubmissionEntries>(stageQueue(MATCH_STAGE), (batch) => runMatchStage(db, queue, matcher, ownerOf, batch));
+    if (applier) await queue.work<SubmissionEntries<MatchedEntry>>(stageQueue(m.name), (batch) => runApplyStage(db, m.name, applier, batch));
   }
 }
