@@ -21,7 +21,7 @@ import { killChildrenOnExit, portInUse, startServer, type ServerProcess } from "
 import { buildScenarios, mintTokens, pickSubjects, type Scenario, type Subjects } from "./federation/scenarios.js";
 import { firstDifference, measure, problemWith, send, type Answer, type Measurement } from "./federation/load.js";
 import { CLOSED_REDIS_PORT, GATEWAY_PORT, REFERENCE, SUBGRAPH_BASE_PORT, TARGETS, processesFor, type TargetName } from "./federation/targets.js";
-import { renderReport, resultKey, type GrowthRow } from "./federation/report.js";
+import { cpuPerRequest, renderReport, resultKey, type GrowthRow } from "./federation/report.js";
 
 const WARMUP_SECONDS = 2;
 /** Distinct users per role, rotated per request: many more than requests in flight. */
@@ -177,8 +177,9 @@ async function runTarget(target: TargetName, phase: Phase, toMeasure: Scenario[]
       });
       results.set(scenario.name, m);
       log(
-        `  ${scenario.name}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}, mismatches ${m.mismatches ?? "n/a"}, after: ${m.afterwards}`,
+        `  ${scenario.name}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}, mismatches ${m.mismatches ?? "n/a"}, after: ${m.afterwards}; CPU ms per request: ${cpuPerRequest(m)}`,
       );
+      for (const sample of m.mismatchSamples) log(`    differing body: ${sample}`);
     }
     return results;
   } finally {

@@ -58,6 +58,17 @@ export function firstDifference(a: unknown, b: unknown, path = "data"): string |
   return null;
 }
 
+/** Where a body differs from the expected data, with its errors' codes and paths (never their messages' data). */
+function describeDifference(body: string, expectedData: unknown): string {
+  try {
+    const json = JSON.parse(body) as { data?: unknown; errors?: { path?: unknown[]; extensions?: { code?: string } }[] };
+    const errors = (json.errors ?? []).map((e) => `${e.extensions?.code ?? "?"} at ${(e.path ?? []).join(".")}`).join(", ");
+    return `${firstDifference(json.data, expectedData) ?? "same data, different text"}${errors ? `; errors: ${errors}` : ""}`;
+  } catch {
+    return `not JSON (${body.length} bytes)`;
+  }
+}
+
 export interface Measurement {
   requestsPerSecond: number;
   p50: number;
@@ -70,6 +81,8 @@ export interface Measurement {
   statementsPerRequest: number | null;
   /** Responses whose body differed from the checked answer; null when bodies vary by design. */
   mismatches: number | null;
+  /** Where the first few differing bodies differed from the checked answer (for the log). */
+  mismatchSamples: string[];
   usage: ProcessUsage[];
   /** The request sent after the run: still a correct answer, equal to the reference? */
   afterwards: string;
@@ -115,7 +128,15 @@ export async function measure(scenario: Scenario, opts: MeasureOptions): Promise
   // with the servers for the same cores.
   const sampler = sampleProcesses([...opts.processes, { name: "load generator", pid: process.pid }]);
   const expected = opts.expectBody;
-  const result = await autocannon({ ...base, duration: opts.duration, ...(expected ? { verifyBody: (body: string) => body === expected } : {}) });
+  const expectedData = expected === undefined ? undefined : (JSON.parse(expected) as { data?: unknown }).data;
+  const mismatchSamples: string[] = [];
+  // A differing body is kept (the first three) as where it differs, so a run says why, not only how many.
+  const verifyBody = (body: string) => {
+    if (body === expected) return true;
+    if (mismatchSamples.length < 3) mismatchSamples.push(describeDifference(body, expectedData));
+    return false;
+  };
+  const result = await autocannon({ ...base, duration: opts.duration, ...(expected ? { verifyBody } : {}) });
   const usage = sampler.stop();
   // Idle again: the requests still in flight when autocannon stopped (counted in `sent`) are done.
   await waitUntilIdle(opts.processes);
@@ -132,6 +153,7 @@ export async function measure(scenario: Scenario, opts: MeasureOptions): Promise
     statementsPerRequest:
       statementsBefore === null || statementsAfter === null || result.requests.sent === 0 ? null : (statementsAfter - statementsBefore) / result.requests.sent,
     mismatches: opts.expectBody ? result.mismatches : null,
+    mismatchSamples,
     usage,
     afterwards: problemWith(after, scenario) ?? opts.verifyAfter(after) ?? "ok",
   };

@@ -270,6 +270,8 @@ export interface ProcessUsage {
   name: string;
   /** CPU time over wall time; 100 = one core busy the whole time. */
   cpuPercent: number;
+  /** CPU seconds used in the window: divided by the requests answered, the cost of one request. */
+  cpuSeconds: number;
   peakRssMiB: number;
 }
 
@@ -293,7 +295,7 @@ export function sampleProcesses(processes: { name: string; pid: number }[]): { s
       const seconds = (performance.now() - started) / 1000;
       return processes.map((p, i) => {
         const used = Math.max(0, ticksOrZero(p.pid) - ticks[i]!);
-        return { name: p.name, cpuPercent: (used / CLK_TCK / seconds) * 100, peakRssMiB: peaks[i]! / 1024 };
+        return { name: p.name, cpuPercent: (used / CLK_TCK / seconds) * 100, cpuSeconds: used / CLK_TCK, peakRssMiB: peaks[i]! / 1024 };
       });
     },
   };

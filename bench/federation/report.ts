@@ -41,6 +41,12 @@ const n0 = (v: number) => Math.round(v).toLocaleString("en-GB");
 const n1 = (v: number) => v.toFixed(1);
 const x = (v: number) => `${v.toFixed(2)}x`;
 
+/** Each process's CPU milliseconds per answered request: steadier than req/s on a shared machine. */
+export function cpuPerRequest(m: Measurement): string {
+  if (m.requests === 0) return "—";
+  return m.usage.map((u) => `${u.name} ${n1((u.cpuSeconds * 1000) / m.requests)}`).join(" · ");
+}
+
 function row(target: TargetName, m: Measurement): string {
   const failures =
     [m.non2xx && `${m.non2xx} non-2xx`, m.errors && `${m.errors} errors`, m.timeouts && `${m.timeouts} timeouts`].filter(Boolean).join(", ") || "0";
@@ -56,7 +62,7 @@ function row(target: TargetName, m: Measurement): string {
   // With no request completed inside the window, autocannon's percentiles are zeros, not latencies.
   const [p50, p99] = m.requests > 0 ? [String(m.p50), String(m.p99)] : ["—", "—"];
   const sql = m.statementsPerRequest === null ? "—" : n1(m.statementsPerRequest);
-  return `| ${target} | ${n0(m.requestsPerSecond)} | ${p50} | ${p99} | ${n0(m.requests)} | ${sql} | ${failures} | ${answers} | ${cpu} | ${rss} |`;
+  return `| ${target} | ${n0(m.requestsPerSecond)} | ${p50} | ${p99} | ${n0(m.requests)} | ${sql} | ${failures} | ${answers} | ${cpu} | ${cpuPerRequest(m)} | ${rss} |`;
 }
 
 interface Value {
@@ -168,9 +174,9 @@ export function renderReport(input: ReportInput): string {
   for (const scenario of SCENARIOS) {
     out.push(`## ${scenario}`, ``);
     out.push(
-      `| configuration | req/s | p50 ms | p99 ms | requests | SQL per request | non-2xx / errors / timeouts | answers | CPU % per process | peak RSS MiB per process |`,
+      `| configuration | req/s | p50 ms | p99 ms | requests | SQL per request | non-2xx / errors / timeouts | answers | CPU % per process | CPU ms per request | peak RSS MiB per process |`,
     );
-    out.push(`|---|---:|---:|---:|---:|---:|---|---|---|---|`);
+    out.push(`|---|---:|---:|---:|---:|---:|---|---|---|---|---|`);
     for (const t of TARGETS) {
       const r = input.results.get(resultKey(t, scenario));
       if (r) out.push(row(t, r));
@@ -201,7 +207,8 @@ export function renderReport(input: ReportInput): string {
     ``,
     `How to read this: req/s is autocannon's mean over the measured seconds; p50/p99 are its latency percentiles in ms.`,
     `CPU % is each process's CPU time over the measured wall time (100 = one core busy throughout; this machine has ${m.nproc}),`,
-    `read from /proc/<pid>/stat; peak RSS is the largest VmRSS sampled every 200 ms during the measurement. "answers" says whether`,
+    `read from /proc/<pid>/stat; "CPU ms per request" is each process's CPU time in the window over the requests answered in it (steadier than req/s when`,
+    `the machine is shared: it counts work, not waiting); peak RSS is the largest VmRSS sampled every 200 ms during the measurement. "answers" says whether`,
     `the request sent after the run was still a correct answer equal to the reference, and how many responses during the run`,
     `differed from the answer checked before it. "SQL per request" is the number of statements the subgraphs (or the monolith)`,
     `sent through Prisma during the run, divided by the requests sent (the gateway's audit inserts are not included): the`,
