@@ -4,7 +4,7 @@
 // as the data grows. Every configuration runs as child processes, measured from /proc. Writes
 // bench/RESULTS.md.
 //   npm run bench -- [--residents 1000] [--scale 1000,100000,400000] [--duration 10]
-//                    [--connections 50] [--only federated-warm,monolith] [--quick]
+//                    [--connections 50] [--only federated-warm,monolith] [--scenarios resident-view] [--quick]
 // Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/carerecord_bench) and
 // BENCH_REDIS_URL (default redis://127.0.0.1:6379/5).
 import { migrateAll } from "../subgraphs/registry.js";
@@ -21,7 +21,7 @@ import { killChildrenOnExit, portInUse, startServer, type ServerProcess } from "
 import { buildScenarios, mintTokens, pickSubjects, type Scenario, type Subjects } from "./federation/scenarios.js";
 import { firstDifference, measure, problemWith, send, type Answer, type Measurement } from "./federation/load.js";
 import { CLOSED_REDIS_PORT, GATEWAY_PORT, REFERENCE, SUBGRAPH_BASE_PORT, TARGETS, processesFor, type TargetName } from "./federation/targets.js";
-import { cpuPerRequest, renderReport, resultKey, type GrowthRow } from "./federation/report.js";
+import { SCENARIO_NAMES, cpuPerRequest, renderReport, resultKey, type GrowthRow } from "./federation/report.js";
 
 const WARMUP_SECONDS = 2;
 /** Distinct users per role, rotated per request: many more than requests in flight. */
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "50" },
     only: { type: "string" },
+    // Measure only these screens (all are still checked against the reference before measuring).
+    scenarios: { type: "string" },
     quick: { type: "boolean", default: false },
     // Interleaved rounds (median reported): on a small shared machine one 10 s window is noisy.
     repeat: { type: "string", default: "1" },
@@ -43,7 +45,7 @@ const { values } = parseArgs({
 });
 const usage = (why: string): never => {
   console.error(
-    `${why}\nusage: npm run bench -- [--residents N] [--scale N,N,...] [--duration S] [--connections C] [--only ${TARGETS.join(",")}] [--quick] [--repeat N] [--out FILE.md]`,
+    `${why}\nusage: npm run bench -- [--residents N] [--scale N,N,...] [--duration S] [--connections C] [--only ${TARGETS.join(",")}] [--scenarios ${SCENARIO_NAMES.join(",")}] [--quick] [--repeat N] [--out FILE.md]`,
   );
   process.exit(2);
 };
@@ -60,6 +62,8 @@ const outFile = /^[\w.-]+\.md$/.test(values.out!) ? values.out! : usage("--out m
 const only = values.only?.split(",").map((t) => t.trim());
 for (const t of only ?? []) if (!(TARGETS as readonly string[]).includes(t)) usage(`unknown target ${t}`);
 const selected = TARGETS.filter((t) => !only || only.includes(t));
+const onlyScenarios = values.scenarios?.split(",").map((s) => s.trim());
+for (const s of onlyScenarios ?? []) if (!(SCENARIO_NAMES as readonly string[]).includes(s)) usage(`unknown scenario ${s}`);
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/carerecord_bench";
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5";
@@ -222,7 +226,7 @@ async function main() {
     await runAll(
       selected,
       phase,
-      () => phase.scenarios,
+      () => phase.scenarios.filter((s) => !onlyScenarios || onlyScenarios.includes(s.name)),
       (t, r) => r.forEach((m, s) => samples.set(resultKey(t, s), [...(samples.get(resultKey(t, s)) ?? []), m])),
     );
   }

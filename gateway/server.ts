@@ -4,7 +4,6 @@ import type { SubgraphName } from "../subgraphs/registry.js";
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
-import { unifiedGraphHandler } from "@graphql-hive/router-runtime";
 import type { RunningServer } from "../platform/subgraph/server.js";
 import { closeGracefully, listen } from "../platform/http/listen.js";
 import { useAuthentication } from "./plugins/authenticate.js";
@@ -18,6 +17,7 @@ import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
 import { useScopes } from "./plugins/scopes.js";
 import { servedSupergraph } from "./served-supergraph.js";
+import { unifiedGraphHandler } from "./enum-projection.js";
 import { useSectionStatus } from "./sections.js";
 import { useMetrics } from "./plugins/metrics.js";
 import { usePersistedQueries, type PersistedOperationSettings } from "./plugins/persisted-queries.js";
@@ -62,7 +62,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
   return createGatewayRuntime({
     supergraph: servedSupergraph(supergraph),
     // Hive Router's Rust query planner and its purpose-built executor instead of the default
-    // stitching runtime (see bench/RESULTS.md for what it buys on this machine).
+    // stitching runtime (see bench/RESULTS.md for what it buys on this machine), serving a schema
+    // whose enum values carry only @inaccessible (enum-projection.ts).
     unifiedGraphHandler,
     transportEntries: Object.fromEntries(
       Object.entries(opts.subgraphUrls).map(([name, location]) => [

@@ -5,7 +5,8 @@ import type { Scenario, Subjects } from "./scenarios.js";
 import { DESCRIPTIONS, REFERENCE, TARGETS, type TargetName } from "./targets.js";
 
 type ScenarioName = Scenario["name"];
-const SCENARIOS: ScenarioName[] = ["resident-view", "home-dashboard", "urgent-care-plan"];
+export const SCENARIO_NAMES: readonly ScenarioName[] = ["resident-view", "home-dashboard", "urgent-care-plan"];
+const SCENARIOS = SCENARIO_NAMES;
 
 export interface GrowthRow {
   residents: number;

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { createCursorCodec, decodeCursor, encodeCursor, pageRequest, pageSize, toConnection, twoWayConnection } from "./paging.js";
+import { createCursorCodec, decodeCursor, encodeCursor, pageRequest, pageSize, toConnection, twoWayConnection, withNodes } from "./paging.js";
 
 const badInput = (f: () => unknown) => {
   try {
@@ -76,6 +76,26 @@ describe("paging", () => {
       startCursor: null,
       endCursor: null,
     });
+  });
+
+  it("seals a cursor only when it is read, once, and the same as sealing it at once", async () => {
+    const rows = [{ id: "a" }, { id: "b" }, { id: "c" }];
+    const keys: string[] = [];
+    const keyOf = (r: { id: string }) => (keys.push(r.id), [r.id]);
+    const forward = toConnection("L", rows, 2, keyOf);
+    const twoWay = twoWayConnection("L", rows, { size: 2, backward: false, cursor: null, argument: "after" }, keyOf, async () => false);
+    const renamed = withNodes(forward.edges, ["x", "y"]);
+    expect(keys).toEqual([]); // nothing sealed while nobody reads a cursor
+    expect(renamed.map((e) => e.node)).toEqual(["x", "y"]);
+    expect(keys).toEqual([]);
+    expect(renamed[1]!.cursor).toBe(encodeCursor("L", ["b"]));
+    expect(forward.edges[1]!.cursor).toBe(encodeCursor("L", ["b"]));
+    expect(forward.pageInfo.endCursor).toBe(encodeCursor("L", ["b"]));
+    expect(keys).toEqual(["b"]); // sealed once, shared by the edge, its renamed copy and PageInfo
+    expect(forward.pageInfo.startCursor).toBe(encodeCursor("L", ["a"]));
+    expect((await twoWay.pageInfo()).startCursor).toBe(encodeCursor("L", ["a"]));
+    // JSON (the cache's form) carries the cursors like any other field.
+    expect(JSON.parse(JSON.stringify(forward)).edges[0].cursor).toBe(encodeCursor("L", ["a"]));
   });
 
   it("reads first/after and last/before, and refuses mixing the directions", () => {

@@ -115,20 +115,52 @@ export interface PageInfo {
 }
 
 export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
+  edges: Edge<T>[];
   pageInfo: PageInfo;
 }
 
+/** The cursor of edge `i`, or null when there is none; read only when a client selects it. */
 const pageInfoOf = (edges: { cursor: string }[], hasNextPage: boolean, hasPreviousPage: boolean): PageInfo => ({
   hasNextPage,
   hasPreviousPage,
-  startCursor: edges[0]?.cursor ?? null,
-  endCursor: edges.at(-1)?.cursor ?? null,
+  get startCursor() {
+    return edges[0]?.cursor ?? null;
+  },
+  get endCursor() {
+    return edges.at(-1)?.cursor ?? null;
+  },
 });
+
+export type Edge<T> = { readonly cursor: string; node: T };
+
+/**
+ * An edge whose cursor is sealed when first read, then kept. Sealing costs an HMAC and an AES-GCM
+ * encryption, and most answers (a resident's sections, the dashboard) never select a cursor: done
+ * for every row it was the subgraphs' largest cost of our own (bench/PROFILE.md).
+ */
+function lazyEdge<T>(scope: string, node: T, keyOf: (row: T) => (string | number)[]): Edge<T> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= encodeCursor(scope, keyOf(node)));
+    },
+  };
+}
+
+/** The same edges (cursors still sealed only when read) over other nodes: `nodes[i]` for edge `i`. */
+export function withNodes<T, U>(edges: readonly Edge<T>[], nodes: readonly U[]): Edge<U>[] {
+  return edges.map((edge, i) => ({
+    node: nodes[i]!,
+    get cursor() {
+      return edge.cursor;
+    },
+  }));
+}
 
 /** A forward-only connection of list `scope` from rows fetched with limit `size + 1` (the extra row tells hasNextPage). */
 export function toConnection<T>(scope: string, rows: T[], size: number, keyOf: (row: T) => (string | number)[]): Connection<T> {
-  const edges = rows.slice(0, size).map((node) => ({ cursor: encodeCursor(scope, keyOf(node)), node }));
+  const edges = rows.slice(0, size).map((node) => lazyEdge(scope, node, keyOf));
   return { edges, pageInfo: pageInfoOf(edges, rows.length > size, false) };
 }
 
@@ -164,7 +196,7 @@ export function pageRequest(args: { first?: number | null; after?: string | null
 
 /** A page of a two-way list; its PageInfo is worked out when asked for (it may need a statement). */
 export interface TwoWayConnection<T> {
-  edges: { cursor: string; node: T }[];
+  edges: Edge<T>[];
   pageInfo: () => Promise<PageInfo>;
 }
 
@@ -183,7 +215,7 @@ export function twoWayConnection<T>(
 ): TwoWayConnection<T> {
   const page = rows.slice(0, request.size);
   if (request.backward) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(scope, keyOf(node)), node }));
+  const edges = page.map((node) => lazyEdge(scope, node, keyOf));
   const further = rows.length > request.size;
   let info: Promise<PageInfo> | undefined;
   const pageInfo = async () => {
