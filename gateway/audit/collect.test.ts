@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { buildSchema, parse } from "graphql";
 import { print } from "graphql";
-import { AuditIntegrityError, collectSectionEvents, withAuditKeys } from "./collect.js";
+import { AuditIntegrityError, auditedTypes, collectSectionEvents, withAuditKeys } from "./collect.js";
 import { AUDIT_KEY_ALIAS, SECTION_REFUSAL_ALIAS, SECTION_STATUS_ALIAS } from "./reserved-names.js";
 
 const schema = buildSchema(readFileSync(new URL("../../schema/api.graphql", import.meta.url), "utf8"));
@@ -127,5 +127,24 @@ describe("collectSectionEvents", () => {
     );
     const events = collectSectionEvents(two, schema, { resident: { [AUDIT_KEY_ALIAS]: NHS, carePlan: itemWrapper("NOT_RECORDED", null) } }, [], {}, "B");
     expect(events.map((e) => e.section)).toEqual(["CARE_PLAN"]);
+  });
+
+  it("walks only into types that can lead to a Resident, a CarePlan or a section wrapper, through fields, unions and interfaces", () => {
+    const audited = auditedTypes(schema);
+    for (const t of ["Query", "Mutation", "CareHome", "ResidentConnection", "ResidentEdge", "Resident", "CarePlan", "AllergiesSection", "MedicationsSection"])
+      expect(audited.has(t)).toBe(true);
+    // A section's entries hold no resident: the walk does not visit them one by one.
+    for (const t of ["Allergy", "AllergyReaction", "Medication", "MedicationDispense", "Observation"]) expect(audited.has(t)).toBe(false);
+    const deep = buildSchema(`
+      type Query { search: [Hit] note: Note }
+      union Hit = Note | Box
+      type Box { inner: Inner }
+      interface Inner { x: Int }
+      type Deep implements Inner { x: Int, resident: Resident }
+      type Shallow implements Inner { x: Int }
+      type Resident { nhsNumber: String }
+      type Note { text: String }
+    `);
+    expect([...auditedTypes(deep)].sort()).toEqual(["Box", "Deep", "Hit", "Inner", "Query", "Resident"]);
   });
 });

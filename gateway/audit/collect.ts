@@ -8,13 +8,18 @@ import {
   TypeInfo,
   getNamedType,
   getOperationAST,
+  isInterfaceType,
   isObjectType,
+  isUnionType,
   visit,
   visitWithTypeInfo,
   type ASTVisitor,
   type DocumentNode,
   type FieldNode,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
   type GraphQLSchema,
+  type GraphQLUnionType,
   type SelectionSetNode,
   type ValidationContext,
 } from "graphql";
@@ -82,6 +87,38 @@ export function withAuditKeys(document: DocumentNode, schema: GraphQLSchema): Do
   );
 }
 
+const auditedTypesBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+/**
+ * The types whose values can hold, at any depth, an object the audit reads (a keyed type) or
+ * cleans (a section wrapper, carrying the reserved status): the walk never descends into any other,
+ * so a section's entries (a lab report's results, a medicine's dispensings) are not visited
+ * object by object. Computed once per schema, to a fixed point over fields and possible types.
+ */
+export function auditedTypes(schema: GraphQLSchema): ReadonlySet<string> {
+  let holds = auditedTypesBySchema.get(schema) as Set<string> | undefined;
+  if (holds) return holds;
+  holds = new Set<string>();
+  const composite = Object.values(schema.getTypeMap()).filter(
+    (t): t is GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType =>
+      !t.name.startsWith("__") && (isObjectType(t) || isInterfaceType(t) || isUnionType(t)),
+  );
+  for (const t of composite) if (KEYED_TYPES.has(t.name) || isSectionWrapper(t)) holds.add(t.name);
+  const children = (t: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType): { name: string }[] =>
+    isUnionType(t)
+      ? [...t.getTypes()]
+      : [...Object.values(t.getFields()).map((f) => getNamedType(f.type)), ...(isInterfaceType(t) ? schema.getPossibleTypes(t) : [])];
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const t of composite)
+      if (!holds.has(t.name) && children(t).some((c) => holds!.has(c.name))) {
+        holds.add(t.name);
+        changed = true;
+      }
+  }
+  auditedTypesBySchema.set(schema, holds);
+  return holds;
+}
+
 /**
  * ALLOWED: the section was served (possibly empty). DENIED: an access rule refused it.
  * UNAVAILABLE: it was asked for but not shown because its source failed (or another fault).
@@ -147,6 +184,14 @@ export function collectSectionEvents(
   if (!operation) return [];
   const root = schema.getRootType(operation.operation);
   if (!root) return [];
+  const audited = auditedTypes(schema);
+  // One list of fields per selection set, however many objects of a list share it.
+  const fieldLists = new Map<SelectionSetNode, FieldNode[]>();
+  const fieldsOf = (set: SelectionSetNode) => {
+    let fields = fieldLists.get(set);
+    if (!fields) fieldLists.set(set, (fields = selectedFields(set, fragments)));
+    return fields;
+  };
 
   const events = new Map<string, SectionEvent>();
   const errorsAt = (path: (string | number)[]) => errors.filter((e) => e.path && path.every((p, i) => e.path![i] === p));
@@ -182,7 +227,7 @@ export function collectSectionEvents(
     const object = value as Record<string, unknown>;
     const type = schema.getType(typeName);
     if (!isObjectType(type)) return;
-    const fields = selectedFields(set, fragments);
+    const fields = fieldsOf(set);
     if (typeName === "CarePlan") {
       // Within a Resident, the resident's key and its section's event cover the plan (its own key is
       // only removed). Outside (a care plan mutation's payload) it is a view of the plan's versions,
@@ -224,8 +269,10 @@ export function collectSectionEvents(
       if (!f.selectionSet) continue;
       const fieldDef = type.getFields()[f.name.value];
       if (!fieldDef) continue;
+      const fieldType = getNamedType(fieldDef.type).name;
+      if (!audited.has(fieldType)) continue;
       const key = f.alias?.value ?? f.name.value;
-      walk(getNamedType(fieldDef.type).name, f.selectionSet, object[key], [...path, key], withinResident || typeName === "Resident");
+      walk(fieldType, f.selectionSet, object[key], [...path, key], withinResident || typeName === "Resident");
     }
   };
 
