@@ -45,7 +45,7 @@ const x = (v: number) => `${v.toFixed(2)}x`;
 /** Each process's CPU milliseconds per answered request: steadier than req/s on a shared machine. */
 export function cpuPerRequest(m: Measurement): string {
   if (m.requests === 0) return "—";
-  return m.usage.map((u) => `${u.name} ${n1((u.cpuSeconds * 1000) / m.requests)}`).join(" · ");
+  return m.usage.map((u) => `${u.name} ${((u.cpuSeconds * 1000) / m.requests).toFixed(2)}`).join(" · ");
 }
 
 function row(target: TargetName, m: Measurement): string {
@@ -104,14 +104,18 @@ function checks(input: ReportInput): Check[] {
   const get = (t: TargetName, s: ScenarioName) => input.results.get(resultKey(t, s));
   const perScenario = (a: TargetName, b: TargetName, fmt?: (v: number) => string) => SCENARIOS.map((s) => ratio(get(a, s), get(b, s), s, fmt));
   const overhead = (v: number) => (1 - 1 / v) * 100;
-  const warmView = get("federated-warm", "resident-view");
   const growth = (pick: (g: GrowthRow) => Measurement | null) =>
     input.growth.map((g) => ratio(pick(g), input.growth[0] && pick(input.growth[0]), n0(g.residents)));
   const oneSize = input.growth.length < 2 ? "one data size; run with --scale" : undefined;
   return [
-    { label: "warm vs Apollo Gateway peer (req/s)", target: "≥ 3x", values: perScenario("federated-warm", "apollo-gateway-peer"), pass: (v) => v >= 3 },
+    { label: "warm vs Apollo Gateway peer (req/s)", target: "≥ 10x", values: perScenario("federated-warm", "apollo-gateway-peer"), pass: (v) => v >= 10 },
     { label: "warm vs monolith (req/s)", target: "≥ 1x", values: perScenario("federated-warm", "monolith"), pass: (v) => v >= 1 },
-    { label: "warm vs bare ceiling (req/s)", target: "none (the ceiling)", values: perScenario("federated-warm", "bare") },
+    {
+      label: "warm vs bare ceiling (req/s)",
+      target: "≥ 5 % for resident-view",
+      values: [ratio(get("federated-warm", "resident-view"), get("bare", "resident-view"), "resident-view", (v) => `${(v * 100).toFixed(2)} %`)],
+      pass: (v) => v >= 0.05,
+    },
     { label: "Redis down vs cache off (req/s)", target: "≥ 0.5x", values: perScenario("federated-redis-down", "federated-cache-off"), pass: (v) => v >= 0.5 },
     {
       label: "authorisation overhead: 1 − (shield on ÷ shield off), both cache warm",
@@ -123,24 +127,24 @@ function checks(input: ReportInput): Check[] {
       pass: (v) => v < 15,
     },
     {
-      label: `p99 of warm resident-view at 50 connections`,
-      target: "< 50 ms",
-      values: [
-        {
-          what: "resident-view",
-          value: warmView?.requests ? warmView.p99 : null,
-          shown: warmView ? (warmView.requests ? `${warmView.p99} ms` : "no request completed") : "not run",
-        },
-      ],
-      pass: (v) => v < 50,
-      notApplicable: input.connections === 50 ? undefined : `this run used ${input.connections} connections`,
+      label: "p99 ÷ p50 of the warm screens",
+      target: "≤ 2",
+      values: SCENARIOS.map((scenario) => {
+        const m = get("federated-warm", scenario);
+        if (!m) return { what: scenario, value: null, shown: "not run" };
+        if (!m.requests || !m.p50) return { what: scenario, value: null, shown: "no request completed" };
+        return { what: scenario, value: m.p99 / m.p50, shown: `${n1(m.p99 / m.p50)} (${m.p50} / ${m.p99} ms)` };
+      }),
+      pass: (v) => v <= 2,
+      notApplicable: input.connections === 50 ? undefined : `this run used ${input.connections} connections; the target is at 50`,
     },
-    // The target bounds how much more data may cost: at most 20 % fewer req/s. Faster is not a failure.
+    // Issue 12: no slower at 400,000 residents than at 1,000. One 10 s window varies by about 10 %
+    // here between identical runs, so "no slower" is read as at most 10 % fewer req/s. Faster is not a failure.
     {
       label: "growth: warm resident-view vs smallest size",
-      target: "at most 20 % slower",
+      target: "no slower (≥ 0.9x: run-to-run noise)",
       values: growth((g) => g.warm),
-      pass: (v) => v >= 0.8,
+      pass: (v) => v >= 0.9,
       notApplicable: oneSize,
     },
     {
