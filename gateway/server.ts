@@ -15,6 +15,7 @@ import { useAudit } from "./plugins/audit.js";
 import type { BreakGlassLookup } from "./audit/event.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
+import { AdmissionGate } from "./admission.js";
 import { useScopes } from "./plugins/scopes.js";
 import { servedSupergraph } from "./served-supergraph.js";
 import { unifiedGraphHandler } from "./enum-projection.js";
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   bulkLane: BulkLaneSettings | null;
   /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
   timeouts: { upstreamMs: number; requestDeadlineMs: number };
+  /** MAX_IN_FLIGHT: client requests executing at once; the rest wait within the deadline (admission.ts). */
+  maxInFlight: number;
   /** false in production: no introspection, no "Did you mean" suggestions (the schema is published as a file). */
   exposeSchema: boolean;
   /** Origins allowed to call from a browser (env CORS_ORIGINS); none by default. */
@@ -59,6 +62,8 @@ export interface GatewayOptions {
 // tied to this supergraph, so they stay in process rather than in Redis.
 export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
   const supergraph = readFileSync(SUPERGRAPH_PATH, "utf8");
+  // One per gateway process, whatever the runtime does with the plugin list.
+  const gate = new AdmissionGate(opts.maxInFlight);
   return createGatewayRuntime({
     supergraph: servedSupergraph(supergraph),
     // Hive Router's Rust query planner and its purpose-built executor instead of the default
@@ -77,7 +82,7 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     ),
     upstreamTimeout: opts.timeouts.upstreamMs,
     plugins: () => [
-      useRequestDeadline(opts.timeouts.requestDeadlineMs),
+      useRequestDeadline(opts.timeouts.requestDeadlineMs, gate),
       // Refuses what the engine cannot plan before any other plugin sees the operation.
       useRequestContract(),
       useMetrics(opts.subgraphUrls, opts.metricsToken),

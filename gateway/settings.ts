@@ -26,6 +26,7 @@ export function gatewaySettings(env: Env, caches: Pick<CacheHub, "link" | "keyPr
         { url: env.BULK_LANE_URL, minCost: env.BULK_LANE_MIN_COST, timeoutMs: env.REQUEST_DEADLINE_MS + 5000 }
       : null,
     timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
+    maxInFlight: env.MAX_IN_FLIGHT,
     metricsToken: env.METRICS_TOKEN,
     exposeSchema: env.NODE_ENV !== "production",
     corsOrigins: env.CORS_ORIGINS,

@@ -1,7 +1,7 @@
 // Talking to a target: single requests that prove it answers correctly, and autocannon runs that
 // measure it while its processes are sampled.
 import autocannon, { type RequestData } from "autocannon";
-import { sampleProcesses, waitUntilIdle, type ProcessUsage } from "./processes.js";
+import { sampleProcesses, sampleServices, waitUntilIdle, type ProcessUsage } from "./processes.js";
 import type { Scenario } from "./scenarios.js";
 
 export interface Answer {
@@ -127,6 +127,10 @@ export async function measure(scenario: Scenario, opts: MeasureOptions): Promise
   // The benchmark's own process is sampled too: on a small machine the load generator competes
   // with the servers for the same cores.
   const sampler = sampleProcesses([...opts.processes, { name: "load generator", pid: process.pid }]);
+  const services = sampleServices([
+    { name: "postgresql", comm: "postgres" },
+    { name: "redis", comm: "redis-server" },
+  ]);
   const expected = opts.expectBody;
   const expectedData = expected === undefined ? undefined : (JSON.parse(expected) as { data?: unknown }).data;
   const mismatchSamples: string[] = [];
@@ -137,7 +141,7 @@ export async function measure(scenario: Scenario, opts: MeasureOptions): Promise
     return false;
   };
   const result = await autocannon({ ...base, duration: opts.duration, ...(expected ? { verifyBody } : {}) });
-  const usage = sampler.stop();
+  const usage = [...sampler.stop(), ...services.stop()];
   // Idle again: the requests still in flight when autocannon stopped (counted in `sent`) are done.
   await waitUntilIdle(opts.processes);
   const statementsAfter = await statementCount(opts.processes);

@@ -2,7 +2,7 @@
 // own process group, so it can be measured on its own (/proc) and always be killed as a whole,
 // whatever happens to the benchmark.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -272,7 +272,41 @@ export interface ProcessUsage {
   cpuPercent: number;
   /** CPU seconds used in the window: divided by the requests answered, the cost of one request. */
   cpuSeconds: number;
-  peakRssMiB: number;
+  /** null for a group of processes (the database's and Redis's servers). */
+  peakRssMiB: number | null;
+}
+
+/** Pids of the machine's processes with this command name (PostgreSQL's backends, Redis). */
+function pidsNamed(comm: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === comm) pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU of the shared services the stack uses (PostgreSQL: the audit's inserts; Redis: rate limits
+ * and the cache), which take the same two cores as the servers under test. Every process of that
+ * name counts (a backend started during the window counts in full); nothing else may run meanwhile.
+ */
+export function sampleServices(services: { name: string; comm: string }[]): { stop(): ProcessUsage[] } {
+  const started = performance.now();
+  const before = services.map((s) => new Map(pidsNamed(s.comm).map((pid) => [pid, ticksOrZero(pid)])));
+  return {
+    stop() {
+      const seconds = (performance.now() - started) / 1000;
+      return services.map((s, i) => {
+        const used = pidsNamed(s.comm).reduce((sum, pid) => sum + Math.max(0, ticksOrZero(pid) - (before[i]!.get(pid) ?? 0)), 0);
+        return { name: s.name, cpuPercent: (used / CLK_TCK / seconds) * 100, cpuSeconds: used / CLK_TCK, peakRssMiB: null };
+      });
+    },
+  };
 }
 
 /** Samples CPU ticks and RSS (every 200 ms) of some processes over one measurement window. */

@@ -57,8 +57,8 @@ function row(target: TargetName, m: Measurement): string {
   ].join("; ");
   const cpu = m.usage.map((u) => `${u.name} ${n0(u.cpuPercent)}`).join(" · ");
   const rss = m.usage
-    .filter((u) => u.name !== "load generator")
-    .map((u) => `${u.name} ${n0(u.peakRssMiB)}`)
+    .filter((u) => u.name !== "load generator" && u.peakRssMiB !== null)
+    .map((u) => `${u.name} ${n0(u.peakRssMiB!)}`)
     .join(" · ");
   // With no request completed inside the window, autocannon's percentiles are zeros, not latencies.
   const [p50, p99] = m.requests > 0 ? [String(m.p50), String(m.p99)] : ["—", "—"];

@@ -4,6 +4,7 @@
 // flight are cancelled.
 import { setMaxListeners } from "node:events";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import type { AdmissionGate } from "../admission.js";
 
 const MAX_SIGNAL_LISTENERS = 1000;
 import { SERVICE_UNAVAILABLE } from "./source-errors.js";
@@ -12,7 +13,8 @@ const BODY = JSON.stringify({
   errors: [{ message: "The care record took too long to answer. Try again shortly.", extensions: { code: SERVICE_UNAVAILABLE, retryable: true } }],
 });
 
-export function useRequestDeadline(ms: number): GatewayPlugin {
+/** `gate`: the request waits for its place (admission.ts) inside the deadline, so the wait counts. */
+export function useRequestDeadline(ms: number, gate: AdmissionGate): GatewayPlugin {
   // Every subgraph call of a request listens for abort on signals derived from this one (the
   // runtime's upstream timeout combines them per call): a dashboard's plan adds more listeners than
   // Node's default of ten, which is not a leak, and the warning would break the one-JSON-object-per-
@@ -21,7 +23,10 @@ export function useRequestDeadline(ms: number): GatewayPlugin {
   return {
     onRequest({ request, requestHandler, setRequestHandler, fetchAPI }) {
       const deadline = new AbortController();
-      Object.defineProperty(request, "signal", { value: AbortSignal.any([request.signal, deadline.signal]) });
+      // Aborted by the deadline or by the client going away: either way the request stops waiting
+      // for its place, and its subgraph calls are cancelled.
+      const signal = AbortSignal.any([request.signal, deadline.signal]);
+      Object.defineProperty(request, "signal", { value: signal });
       setRequestHandler(
         (req, ctx) =>
           new Promise((resolve, reject) => {
@@ -29,16 +34,23 @@ export function useRequestDeadline(ms: number): GatewayPlugin {
               deadline.abort();
               resolve(new fetchAPI.Response(BODY, { status: 503, headers: { "content-type": "application/json; charset=utf-8" } }));
             }, ms);
-            Promise.resolve(requestHandler(req, ctx)).then(
-              (response) => {
-                clearTimeout(timer);
-                resolve(response);
-              },
-              (error: unknown) => {
-                clearTimeout(timer);
-                reject(error);
-              },
-            );
+            void gate.enter(signal).then((admitted) => {
+              // Not admitted: the deadline passed (and answered) or the client left while it waited.
+              if (!admitted) return;
+              Promise.resolve()
+                .then(() => requestHandler(req, ctx))
+                .then(
+                  (response) => {
+                    clearTimeout(timer);
+                    resolve(response);
+                  },
+                  (error: unknown) => {
+                    clearTimeout(timer);
+                    reject(error);
+                  },
+                )
+                .finally(() => gate.leave());
+            });
           }),
       );
     },

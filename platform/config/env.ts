@@ -92,6 +92,9 @@ const schema = z
     // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
     REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+    // Client requests one gateway process executes at once; the rest wait their turn within the
+    // request deadline (gateway/admission.ts). Calibrated in bench/PROFILE.md.
+    MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(64),
     // Trusted documents (gateway/trusted-documents.ts): GraphQL Code Generator persisted-document
     // manifests (comma-separated paths) whose operations clients may run by hash; and whether any
     // other document may run at all (unset: yes, except in production).

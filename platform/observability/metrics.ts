@@ -50,6 +50,16 @@ export const metrics = {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   }),
+  gatewayInFlight: new Gauge({
+    name: "carerecord_gateway_requests_in_flight",
+    help: "Client requests executing in the gateway (at most MAX_IN_FLIGHT)",
+    registers: [registry],
+  }),
+  gatewayQueued: new Gauge({
+    name: "carerecord_gateway_requests_queued",
+    help: "Client requests waiting for one of the gateway's MAX_IN_FLIGHT places",
+    registers: [registry],
+  }),
   persistedQueries: new Counter({
     name: "carerecord_persisted_queries_total",
     help: "Persisted operation look-ups: trusted documents and automatic persisted queries",
