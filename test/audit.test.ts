@@ -47,6 +47,9 @@ describe("access events", () => {
     for (const e of events)
       expect(e).toMatchObject({ nhs_number: n, outcome: "ALLOWED", denial_code: null, purpose: "NORMAL", org_code: "CH00001", user_role: "care_home_nurse" });
     expect(new Set(events.map((e) => e.operation_hash)).size).toBe(1);
+    // Time-ordered ids (UUID version 7): the event table's primary key grows at its right edge.
+    const ids = await stack.db.sql.query<{ id: string }>(`SELECT id FROM usage.access_event WHERE user_id = $1`, [nurse.userId]);
+    for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it("counts sections per resident across a whole home", async () => {

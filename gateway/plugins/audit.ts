@@ -1,7 +1,8 @@
 // Every section of a resident's record returned to (or refused to) a user becomes one access
 // event, written durably before the response is released. If the audit cannot be written, the
 // data is withheld: the care record never shows what it has not recorded showing.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
+import { timeOrderedId } from "../../platform/db/time-ordered-id.js";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from "graphql";
 import { AuditIntegrityError, ReservedNamesRule, collectSectionEvents, withAuditKeys } from "../audit/collect.js";
@@ -60,9 +61,10 @@ export function useAudit(writer: AuditWriter, breakGlass: BreakGlassLookup): Gat
             if (events.length === 0) return;
             const reasons = await breakGlass(identity.userId, [...new Set(events.map((e) => e.nhsNumber))]);
             const occurredAt = new Date();
+            const at = occurredAt.getTime();
             await writer.record(
               events.map((e) => ({
-                id: randomUUID(),
+                id: timeOrderedId(at),
                 occurredAt,
                 userId: identity.userId,
                 userRole: identity.role,
