@@ -3,28 +3,21 @@
 // counted as queued, and runs only once the first has finished; both answers are whole. Without
 // the bound, the second would have answered while the first hung.
 import { env } from "../platform/config/env.js";
-import { startChildSubgraph, type ChildSubgraph } from "./support/child-subgraph.js";
-import { startGatewayOver } from "./support/gateway-over.js";
-import { gatewayQuery, nurseAt, startTestStack, type Stack } from "./support/stack.js";
-import { pickResident } from "./support/scratch-stack.js";
+import type { ChildSubgraph } from "./support/child-subgraph.js";
+import { startWithChildMedications, type ChildMedicationsStack } from "./support/child-medications.js";
+import { gatewayQuery, nurseAt } from "./support/stack.js";
 
-let base: Stack;
+let stack: ChildMedicationsStack;
 let child: ChildSubgraph;
-let over: Awaited<ReturnType<typeof startGatewayOver>>;
-let resident: { nhs: string; home: string };
+let over: ChildMedicationsStack["over"];
+let resident: ChildMedicationsStack["resident"];
 
 beforeAll(async () => {
-  base = await startTestStack();
-  child = await startChildSubgraph("medications");
   // One place; timeouts long enough that only SIGCONT ends the frozen call.
-  over = await startGatewayOver(base, { medications: child.url }, { MAX_IN_FLIGHT: 1, UPSTREAM_TIMEOUT_MS: 60_000, REQUEST_DEADLINE_MS: 60_000 });
-  resident = await pickResident(base, "NOT r.sharing_objection AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number)");
+  stack = await startWithChildMedications({ MAX_IN_FLIGHT: 1, UPSTREAM_TIMEOUT_MS: 60_000, REQUEST_DEADLINE_MS: 60_000 });
+  ({ child, over, resident } = stack);
 }, 60_000);
-afterAll(async () => {
-  await child?.close();
-  await over?.close();
-  await base?.close();
-});
+afterAll(() => stack?.close());
 
 const WITH_MEDICINES = `query ($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber medications { status items { id } } } }`;
 const WITHOUT_MEDICINES = `query ($nhs: NhsNumber!) { resident(nhsNumber: $nhs) { nhsNumber allergies { status items { id } } } }`;

@@ -6,28 +6,23 @@
 import { parseEnv } from "../platform/config/env.js";
 import { startChildSubgraph, type ChildSubgraph } from "./support/child-subgraph.js";
 import { startGatewayOver } from "./support/gateway-over.js";
-import { gatewayQuery, nurseAt, startTestStack, type GraphQLResponse, type Stack } from "./support/stack.js";
-import { pickResident } from "./support/scratch-stack.js";
+import { gatewayQuery, nurseAt, type GraphQLResponse, type Stack } from "./support/stack.js";
+import { startWithChildMedications, type ChildMedicationsStack } from "./support/child-medications.js";
 
 // The defaults a deployment gets (test/support/env.ts relaxes them for the rest of the suite).
 const DEFAULTS = parseEnv({});
 
+let stack: ChildMedicationsStack;
 let base: Stack;
 let child: ChildSubgraph;
-let over: Awaited<ReturnType<typeof startGatewayOver>>;
-let resident: { nhs: string; home: string };
+let over: ChildMedicationsStack["over"];
+let resident: ChildMedicationsStack["resident"];
 
 beforeAll(async () => {
-  base = await startTestStack();
-  child = await startChildSubgraph("medications");
-  over = await startGatewayOver(base, { medications: child.url }, DEFAULTS);
-  resident = await pickResident(base, "NOT r.sharing_objection AND EXISTS (SELECT 1 FROM medications.medication_request m WHERE m.nhs_number = r.nhs_number)");
+  stack = await startWithChildMedications(DEFAULTS);
+  ({ base, child, over, resident } = stack);
 }, 60_000);
-afterAll(async () => {
-  await child?.close();
-  await over?.close();
-  await base?.close();
-});
+afterAll(() => stack?.close());
 
 const VIEW = `
   fragment Meds on Resident { meds: medications { status outage { sourceSystem since } list: items { id dosageText } } }
