@@ -55,8 +55,7 @@ async function main() {
       // every answer checked: a refused request costs no subgraph call and would flatter the figures.
       let turn = 0;
       const ask = async () => {
-        const token = scenario.tokens[turn++ % scenario.tokens.length]!;
-        const answer = await send(url, { ...scenario, tokens: [token] });
+        const answer = await send(url, scenario, scenario.tokens[turn++ % scenario.tokens.length]);
         const problem = problemWith(answer, scenario);
         if (problem) throw new Error(`${scenario.name}: ${problem}`);
       };

@@ -18,8 +18,9 @@ const headersFor = (scenario: Scenario, token = scenario.tokens[0]!) => ({
   "x-bench-scenario": scenario.operationName,
 });
 
-export async function send(url: string, scenario: Scenario): Promise<Answer> {
-  const res = await fetch(url, { method: "POST", headers: headersFor(scenario), body: scenario.body });
+/** One request as the scenario's first user, or as the user of `token`. */
+export async function send(url: string, scenario: Scenario, token?: string): Promise<Answer> {
+  const res = await fetch(url, { method: "POST", headers: headersFor(scenario, token), body: scenario.body });
   const text = await res.text();
   try {
     const json = JSON.parse(text) as { data?: unknown; errors?: unknown[] };

@@ -276,6 +276,13 @@ export interface ProcessUsage {
   peakRssMiB: number | null;
 }
 
+const usage = (name: string, ticks: number, seconds: number, peakRssMiB: number | null): ProcessUsage => ({
+  name,
+  cpuPercent: (ticks / CLK_TCK / seconds) * 100,
+  cpuSeconds: ticks / CLK_TCK,
+  peakRssMiB,
+});
+
 /** Pids of the machine's processes with this command name (PostgreSQL's backends, Redis). */
 function pidsNamed(comm: string): number[] {
   const pids: number[] = [];
@@ -303,7 +310,7 @@ export function sampleServices(services: { name: string; comm: string }[]): { st
       const seconds = (performance.now() - started) / 1000;
       return services.map((s, i) => {
         const used = pidsNamed(s.comm).reduce((sum, pid) => sum + Math.max(0, ticksOrZero(pid) - (before[i]!.get(pid) ?? 0)), 0);
-        return { name: s.name, cpuPercent: (used / CLK_TCK / seconds) * 100, cpuSeconds: used / CLK_TCK, peakRssMiB: null };
+        return usage(s.name, used, seconds, null);
       });
     },
   };
@@ -328,8 +335,7 @@ export function sampleProcesses(processes: { name: string; pid: number }[]): { s
       clearInterval(timer);
       const seconds = (performance.now() - started) / 1000;
       return processes.map((p, i) => {
-        const used = Math.max(0, ticksOrZero(p.pid) - ticks[i]!);
-        return { name: p.name, cpuPercent: (used / CLK_TCK / seconds) * 100, cpuSeconds: used / CLK_TCK, peakRssMiB: peaks[i]! / 1024 };
+        return usage(p.name, Math.max(0, ticksOrZero(p.pid) - ticks[i]!), seconds, peaks[i]! / 1024);
       });
     },
   };

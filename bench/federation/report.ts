@@ -6,7 +6,6 @@ import { DESCRIPTIONS, REFERENCE, TARGETS, type TargetName } from "./targets.js"
 
 type ScenarioName = Scenario["name"];
 export const SCENARIO_NAMES: readonly ScenarioName[] = ["resident-view", "home-dashboard", "urgent-care-plan"];
-const SCENARIOS = SCENARIO_NAMES;
 
 export interface GrowthRow {
   residents: number;
@@ -102,7 +101,7 @@ function ratio(a: Measurement | null | undefined, b: Measurement | null | undefi
 
 function checks(input: ReportInput): Check[] {
   const get = (t: TargetName, s: ScenarioName) => input.results.get(resultKey(t, s));
-  const perScenario = (a: TargetName, b: TargetName, fmt?: (v: number) => string) => SCENARIOS.map((s) => ratio(get(a, s), get(b, s), s, fmt));
+  const perScenario = (a: TargetName, b: TargetName, fmt?: (v: number) => string) => SCENARIO_NAMES.map((s) => ratio(get(a, s), get(b, s), s, fmt));
   const overhead = (v: number) => (1 - 1 / v) * 100;
   const growth = (pick: (g: GrowthRow) => Measurement | null) =>
     input.growth.map((g) => ratio(pick(g), input.growth[0] && pick(input.growth[0]), n0(g.residents)));
@@ -129,7 +128,7 @@ function checks(input: ReportInput): Check[] {
     {
       label: "p99 ÷ p50 of the warm screens",
       target: "≤ 2",
-      values: SCENARIOS.map((scenario) => {
+      values: SCENARIO_NAMES.map((scenario) => {
         const m = get("federated-warm", scenario);
         if (!m) return { what: scenario, value: null, shown: "not run" };
         if (!m.requests || !m.p50) return { what: scenario, value: null, shown: "no request completed" };
@@ -176,7 +175,7 @@ export function renderReport(input: ReportInput): string {
     ...TARGETS.filter((t) => input.targets.includes(t)).map((t) => `- \`${t}\`: ${DESCRIPTIONS[t]}`),
     ``,
   );
-  for (const scenario of SCENARIOS) {
+  for (const scenario of SCENARIO_NAMES) {
     out.push(`## ${scenario}`, ``);
     out.push(
       `| configuration | req/s | p50 ms | p99 ms | requests | SQL per request | non-2xx / errors / timeouts | answers | CPU % per process | CPU ms per request | peak RSS MiB per process |`,

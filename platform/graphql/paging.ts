@@ -119,7 +119,7 @@ export interface Connection<T> {
   pageInfo: PageInfo;
 }
 
-/** The cursor of edge `i`, or null when there is none; read only when a client selects it. */
+/** PageInfo whose start and end cursors are read (and so sealed) only when a client selects them. */
 const pageInfoOf = (edges: { cursor: string }[], hasNextPage: boolean, hasPreviousPage: boolean): PageInfo => ({
   hasNextPage,
   hasPreviousPage,
@@ -148,10 +148,10 @@ function lazyEdge<T>(scope: string, node: T, keyOf: (row: T) => (string | number
   };
 }
 
-/** The same edges (cursors still sealed only when read) over other nodes: `nodes[i]` for edge `i`. */
-export function withNodes<T, U>(edges: readonly Edge<T>[], nodes: readonly U[]): Edge<U>[] {
+/** The same edges over other nodes (`to` of each node), their cursors still sealed only when read. */
+export function mapNodes<T, U>(edges: readonly Edge<T>[], to: (node: T, index: number) => U): Edge<U>[] {
   return edges.map((edge, i) => ({
-    node: nodes[i]!,
+    node: to(edge.node, i),
     get cursor() {
       return edge.cursor;
     },

@@ -1,6 +1,6 @@
 import type * as Gen from "../generated/resolvers-types.js";
 import { listKey, type ListedResident, type Resident, type ResidentListFilter, type ResidentListOrder, type ResidentListPage } from "../repository.js";
-import { decodeCursor, pageRequest, twoWayConnection, withNodes } from "../../../platform/graphql/paging.js";
+import { decodeCursor, pageRequest, twoWayConnection, mapNodes } from "../../../platform/graphql/paging.js";
 import { badInput } from "../../../platform/errors/errors.js";
 
 const NAME_MIN = 2;
@@ -53,7 +53,7 @@ export const CareHomeResolvers: Gen.CareHomeResolvers = {
     return {
       // Typed as a row, though loadMany may give an Error (or nothing) for one key: graphql-js throws
       // a returned Error and refuses a null node, so that edge fails on its own, as before.
-      edges: withNodes(connection.edges, residents as Resident[]),
+      edges: mapNodes(connection.edges, (_, i) => residents[i] as Resident),
       pageInfo: connection.pageInfo,
       totalCount: () => ctx.repo.residentCountOfHome(home.id, filter),
     };

@@ -3,7 +3,7 @@
 // payload (platform/errors/user-errors.ts): a note out of bounds, a group already decided or an
 // unknown resident is a user error and writes nothing. The storage is ../quarantine.ts.
 import { inputChecks, payloadOf } from "../../../platform/errors/user-errors.js";
-import { decodeCursor, pageSize, toConnection, withNodes } from "../../../platform/graphql/paging.js";
+import { decodeCursor, pageSize, toConnection, mapNodes } from "../../../platform/graphql/paging.js";
 import { badInput } from "../../../platform/errors/errors.js";
 import { idempotencyRequest } from "../../../platform/db/idempotency.js";
 import type { GroupPosition } from "../quarantine.js";
@@ -50,12 +50,6 @@ export const QuarantineQueries: Gen.QueryResolvers = {
     const after = positionOf(decodeCursor(scopeOf(status), args.after, 3));
     const rows = await ctx.quarantine.list(status, size + 1, after);
     const connection = toConnection(scopeOf(status), rows, size, (r) => [r.position.quarantinedAt, r.position.submissionId, r.position.firstIndex]);
-    return {
-      edges: withNodes(
-        connection.edges,
-        connection.edges.map((e) => e.node.group),
-      ),
-      pageInfo: connection.pageInfo,
-    };
+    return { edges: mapNodes(connection.edges, (entry) => entry.group), pageInfo: connection.pageInfo };
   },
 };
