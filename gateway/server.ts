@@ -15,6 +15,7 @@ import { useAudit } from "./plugins/audit.js";
 import type { BreakGlassLookup } from "./audit/event.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
+import { useUpstreamTimeout, type UpstreamTimeouts } from "./plugins/upstream-timeout.js";
 import { AdmissionGate } from "./admission.js";
 import { useScopes } from "./plugins/scopes.js";
 import { servedSupergraph } from "./served-supergraph.js";
@@ -45,8 +46,8 @@ export interface GatewayOptions {
   limits: GatewayLimits;
   /** Where costly operations run (BULK_LANE_URL, gateway/bulk-lane.ts); null: all run here. */
   bulkLane: BulkLaneSettings | null;
-  /** UPSTREAM_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
-  timeouts: { upstreamMs: number; requestDeadlineMs: number };
+  /** UPSTREAM_TIMEOUT_MS and UPSTREAM_BUSY_TIMEOUT_MS per subgraph call, REQUEST_DEADLINE_MS per client request. */
+  timeouts: UpstreamTimeouts & { requestDeadlineMs: number };
   /** MAX_IN_FLIGHT: client requests executing at once; the rest wait within the deadline (admission.ts). */
   maxInFlight: number;
   /** false in production: no introspection, no "Did you mean" suggestions (the schema is published as a file). */
@@ -80,9 +81,10 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
         { location, options: { deduplicateInflightRequests: false } },
       ]),
     ),
-    upstreamTimeout: opts.timeouts.upstreamMs,
     plugins: () => [
       useRequestDeadline(opts.timeouts.requestDeadlineMs, gate),
+      // Innermost around each subgraph call (before source-errors, which sees its timeouts as failures).
+      useUpstreamTimeout(opts.timeouts),
       // Refuses what the engine cannot plan before any other plugin sees the operation.
       useRequestContract(),
       useMetrics(opts.subgraphUrls, opts.metricsToken),

@@ -25,7 +25,7 @@ export function gatewaySettings(env: Env, caches: Pick<CacheHub, "link" | "keyPr
       ? // The lane's own request deadline bounds its answer; the margin covers sending 2 MiB back.
         { url: env.BULK_LANE_URL, minCost: env.BULK_LANE_MIN_COST, timeoutMs: env.REQUEST_DEADLINE_MS + 5000 }
       : null,
-    timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
+    timeouts: { upstreamMs: env.UPSTREAM_TIMEOUT_MS, busyMs: env.UPSTREAM_BUSY_TIMEOUT_MS, requestDeadlineMs: env.REQUEST_DEADLINE_MS },
     maxInFlight: env.MAX_IN_FLIGHT,
     metricsToken: env.METRICS_TOKEN,
     exposeSchema: env.NODE_ENV !== "production",

@@ -89,8 +89,11 @@ const schema = z
     BULK_LANE_MIN_COST: z.coerce.number().int().min(1).default(10_000),
     BULK_LANE_NICE: z.coerce.number().int().min(0).max(19).default(10),
     // A frozen subgraph must cost its own sections, not the whole view: each subgraph call gives up
-    // after UPSTREAM_TIMEOUT_MS, and no request runs longer than REQUEST_DEADLINE_MS in all.
+    // after UPSTREAM_TIMEOUT_MS without an answer from that subgraph, and no request runs longer than
+    // REQUEST_DEADLINE_MS in all. A subgraph still answering other calls is busy, not frozen: its
+    // calls may wait up to UPSTREAM_BUSY_TIMEOUT_MS (gateway/plugins/upstream-timeout.ts).
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
+    UPSTREAM_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(3500),
     REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
     // Client requests one gateway process executes at once; the rest wait their turn within the
     // request deadline (gateway/admission.ts). Calibrated in bench/PROFILE.md.

@@ -50,6 +50,12 @@ export const metrics = {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   }),
+  upstreamWaitsExtended: new Counter({
+    name: "carerecord_gateway_upstream_waits_extended_total",
+    help: "Subgraph calls that outlived UPSTREAM_TIMEOUT_MS and kept waiting because their subgraph was answering other calls (busy, not frozen)",
+    labelNames: ["subgraph"],
+    registers: [registry],
+  }),
   gatewayInFlight: new Gauge({
     name: "carerecord_gateway_requests_in_flight",
     help: "Client requests executing in the gateway (at most MAX_IN_FLIGHT)",

@@ -1,0 +1,70 @@
+// An HTTP proxy in front of one subgraph that can hold chosen calls (not forward them, not answer
+// them) while it forwards the rest: a subgraph that is busy with some calls and answering others,
+// or, holding every call, one that is frozen while its port stays open.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface HoldingProxy {
+  url: string;
+  /** From now on, calls whose body `match`es are held until release(); the rest are forwarded. */
+  hold(match: (body: string) => boolean): void;
+  /** Calls held right now (a call the gateway gave up on is no longer held). */
+  held(): number;
+  /** Forwards every held call and stops holding. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
+  const to = new URL(target);
+  let match: ((body: string) => boolean) | null = null;
+  const waiting = new Set<() => void>();
+
+  const forward = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => {
+    const upstream = http.request(
+      { host: to.hostname, port: to.port, path: to.pathname + to.search, method: req.method, headers: { ...req.headers, host: to.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    res.on("close", () => upstream.destroy());
+    upstream.end(body);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      if (!match?.(body.toString("utf8"))) return forward(req, body, res);
+      const go = () => {
+        waiting.delete(go);
+        forward(req, body, res);
+      };
+      waiting.add(go);
+      // The caller gave up (the gateway's timeout): nothing left to answer.
+      res.on("close", () => waiting.delete(go));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${to.pathname}`,
+    hold: (m) => {
+      match = m;
+    },
+    held: () => waiting.size,
+    release: () => {
+      match = null;
+      for (const go of [...waiting]) go();
+    },
+    close: async () => {
+      match = null;
+      waiting.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
