@@ -19,6 +19,7 @@ let base: Stack;
 let proxy: HoldingProxy;
 let patient: Awaited<ReturnType<typeof startGatewayOver>>;
 let impatient: Awaited<ReturnType<typeof startGatewayOver>>;
+let deadline: Awaited<ReturnType<typeof startGatewayOver>>;
 let held: { nhs: string; home: string };
 let other: { nhs: string; home: string };
 
@@ -36,15 +37,22 @@ beforeAll(async () => {
     { medications: proxy.url },
     { UPSTREAM_TIMEOUT_MS: 500, UPSTREAM_BUSY_TIMEOUT_MS: 2000, REQUEST_DEADLINE_MS: 120_000 },
   );
+  // Subgraph calls that would wait a minute, in a request that may last half a second.
+  deadline = await startGatewayOver(
+    base,
+    { medications: proxy.url },
+    { UPSTREAM_TIMEOUT_MS: 60_000, UPSTREAM_BUSY_TIMEOUT_MS: 60_000, REQUEST_DEADLINE_MS: 500 },
+  );
   held = await pickResident(base, WITH_MEDICINES);
   other = await pickResident(base, `${WITH_MEDICINES} AND r.nhs_number <> '${held.nhs}'`);
   // Warm both gateways (plans, connections) so the first measured call is not a cold one.
-  for (const gw of [patient, impatient]) for (const r of [held, other]) expect((await meds(gw, r)).errors).toBeUndefined();
+  for (const gw of [patient, impatient, deadline]) for (const r of [held, other]) expect((await meds(gw, r)).errors).toBeUndefined();
 }, 60_000);
 afterAll(async () => {
   proxy?.release();
   await patient?.close();
   await impatient?.close();
+  await deadline?.close();
   await proxy?.close();
   await base?.close();
 });
@@ -124,6 +132,17 @@ describe("a subgraph call past UPSTREAM_TIMEOUT_MS", () => {
     expectMedicationsUnavailable(await view.answer);
     expect(await extendedWaits()).toBe(before + 1);
     // Nothing is left held: the gateway gave up on the call and the proxy saw it go.
+    await until(() => proxy.held() === 0);
+  }, 30_000);
+});
+
+describe("a client request past REQUEST_DEADLINE_MS", () => {
+  it("is answered 503 and its subgraph calls are cancelled, not left waiting on the subgraph", async () => {
+    proxy.hold(() => true);
+    const res = await meds(deadline, held);
+    expect(res.status).toBe(503);
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+    // The held call is gone from the proxy: the gateway closed it (it would otherwise wait a minute).
     await until(() => proxy.held() === 0);
   }, 30_000);
 });

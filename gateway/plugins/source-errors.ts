@@ -116,12 +116,19 @@ function setAt(data: Record<string, unknown>, path: Path, value: unknown): void 
 
 const samePath = (a: Path, b: Path) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/**
+ * The codes the runtime gives a subgraph call that brought back no GraphQL answer: it timed out, the
+ * connection failed, or what came back was not one (an HTML error page, truncated JSON, neither
+ * data nor errors: RESPONSE_VALIDATION_FAILED, test/subgraph-transport.test.ts).
+ */
+const TRANSPORT_FAILURES = new Set(["GATEWAY_TIMEOUT", "SUBREQUEST_HTTP_ERROR", "DOWNSTREAM_SERVICE_ERROR", "RESPONSE_VALIDATION_FAILED"]);
+
 /** An error the runtime made for a failed subgraph call (as opposed to a subgraph's own coded error). */
 function failedSource(error: GraphQLError, failed: Set<string>): string | undefined {
   const ext = error.extensions ?? {};
   const service = typeof ext.serviceName === "string" ? ext.serviceName : undefined;
   const code = ext.code;
-  if (code === "GATEWAY_TIMEOUT" || code === "SUBREQUEST_HTTP_ERROR" || code === "DOWNSTREAM_SERVICE_ERROR") return service ?? [...failed][0] ?? "unknown";
+  if (typeof code === "string" && TRANSPORT_FAILURES.has(code)) return service ?? [...failed][0] ?? "unknown";
   if (service && failed.has(service) && (code === undefined || code === "INTERNAL_SERVER_ERROR")) return service;
   return undefined;
 }

@@ -37,8 +37,18 @@ export function useUpstreamTimeout(timeouts: UpstreamTimeouts): GatewayPlugin {
     onSubgraphExecute({ subgraphName, executor, setExecutor }) {
       setExecutor((request) => {
         const started = performance.now();
+        // The client request's signal (the client left, or the request deadline passed:
+        // plugins/request-deadline.ts) and the call's own abort it too, so nothing keeps waiting on a
+        // subgraph for an answer nobody will read. Relayed by hand: cheaper per call than AbortSignal.any.
         const giveUp = new AbortController();
-        const signal = request.signal ? AbortSignal.any([request.signal, giveUp.signal]) : giveUp.signal;
+        const parents = [request.signal, (request.context as { request?: Request } | undefined)?.request?.signal].filter(
+          (s): s is AbortSignal => s !== undefined,
+        );
+        const relay = (event?: Event) => giveUp.abort((event?.target as AbortSignal | undefined)?.reason);
+        for (const parent of parents) {
+          if (parent.aborted) giveUp.abort(parent.reason);
+          else parent.addEventListener("abort", relay, { once: true });
+        }
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<never>((_, reject) => {
           let checkedAt = started;
@@ -60,14 +70,17 @@ export function useUpstreamTimeout(timeouts: UpstreamTimeouts): GatewayPlugin {
         });
         // Never unhandled: the race below is the only reader, and it may have settled already.
         timedOut.catch(() => undefined);
-        return Promise.race([Promise.resolve(executor({ ...request, signal })), timedOut])
+        return Promise.race([Promise.resolve(executor({ ...request, signal: giveUp.signal })), timedOut])
           .catch((error: unknown) => {
             if (!(error instanceof UpstreamTimeoutError)) throw error;
             throw new GraphQLError("The subgraph did not answer in time.", {
               extensions: { code: "GATEWAY_TIMEOUT", serviceName: subgraphName, http: { status: 504 } },
             });
           })
-          .finally(() => clearTimeout(timer));
+          .finally(() => {
+            clearTimeout(timer);
+            for (const parent of parents) parent.removeEventListener("abort", relay);
+          });
       });
     },
   };

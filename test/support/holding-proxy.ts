@@ -1,6 +1,7 @@
 // An HTTP proxy in front of one subgraph that can hold chosen calls (not forward them, not answer
 // them) while it forwards the rest: a subgraph that is busy with some calls and answering others,
-// or, holding every call, one that is frozen while its port stays open.
+// or, holding every call, one that is frozen while its port stays open. It can also answer chosen
+// calls itself (a broken subgraph or a load balancer's error page) and counts the connections made to it.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -10,7 +11,11 @@ export interface HoldingProxy {
   hold(match: (body: string) => boolean): void;
   /** Calls held right now (a call the gateway gave up on is no longer held). */
   held(): number;
-  /** Forwards every held call and stops holding. */
+  /** From now on, calls whose body `match`es are answered with this instead of being forwarded. */
+  answer(match: (body: string) => boolean, status: number, headers: Record<string, string>, body: string): void;
+  /** Connections opened to the proxy so far. */
+  connections(): number;
+  /** Forwards every held call and stops holding and answering. */
   release(): void;
   close(): Promise<void>;
 }
@@ -18,6 +23,8 @@ export interface HoldingProxy {
 export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
   const to = new URL(target);
   let match: ((body: string) => boolean) | null = null;
+  let canned: { match: (body: string) => boolean; status: number; headers: Record<string, string>; body: string } | null = null;
+  let connections = 0;
   const waiting = new Set<() => void>();
 
   const forward = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => {
@@ -38,6 +45,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
+      if (canned?.match(body.toString("utf8"))) return res.writeHead(canned.status, canned.headers).end(canned.body);
       if (!match?.(body.toString("utf8"))) return forward(req, body, res);
       const go = () => {
         waiting.delete(go);
@@ -48,6 +56,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
       res.on("close", () => waiting.delete(go));
     });
   });
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -56,8 +65,13 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
       match = m;
     },
     held: () => waiting.size,
+    answer: (m, status, headers, body) => {
+      canned = { match: m, status, headers, body };
+    },
+    connections: () => connections,
     release: () => {
       match = null;
+      canned = null;
       for (const go of [...waiting]) go();
     },
     close: async () => {
