@@ -15,8 +15,8 @@ import { useAudit } from "./plugins/audit.js";
 import type { BreakGlassLookup } from "./audit/event.js";
 import { useSourceErrors } from "./plugins/source-errors.js";
 import { useRequestDeadline } from "./plugins/request-deadline.js";
-import { useSubgraphTransport } from "./subgraph-fetch.js";
-import { useUpstreamTimeout, type UpstreamTimeouts } from "./plugins/upstream-timeout.js";
+import { useSubgraphCalls } from "./subgraph-fetch.js";
+import type { UpstreamTimeouts } from "./upstream-timeout.js";
 import { AdmissionGate } from "./admission.js";
 import { useScopes } from "./plugins/scopes.js";
 import { servedSupergraph } from "./served-supergraph.js";
@@ -84,9 +84,8 @@ export function createGateway(opts: Omit<GatewayOptions, "host" | "port">) {
     ),
     plugins: () => [
       useRequestDeadline(opts.timeouts.requestDeadlineMs, gate),
-      useSubgraphTransport(Object.values(opts.subgraphUrls)),
-      // Innermost around each subgraph call (before source-errors, which sees its timeouts as failures).
-      useUpstreamTimeout(opts.timeouts),
+      // How each subgraph call is made and when it is given up on (a failure source-errors sees).
+      useSubgraphCalls(opts.subgraphUrls, opts.timeouts),
       // Refuses what the engine cannot plan before any other plugin sees the operation.
       useRequestContract(),
       useMetrics(opts.subgraphUrls, opts.metricsToken),

@@ -1,14 +1,22 @@
-// How the gateway sends its calls to the subgraphs: undici's connection pools (one per subgraph
-// origin, kept alive, no pipelining) instead of the runtime's fetch ponyfill over node:http. The
-// call is the same (method, headers, body, abort signal; our onFetch hooks still run around it);
-// what changes is the cost: on this machine the ponyfill spent 125-140 us of the gateway's CPU per
-// call and undici 42-46 (bench/PROFILE.md), and a warm resident view makes five calls.
-// The answer is read whole as text, which is all the runtime's HTTP executor does with a
-// subgraph's JSON answer; streamed answers (multipart, event streams) are not used by this product
-// and are not offered here.
+// How the gateway makes its calls to the subgraphs: undici's connection pools (one per subgraph
+// origin, kept alive, no pipelining) instead of the runtime's fetch ponyfill over node:http, and
+// when it gives up on one (upstream-timeout.ts). Our onFetch hooks still run around each call.
+//
+// Why here and not in the runtime's options: the ponyfill spent 125-140 us of the gateway's CPU per
+// call and undici 42-46 on this machine (bench/PROFILE.md), and a warm resident view makes five
+// calls. And a cancellation signal handed to the runtime's HTTP executor is combined with the
+// executor's own long-lived one by adding a listener to it that stays until garbage collection, so
+// the listener list grows with every call and each addition walks it (4 % of the gateway's CPU). So
+// no signal goes through the executor: a call is cancelled here, when the client request's signal
+// aborts (the client left, or the request deadline passed: plugins/request-deadline.ts) or when it
+// is given up on, and every listener is removed when the call ends.
+//
+// The answer is read whole before it is handed on, so the time limit covers the body too; streamed
+// answers (multipart, event streams) are not used by this product and are not offered here.
 import { STATUS_CODES } from "node:http";
 import { Pool } from "undici";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { UpstreamPatience, type UpstreamTimeouts } from "./upstream-timeout.js";
 
 /** Above undici's 4 s default; below the subgraphs' server keep-alive (platform/http/listen.ts), so the client closes first. */
 const KEEP_ALIVE_MS = 30_000;
@@ -45,7 +53,7 @@ class SubgraphAnswer {
   constructor(
     readonly status: number,
     raw: RawHeaders,
-    private readonly body: { text(): Promise<string> },
+    private readonly body: string,
   ) {
     this.headers = new AnswerHeaders(raw);
   }
@@ -56,10 +64,10 @@ class SubgraphAnswer {
     return STATUS_CODES[this.status] ?? "";
   }
   text(): Promise<string> {
-    return this.body.text();
+    return Promise.resolve(this.body);
   }
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
+  json(): Promise<unknown> {
+    return Promise.resolve().then(() => JSON.parse(this.body));
   }
 }
 
@@ -67,24 +75,41 @@ interface CallOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
 }
 
-/** Sends the calls to these subgraph URLs over pooled connections; `close()` ends the pools. */
-export function useSubgraphTransport(subgraphUrls: readonly string[]): GatewayPlugin {
-  const targets = new Map<string, { pool: Pool; path: string }>();
+interface Target {
+  subgraph: string;
+  pool: Pool;
+  path: string;
+}
+
+/** Makes the calls to these subgraphs (name -> URL); the pools end with the gateway. */
+export function useSubgraphCalls(subgraphUrls: Record<string, string>, timeouts: UpstreamTimeouts): GatewayPlugin {
+  const patience = new UpstreamPatience(timeouts);
+  const targets = new Map<string, Target>();
   const pools = new Map<string, Pool>();
-  for (const url of subgraphUrls) {
+  for (const [subgraph, url] of Object.entries(subgraphUrls)) {
     const u = new URL(url);
     let pool = pools.get(u.origin);
     if (!pool) pools.set(u.origin, (pool = new Pool(u.origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 })));
-    targets.set(url, { pool, path: u.pathname + u.search });
+    targets.set(url, { subgraph, pool, path: u.pathname + u.search });
   }
 
-  const send = async (target: { pool: Pool; path: string }, options: CallOptions) => {
-    const method = (options.method ?? "GET").toUpperCase() as "GET" | "POST";
-    const answer = await target.pool.request({ path: target.path, method, headers: options.headers, body: options.body, signal: options.signal });
-    return new SubgraphAnswer(answer.statusCode, answer.headers, answer.body);
+  const send = async (target: Target, options: CallOptions, client: AbortSignal | undefined) => {
+    if (client?.aborted) throw client.reason;
+    const call = new AbortController();
+    const relay = () => call.abort(client?.reason);
+    client?.addEventListener("abort", relay, { once: true });
+    const stopWatching = patience.watch(target.subgraph, call);
+    try {
+      const method = (options.method ?? "GET").toUpperCase() as "GET" | "POST";
+      const answer = await target.pool.request({ path: target.path, method, headers: options.headers, body: options.body, signal: call.signal });
+      patience.answered(target.subgraph);
+      return new SubgraphAnswer(answer.statusCode, answer.headers, await answer.body.text());
+    } finally {
+      stopWatching();
+      client?.removeEventListener("abort", relay);
+    }
   };
 
   return {
@@ -92,7 +117,7 @@ export function useSubgraphTransport(subgraphUrls: readonly string[]): GatewayPl
       const target = targets.get(url);
       // Anything else the runtime fetches (there is nothing else today) keeps the default fetch.
       if (!target) return;
-      setFetchFn(((_: string, options: CallOptions) => send(target, options)) as never);
+      setFetchFn(((_: string, options: CallOptions, context?: { request?: Request }) => send(target, options, context?.request?.signal)) as never);
     },
     // By now the server has stopped and its requests are answered: a call still open is one nobody
     // waits for (a frozen subgraph), so the connections are dropped rather than drained.

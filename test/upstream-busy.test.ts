@@ -1,4 +1,4 @@
-// A busy subgraph is not a frozen one (gateway/plugins/upstream-timeout.ts). A medications call held
+// A busy subgraph is not a frozen one (gateway/upstream-timeout.ts). A medications call held
 // past UPSTREAM_TIMEOUT_MS, while the same subgraph keeps answering other residents' calls, keeps
 // waiting and the view arrives in full; with no answers from the subgraph at all (frozen, its port
 // open) the call is given up after UPSTREAM_TIMEOUT_MS however long the busy limit is; a subgraph

@@ -91,7 +91,7 @@ const schema = z
     // A frozen subgraph must cost its own sections, not the whole view: each subgraph call gives up
     // after UPSTREAM_TIMEOUT_MS without an answer from that subgraph, and no request runs longer than
     // REQUEST_DEADLINE_MS in all. A subgraph still answering other calls is busy, not frozen: its
-    // calls may wait up to UPSTREAM_BUSY_TIMEOUT_MS (gateway/plugins/upstream-timeout.ts).
+    // calls may wait up to UPSTREAM_BUSY_TIMEOUT_MS (gateway/upstream-timeout.ts).
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(1500),
     UPSTREAM_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(3500),
     REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
