@@ -15,8 +15,8 @@ const BODY = JSON.stringify({
 
 /** `gate`: the request waits for its place (admission.ts) inside the deadline, so the wait counts. */
 export function useRequestDeadline(ms: number, gate: AdmissionGate): GatewayPlugin {
-  // Every subgraph call of a request listens for abort on signals derived from this one (the
-  // runtime's upstream timeout combines them per call): a dashboard's plan adds more listeners than
+  // Every subgraph call of a request listens for abort on this signal (gateway/subgraph-fetch.ts,
+  // one listener per call while it runs): a dashboard's plan adds more listeners than
   // Node's default of ten, which is not a leak, and the warning would break the one-JSON-object-per-
   // line log. Signals created from here on allow more; a real leak still warns past this bound.
   setMaxListeners(MAX_SIGNAL_LISTENERS);
