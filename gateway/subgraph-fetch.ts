@@ -83,18 +83,13 @@ interface Target {
   path: string;
 }
 
+/** The runtime's fetch signature, as far as a subgraph call uses it. */
+type SubgraphFetch = (url: string, options: CallOptions, context?: { request?: Request }) => Promise<SubgraphAnswer>;
+
 /** Makes the calls to these subgraphs (name -> URL); the pools end with the gateway. */
 export function useSubgraphCalls(subgraphUrls: Record<string, string>, timeouts: UpstreamTimeouts): GatewayPlugin {
   const patience = new UpstreamPatience(timeouts);
-  const targets = new Map<string, Target>();
   const pools = new Map<string, Pool>();
-  for (const [subgraph, url] of Object.entries(subgraphUrls)) {
-    const u = new URL(url);
-    let pool = pools.get(u.origin);
-    if (!pool) pools.set(u.origin, (pool = new Pool(u.origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 })));
-    targets.set(url, { subgraph, pool, path: u.pathname + u.search });
-  }
-
   const send = async (target: Target, options: CallOptions, client: AbortSignal | undefined) => {
     if (client?.aborted) throw client.reason;
     const call = new AbortController();
@@ -112,12 +107,21 @@ export function useSubgraphCalls(subgraphUrls: Record<string, string>, timeouts:
     }
   };
 
+  // One fetch function per subgraph URL, made once: the runtime is handed it on every call.
+  const fetches = new Map<string, SubgraphFetch>();
+  for (const [subgraph, url] of Object.entries(subgraphUrls)) {
+    const u = new URL(url);
+    let pool = pools.get(u.origin);
+    if (!pool) pools.set(u.origin, (pool = new Pool(u.origin, { keepAliveTimeout: KEEP_ALIVE_MS, pipelining: 1 })));
+    const target: Target = { subgraph, pool, path: u.pathname + u.search };
+    fetches.set(url, (_, options, context) => send(target, options, context?.request?.signal));
+  }
+
   return {
     onFetch({ url, setFetchFn }) {
-      const target = targets.get(url);
+      const fetch = fetches.get(url);
       // Anything else the runtime fetches (there is nothing else today) keeps the default fetch.
-      if (!target) return;
-      setFetchFn(((_: string, options: CallOptions, context?: { request?: Request }) => send(target, options, context?.request?.signal)) as never);
+      if (fetch) setFetchFn(fetch as never);
     },
     // By now the server has stopped and its requests are answered: a call still open is one nobody
     // waits for (a frozen subgraph), so the connections are dropped rather than drained.

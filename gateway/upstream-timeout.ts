@@ -17,8 +17,6 @@ export interface UpstreamTimeouts {
   busyMs: number;
 }
 
-export class UpstreamTimeoutError extends Error {}
-
 export class UpstreamPatience {
   private readonly step: number;
   private readonly limit: number;
@@ -35,7 +33,7 @@ export class UpstreamPatience {
     this.lastAnswer.set(subgraph, performance.now());
   }
 
-  /** Aborts `call` with an UpstreamTimeoutError when it is to be given up; the returned function stops watching. */
+  /** Aborts `call` when it is to be given up; the returned function stops watching. */
   watch(subgraph: string, call: AbortController): () => void {
     const started = performance.now();
     let checkedAt = started;
@@ -49,7 +47,7 @@ export class UpstreamPatience {
         timer = setTimeout(check, Math.min(this.step, left));
         return;
       }
-      call.abort(new UpstreamTimeoutError(`${subgraph} did not answer in time`));
+      call.abort(new Error(`${subgraph} did not answer in time`));
     };
     let timer = setTimeout(check, Math.min(this.step, this.limit));
     return () => clearTimeout(timer);

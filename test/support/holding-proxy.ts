@@ -45,8 +45,9 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      if (canned?.match(body.toString("utf8"))) return res.writeHead(canned.status, canned.headers).end(canned.body);
-      if (!match?.(body.toString("utf8"))) return forward(req, body, res);
+      const text = body.toString("utf8");
+      if (canned?.match(text)) return res.writeHead(canned.status, canned.headers).end(canned.body);
+      if (!match?.(text)) return forward(req, body, res);
       const go = () => {
         waiting.delete(go);
         forward(req, body, res);
