@@ -1,7 +1,7 @@
 // Federation benchmark: our federated stack (warm cache, no cache, Redis down, authorisation off)
 // against the stock Apollo Gateway over the same subgraphs, a monolith over the same tables and a
 // bare HTTP ceiling, on three screens of the product; optionally how the resident view holds up
-// as the data grows. Every configuration runs as child processes, measured from /proc. Writes
+// as the data grows (each size measured in --repeat rounds, medians compared). Every configuration runs as child processes, measured from /proc. Writes
 // bench/RESULTS.md.
 //   npm run bench -- [--residents 1000] [--scale 1000,100000,400000] [--duration 10]
 //                    [--connections 50] [--only federated-warm,monolith] [--scenarios resident-view] [--quick]
@@ -21,7 +21,7 @@ import { killChildrenOnExit, portInUse, startServer, type ServerProcess } from "
 import { buildScenarios, mintTokens, pickSubjects, type Scenario, type Subjects } from "./federation/scenarios.js";
 import { firstDifference, measure, problemWith, send, type Answer, type Measurement } from "./federation/load.js";
 import { CLOSED_REDIS_PORT, GATEWAY_PORT, REFERENCE, SUBGRAPH_BASE_PORT, TARGETS, processesFor, type TargetName } from "./federation/targets.js";
-import { SCENARIO_NAMES, cpuPerRequest, renderReport, resultKey, type GrowthRow } from "./federation/report.js";
+import { SCENARIO_NAMES, cpuPerRequest, medianWindow, renderReport, resultKey, type GrowthRow } from "./federation/report.js";
 
 const WARMUP_SECONDS = 2;
 /** Distinct users per role, rotated per request: many more than requests in flight. */
@@ -230,10 +230,11 @@ async function main() {
       (t, r) => r.forEach((m, s) => samples.set(resultKey(t, s), [...(samples.get(resultKey(t, s)) ?? []), m])),
     );
   }
-  const median = (ms: Measurement[]) => [...ms].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(ms.length / 2)]!;
-  const results = new Map([...samples].map(([k, ms]) => [k, median(ms)]));
+  const results = new Map([...samples].map(([k, ms]) => [k, medianWindow(ms)]));
 
-  // Growth: resident-view, warm and cache-off, at each size (the main size's numbers are reused).
+  // Growth: resident-view, warm and cache-off, at each size (the main size's windows are reused).
+  // Each size gets as many windows as the main size (--repeat), and its median is compared: one
+  // 10 s window here varies by up to 30 % between identical runs, more than the effect looked for.
   const growthTargets = (["federated-cache-off", "federated-warm"] as const).filter((t) => selected.includes(t));
   const growth: GrowthRow[] = [];
   for (const size of scale) {
@@ -242,24 +243,28 @@ async function main() {
       continue;
     }
     if (size === residents) {
-      const pick = (t: TargetName) => results.get(resultKey(t, "resident-view")) ?? null;
+      const pick = (t: TargetName) => samples.get(resultKey(t, "resident-view")) ?? [];
       growth.push({ residents: size, subjects: prepared.subjects, warm: pick("federated-warm"), cacheOff: pick("federated-cache-off") });
       continue;
     }
     log(`growth: ${size.toLocaleString("en-GB")} residents`);
     const data = await prepareData(size);
     const at: Phase = { scenarios: buildScenarios(data.subjects, await mintTokens(data.subjects, config, usersFor(connections))), reference: new Map() };
-    const row: GrowthRow = { residents: size, subjects: data.subjects, warm: null, cacheOff: null };
+    const row: GrowthRow = { residents: size, subjects: data.subjects, warm: [], cacheOff: [] };
     const view = at.scenarios.filter((s) => s.name === "resident-view");
-    await runAll(
-      growthTargets,
-      at,
-      () => view,
-      (t, r) => {
-        if (t === "federated-warm") row.warm = r.get("resident-view") ?? null;
-        if (t === "federated-cache-off") row.cacheOff = r.get("resident-view") ?? null;
-      },
-    );
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) log(`growth at ${size.toLocaleString("en-GB")}: round ${round} of ${rounds}`);
+      await runAll(
+        growthTargets,
+        at,
+        () => view,
+        (t, r) => {
+          const m = r.get("resident-view");
+          if (m && t === "federated-warm") row.warm.push(m);
+          if (m && t === "federated-cache-off") row.cacheOff.push(m);
+        },
+      );
+    }
     growth.push(row);
   }
 
