@@ -192,6 +192,12 @@ async function runTarget(target: TargetName, phase: Phase, toMeasure: Scenario[]
   }
 }
 
+/** The size of the resident view's reference answer, once the reference has run. */
+const answerBytes = (phase: Phase): number | null => {
+  const answer = phase.reference.get("resident-view");
+  return answer ? Buffer.byteLength(answer.text) : null;
+};
+
 /** The reference first (it defines the answers), then the others in the order they are listed. */
 async function runAll(
   targets: readonly TargetName[],
@@ -244,13 +250,19 @@ async function main() {
     }
     if (size === residents) {
       const pick = (t: TargetName) => samples.get(resultKey(t, "resident-view")) ?? [];
-      growth.push({ residents: size, subjects: prepared.subjects, warm: pick("federated-warm"), cacheOff: pick("federated-cache-off") });
+      growth.push({
+        residents: size,
+        subjects: prepared.subjects,
+        answerBytes: answerBytes(phase),
+        warm: pick("federated-warm"),
+        cacheOff: pick("federated-cache-off"),
+      });
       continue;
     }
     log(`growth: ${size.toLocaleString("en-GB")} residents`);
     const data = await prepareData(size);
     const at: Phase = { scenarios: buildScenarios(data.subjects, await mintTokens(data.subjects, config, usersFor(connections))), reference: new Map() };
-    const row: GrowthRow = { residents: size, subjects: data.subjects, warm: [], cacheOff: [] };
+    const row: GrowthRow = { residents: size, subjects: data.subjects, answerBytes: null, warm: [], cacheOff: [] };
     const view = at.scenarios.filter((s) => s.name === "resident-view");
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) log(`growth at ${size.toLocaleString("en-GB")}: round ${round} of ${rounds}`);
@@ -265,6 +277,7 @@ async function main() {
         },
       );
     }
+    row.answerBytes = answerBytes(at);
     growth.push(row);
   }
 

@@ -10,6 +10,8 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = ["resident-view", "home-d
 export interface GrowthRow {
   residents: number;
   subjects: Subjects;
+  /** The resident view's answer at this size, in bytes: each size has its own subject, whose record may be larger or smaller. */
+  answerBytes: number | null;
   /** Every measured window of the resident view at this size (one per round); empty when not run. */
   warm: Measurement[];
   cacheOff: Measurement[];
@@ -200,8 +202,8 @@ export function renderReport(input: ReportInput): string {
   out.push(
     `Each size's figures are its median window of ${input.growth.reduce((n, g) => Math.max(n, g.warm.length, g.cacheOff.length), 0)}; "windows" lists every window's req/s; CPU ms per request adds up every process of the stack (gateway, subgraphs, PostgreSQL, Redis).`,
     ``,
-    `| residents | subject | warm req/s | warm windows | warm p99 ms | warm CPU ms per request | warm SQL per request | warm vs smallest | cache-off req/s | cache-off windows | cache-off p99 ms | cache-off SQL per request | cache-off vs smallest |`,
-    `|---:|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|`,
+    `| residents | subject | answer bytes | warm req/s | warm windows | warm p99 ms | warm CPU ms per request | warm SQL per request | warm vs smallest | cache-off req/s | cache-off windows | cache-off p99 ms | cache-off SQL per request | cache-off vs smallest |`,
+    `|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|`,
   );
   const base = input.growth[0];
   for (const g of input.growth) {
@@ -221,7 +223,7 @@ export function renderReport(input: ReportInput): string {
       ];
     };
     out.push(
-      `| ${n0(g.residents)} | ${g.subjects.careHome} / ${g.subjects.nhsNumber} | ${cells(g.warm, base?.warm, true).join(" | ")} | ${cells(g.cacheOff, base?.cacheOff, false).join(" | ")} |`,
+      `| ${n0(g.residents)} | ${g.subjects.careHome} / ${g.subjects.nhsNumber} | ${g.answerBytes === null ? "—" : n0(g.answerBytes)} | ${cells(g.warm, base?.warm, true).join(" | ")} | ${cells(g.cacheOff, base?.cacheOff, false).join(" | ")} |`,
     );
   }
   if (input.growth.length < 2) out.push(``, `One size only: run with \`--scale 1000,100000,400000\` for the growth comparison.`);
