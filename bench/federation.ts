@@ -1,8 +1,8 @@
 // Federation benchmark: our federated stack (warm cache, no cache, Redis down, authorisation off)
 // against the stock Apollo Gateway over the same subgraphs, a monolith over the same tables and a
 // bare HTTP ceiling, on three screens of the product; optionally how the resident view holds up
-// as the data grows (each size measured in --repeat rounds, medians compared). Every configuration runs as child processes, measured from /proc. Writes
-// bench/RESULTS.md.
+// as the data grows (each size measured in --repeat rounds, medians compared). Every configuration
+// runs as child processes, measured from /proc. Writes bench/RESULTS.md.
 //   npm run bench -- [--residents 1000] [--scale 1000,100000,400000] [--duration 10]
 //                    [--connections 50] [--only federated-warm,monolith] [--scenarios resident-view] [--quick]
 // Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/carerecord_bench) and

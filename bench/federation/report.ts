@@ -49,10 +49,24 @@ const n0 = (v: number) => Math.round(v).toLocaleString("en-GB");
 const n1 = (v: number) => v.toFixed(1);
 const x = (v: number) => `${v.toFixed(2)}x`;
 
+/** A process's (or several processes') CPU milliseconds per answered request in a window with answers. */
+const msPerRequest = (m: Measurement, cpuSeconds: number) => (cpuSeconds * 1000) / m.requests;
+
 /** Each process's CPU milliseconds per answered request: steadier than req/s on a shared machine. */
 export function cpuPerRequest(m: Measurement): string {
   if (m.requests === 0) return "—";
-  return m.usage.map((u) => `${u.name} ${((u.cpuSeconds * 1000) / m.requests).toFixed(2)}`).join(" · ");
+  return m.usage.map((u) => `${u.name} ${msPerRequest(m, u.cpuSeconds).toFixed(2)}`).join(" · ");
+}
+
+/** The stack's CPU milliseconds per answered request: every process but the load generator. */
+function stackCpuPerRequest(m: Measurement): string {
+  if (m.requests === 0) return "—";
+  return n1(
+    msPerRequest(
+      m,
+      m.usage.filter((u) => u.name !== "load generator").reduce((sum, u) => sum + u.cpuSeconds, 0),
+    ),
+  );
 }
 
 function row(target: TargetName, m: Measurement): string {
@@ -209,15 +223,13 @@ export function renderReport(input: ReportInput): string {
   for (const g of input.growth) {
     const cells = (windows: Measurement[], baseWindows: Measurement[] | undefined, withCpu: boolean) => {
       const mm = medianOrNull(windows);
-      if (!mm) return withCpu ? ["not run", "—", "—", "—", "—", "—"] : ["not run", "—", "—", "—", "—"];
-      const stackCpu = mm.requests
-        ? n1((mm.usage.filter((u) => u.name !== "load generator").reduce((sum, u) => sum + u.cpuSeconds, 0) * 1000) / mm.requests)
-        : "—";
+      const cpu = (m: Measurement | null) => (withCpu ? [m ? stackCpuPerRequest(m) : "—"] : []);
+      if (!mm) return ["not run", "—", "—", ...cpu(null), "—", "—"];
       return [
         n0(mm.requestsPerSecond),
         windows.map((w) => n0(w.requestsPerSecond)).join(" · "),
         String(mm.p99),
-        ...(withCpu ? [stackCpu] : []),
+        ...cpu(mm),
         mm.statementsPerRequest === null ? "—" : n1(mm.statementsPerRequest),
         ratio(mm, baseWindows && medianOrNull(baseWindows), "").shown,
       ];
